@@ -1,0 +1,38 @@
+// Parsing helpers shared by the CLI commands: every malformed value becomes a UserError that names
+// the option, the value and what is expected.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../../shared/userError';
+
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  argv: string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const msg = (err as Error).message.split('\n')[0].replace(/\.$/, '');
+    throw new UserError(`${command}: ${msg}; run 'chronopix ${command} --help'`);
+  }
+}
+
+export function numberOption(name: string, value: string | undefined, check?: (v: number) => string | null): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v)) throw new UserError(`--${name} ${value}: not a number`);
+  const problem = check?.(v);
+  if (problem) throw new UserError(`--${name} ${value}: ${problem}`);
+  return v;
+}
+
+export const positive = (v: number): string | null => (v > 0 ? null : 'must be greater than 0');
+export const nonNegative = (v: number): string | null => (v >= 0 ? null : 'must not be negative');
+export const positiveInteger = (v: number): string | null =>
+  Number.isInteger(v) && v >= 1 ? null : 'must be a whole number of at least 1';
+
+export function choiceOption<C extends string>(name: string, value: string | undefined, choices: readonly C[]): C | undefined {
+  if (value === undefined) return undefined;
+  const found = choices.find((c) => c.toLowerCase() === value.toLowerCase());
+  if (!found) throw new UserError(`--${name} ${value}: expected one of ${choices.join(', ')}`);
+  return found;
+}
