@@ -23,6 +23,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tool configuration files are loaded through their default export.
+    files: ['eslint.config.js', 'vitest.config.ts', '*.config.{js,ts,mjs}'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -153,6 +153,7 @@ export async function runConvert(argv: string[]): Promise<number> {
         });
         progress.finish();
         if (!o.quiet) process.stdout.write(formatSummary(summary));
+        for (const w of warningsFor(summary)) process.stderr.write(`chronopix: warning: ${w}\n`);
       } catch (err) {
         progress.finish();
         if (!(err instanceof UserError) || inputs.length === 1 || controller.signal.aborted) throw err;
@@ -184,9 +185,18 @@ function formatSummary(s: ConvertSummary): string {
     ['truncated bytes', s.info.truncatedBytes],
     ['time jumps', `${s.timeJumps.backwardJumps} backward (ignored), ${s.timeJumps.forwardJumps} forward, ${s.timeJumps.recoveries} recovered`],
   ];
+  return rows.map(([k, v]) => `  ${k.padEnd(16)} ${v}`).join('\n') + '\n';
+}
+
+function warningsFor(s: ConvertSummary): string[] {
   const warn: string[] = [];
-  if (s.info.truncatedBytes > 0) warn.push(`warning: the last ${s.info.truncatedBytes} bytes are an incomplete word and were ignored`);
-  if (s.timeJumps.backwardJumps + s.timeJumps.forwardJumps > 0) warn.push('warning: the global time jumped; see time jumps');
-  if (s.events.late > 0) warn.push(`warning: ${s.events.late} hits arrived later than the reorder horizon and were dropped; raise --reorder-horizon`);
-  return rows.map(([k, v]) => `  ${k.padEnd(16)} ${v}`).join('\n') + '\n' + warn.map((w) => w + '\n').join('');
+  const { input } = s;
+  if (s.info.truncatedBytes > 0) warn.push(`${input}: the last ${s.info.truncatedBytes} bytes are an incomplete word and were ignored`);
+  const jumps = s.timeJumps.backwardJumps + s.timeJumps.forwardJumps;
+  if (jumps > 0) warn.push(`${input}: the global time jumped ${jumps} times (see 'time jumps' in the summary)`);
+  if (s.events.late > 0) {
+    warn.push(`${input}: ${s.events.late} hits arrived later than the reorder horizon and were dropped; raise --reorder-horizon`);
+  }
+  if (s.events.triggersBackwards > 0) warn.push(`${input}: trigger times went back ${s.events.triggersBackwards} times (timer reset?)`);
+  return warn;
 }

@@ -11,7 +11,8 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    const msg = (err as Error).message.split('\n')[0].replace(/\.$/, '');
+    // Node's message may span lines (e.g. the hint for values starting with '-'): keep it on one.
+    const msg = (err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
     throw new UserError(`${command}: ${msg}; run 'chronopix ${command} --help'`);
   }
 }

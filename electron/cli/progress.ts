@@ -1,5 +1,5 @@
 // Progress for long CLI jobs: a redrawn bar (percent, MB/s, ETA) on a terminal, plain lines every
-// 10% otherwise (logs, CI), nothing when quiet.
+// 10% otherwise (logs, CI) once a job has run for a second, nothing when quiet.
 
 export interface Progress {
   update(done: number, total: number): void;
@@ -31,6 +31,8 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
         stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${line(done, total)}\x1b[K`);
         return;
       }
+      // Plain lines only for jobs long enough to need them (logs of short jobs stay clean).
+      if (performance.now() - start < 1000) return;
       const decile = total > 0 ? Math.floor((done / total) * 10) : 10;
       if (decile > lastDecile) {
         lastDecile = decile;

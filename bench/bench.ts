@@ -1,0 +1,271 @@
+// `npm run bench`: throughput and memory of the processing engine on this machine, printed as a
+// table with the reference's numbers where the issues name them. Data: a generated ion-imaging run
+// of >= 200 MB (cached in bench-results/) and the real out_5sec.raw from ../shared/fixtures.
+// Options: --quick (skip the 0.5 GB / 2 GB memory runs), --runs N (best of N, default 3).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_CLUSTERING } from '../shared/processingSettings';
+import { convertRawFile } from '../native-workers/io/convertRaw';
+import { writeGeneratedRun } from '../native-workers/io/generateRun';
+import { createH5File } from '../native-workers/io/h5Append';
+import { inspectRawFile } from '../native-workers/io/rawReader';
+import { EventBuilder, newEventOutput } from '../native-workers/pipeline/eventBuilder';
+import { Tpx3Decoder, newDecodedBatch } from '../native-workers/pipeline/tpx3Decoder';
+
+const ROOT = process.cwd();
+const OUT = resolve(ROOT, 'bench-results');
+const CLI = resolve(ROOT, 'dist', 'cli.mjs');
+const OUT_5SEC = resolve(ROOT, '..', 'shared', 'fixtures', 'pymepix', 'out_5sec.raw');
+
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean' }, runs: { type: 'string' } } });
+const RUNS = Number(args.runs ?? 3);
+
+interface Row {
+  stage: string;
+  value: string;
+  target: string;
+  reference: string;
+  ratio: string;
+  memory: string;
+}
+const rows: Row[] = [];
+function add(row: Partial<Row> & { stage: string; value: string }): void {
+  rows.push({ target: '', reference: '', ratio: '', memory: '', ...row });
+  console.error(`  ${row.stage}: ${row.value}`);
+}
+
+function best<T>(n: number, f: () => T): { seconds: number; result: T } {
+  let seconds = Infinity;
+  let result!: T;
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    result = f();
+    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+  }
+  return { seconds, result };
+}
+
+async function bestAsync<T>(n: number, f: () => Promise<T>): Promise<{ seconds: number; result: T }> {
+  let seconds = Infinity;
+  let result!: T;
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    result = await f();
+    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+  }
+  return { seconds, result };
+}
+
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+
+async function generated(name: string, seconds: number, triggerRate: number, ionsPerTrigger: number): Promise<string> {
+  const path = join(OUT, name);
+  if (!existsSync(path)) {
+    console.error(`generating ${path} ...`);
+    await writeGeneratedRun(path, { seconds, triggerRate, ionsPerTrigger, seed: 42 }, { force: true });
+  }
+  return path;
+}
+
+/** Whole words of a raw file, in 4 MB chunks, loaded into memory (so decoding is measured, not disk). */
+function loadChunks(path: string): { chunks: Uint32Array[]; words: number } {
+  const bytes = readFileSync(path);
+  const offset = bytes.readBigUInt64LE(0) >> 60n === 1n ? 8 : 0;
+  const whole = bytes.byteLength - offset - ((bytes.byteLength - offset) % 8);
+  const copy = new Uint8Array(whole);
+  copy.set(bytes.subarray(offset, offset + whole));
+  const chunks: Uint32Array[] = [];
+  const step = 4 << 20;
+  for (let at = 0; at < whole; at += step) chunks.push(new Uint32Array(copy.buffer, at, Math.min(step, whole - at) / 4));
+  return { chunks, words: whole / 8 };
+}
+
+function benchDecode(label: string, path: string): void {
+  const { chunks, words } = loadChunks(path);
+  const decode = best(RUNS, () => {
+    const d = new Tpx3Decoder({ orientation: 'Up', offsetX: 0, offsetY: 0, timeMode: 'file' });
+    const out = newDecodedBatch(1 << 19);
+    for (const c of chunks) d.decode(c, out);
+    return d.counts.pixels;
+  });
+  const rate = words / decode.seconds / 1e6;
+  add({
+    stage: `decode (${label}, ${(words / 1e6).toFixed(1)} M packets)`,
+    value: `${rate.toFixed(0)} M packets/s`,
+    target: '>= 300 M/s',
+    reference: '8.6 M/s',
+    ratio: `${(rate / 8.6).toFixed(0)}x`,
+  });
+  const events = best(RUNS, () => {
+    const d = new Tpx3Decoder({ orientation: 'Up', offsetX: 0, offsetY: 0, timeMode: 'file' });
+    const b = new EventBuilder({ windowMin: 0, windowMax: 10000, horizon: 1e-3, startTimeNs: 0 });
+    const out = newDecodedBatch(1 << 19);
+    const ev = newEventOutput();
+    let rowsOut = 0;
+    for (const c of chunks) {
+      d.decode(c, out);
+      b.push(out.hits, out.triggers, ev);
+      rowsOut += ev.events.n;
+      ev.events.n = 0;
+      ev.timing.n = 0;
+    }
+    b.flush(ev);
+    return rowsOut + ev.events.n;
+  });
+  const erate = words / events.seconds / 1e6;
+  add({
+    stage: `decode + events (${label}, ${(events.result / 1e6).toFixed(2)} M rows)`,
+    value: `${erate.toFixed(0)} M packets/s`,
+    target: '>= 150 M/s',
+  });
+}
+
+interface CliRun {
+  seconds: number;
+  maxRssMb: number;
+}
+
+/** Runs the bundled CLI under /usr/bin/time for wall time and peak RSS. */
+function runCli(argv: string[]): CliRun {
+  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %M', process.execPath, CLI, ...argv], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`chronopix ${argv.join(' ')} failed: ${r.stderr}`);
+  const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr);
+  if (!m) throw new Error(`no timing from /usr/bin/time: ${r.stderr}`);
+  return { seconds: Number(m[1]), maxRssMb: Number(m[2]) / 1024 };
+}
+
+function benchConvertCli(label: string, path: string, extra: string[] = []): CliRun {
+  const size = statSync(path).size;
+  const out = join(OUT, 'bench-out.h5');
+  let bestRun: CliRun = { seconds: Infinity, maxRssMb: 0 };
+  for (let i = 0; i < RUNS; i++) {
+    const r = runCli(['convert', path, '-o', out, '--force', '-q', '--clustering', 'none', ...extra]);
+    if (r.seconds < bestRun.seconds) bestRun = r;
+  }
+  rmSync(out, { force: true });
+  const rate = size / 1e6 / bestRun.seconds;
+  add({
+    stage: `convert CLI, no clustering (${label}, ${mb(size)}), wall incl. start-up`,
+    value: `${rate.toFixed(0)} MB/s (${bestRun.seconds.toFixed(2)} s)`,
+    target: '>= 150 MB/s',
+    memory: `${bestRun.maxRssMb.toFixed(0)} MB peak RSS`,
+  });
+  return bestRun;
+}
+
+/** The I/O floor: writing the same datasets (raw/ rows) from memory, fsync included. */
+async function benchIoFloor(rowsToWrite: number): Promise<number> {
+  const out = join(OUT, 'floor.h5');
+  const block = 1 << 20;
+  const nr = new Float64Array(block);
+  const xy = new Uint8Array(block);
+  const tof = new Float64Array(block).map((_, i) => i * 1e-9);
+  const tot = new Uint32Array(block).fill(250);
+  const { seconds } = await bestAsync(RUNS, async () => {
+    const f = await createH5File(out, { force: true });
+    const cols = [
+      f.column('raw/trigger nr', 'uint64'),
+      f.column('raw/x', 'uint8'),
+      f.column('raw/y', 'uint8'),
+      f.column('raw/tof', 'float64'),
+      f.column('raw/tot', 'uint32'),
+    ];
+    for (let done = 0; done < rowsToWrite; done += block) {
+      const n = Math.min(block, rowsToWrite - done);
+      cols[0].append(nr, n);
+      cols[1].append(xy, n);
+      cols[2].append(xy, n);
+      cols[3].append(tof, n);
+      cols[4].append(tot, n);
+    }
+    await f.commit();
+  });
+  rmSync(out, { force: true });
+  const bytes = rowsToWrite * 22;
+  add({
+    stage: `I/O floor: write ${(rowsToWrite / 1e6).toFixed(1)} M raw/ rows (${mb(bytes)}) from memory`,
+    value: `${(bytes / 1e6 / seconds).toFixed(0)} MB/s written (${seconds.toFixed(2)} s)`,
+    target: '>= 400 MB/s written',
+  });
+  return seconds;
+}
+
+async function benchOut5sec(): Promise<void> {
+  if (!existsSync(OUT_5SEC)) {
+    add({ stage: 'out_5sec.raw', value: `skipped: ${OUT_5SEC} not found` });
+    return;
+  }
+  const out = join(OUT, 'out_5sec.h5');
+  const { seconds } = await bestAsync(RUNS + 2, () =>
+    convertRawFile({
+      input: OUT_5SEC,
+      output: out,
+      force: true,
+      eventWindow: [0, 10000],
+      orientation: 'Up',
+      offset: [0, 0],
+      horizon: 1e-3,
+      clustering: DEFAULT_CLUSTERING,
+      cluster: () => ({ n: 0 }) as never,
+      version: 'bench',
+    }),
+  );
+  add({
+    stage: 'out_5sec.raw (4.1 MB): processing, no process start-up',
+    value: `${(seconds * 1000).toFixed(0)} ms`,
+    target: '<= 110 ms',
+    reference: '1.1 s',
+    ratio: `${(1.1 / seconds).toFixed(0)}x`,
+  });
+  let wall = Infinity;
+  for (let i = 0; i < RUNS + 2; i++) wall = Math.min(wall, runCli(['convert', OUT_5SEC, '-o', out, '--force', '-q']).seconds);
+  rmSync(out, { force: true });
+  add({
+    stage: 'out_5sec.raw: `chronopix convert` wall time incl. Node + HDF5 start-up',
+    value: `${(wall * 1000).toFixed(0)} ms`,
+    target: '<= 400 ms',
+    reference: '1.1 s',
+    ratio: `${(1.1 / wall).toFixed(1)}x`,
+  });
+}
+
+function printTable(): void {
+  const head: Row = { stage: 'stage', value: 'measured', target: 'target', reference: 'reference', ratio: 'ratio', memory: 'memory' };
+  const all = [head, ...rows];
+  const keys = Object.keys(head) as (keyof Row)[];
+  const width = keys.map((k) => Math.max(...all.map((r) => r[k].length)));
+  const line = (r: Row): string => `| ${keys.map((k, i) => r[k].padEnd(width[i])).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`| ${width.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  for (const r of rows) console.log(line(r));
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build`);
+  console.error(`chronopix bench on ${process.version}, best of ${RUNS}`);
+  const vmi = await generated('vmi-200mb.raw', 6, 20000, 20);
+  const info = await inspectRawFile(vmi);
+  benchDecode('generated VMI', vmi);
+  if (existsSync(OUT_5SEC)) benchDecode('out_5sec.raw', OUT_5SEC);
+  benchConvertCli('generated VMI', vmi);
+  await benchIoFloor(Math.round(info.words * 0.98));
+  await benchOut5sec();
+  if (!args.quick) {
+    const half = await generated('vmi-0.5gb.raw', 15, 20000, 20);
+    const two = await generated('vmi-2gb.raw', 60, 20000, 20);
+    const a = benchConvertCli('0.5 GB', half);
+    const b = benchConvertCli('2 GB', two);
+    add({
+      stage: 'constant memory: peak RSS 2 GB vs 0.5 GB input',
+      value: `${((b.maxRssMb / a.maxRssMb - 1) * 100).toFixed(1)}% difference`,
+      target: 'within 10%, < 500 MB',
+      memory: `${a.maxRssMb.toFixed(0)} / ${b.maxRssMb.toFixed(0)} MB`,
+    });
+  }
+  printTable();
+}
+
+await main();

@@ -1,0 +1,276 @@
+// h5Append: appends read back through h5wasm equal what was written (across chunk and block
+// boundaries, uint64 beyond 2^32 and 2^53 exactly), the .partial/commit/abort life cycle, and the
+// one-line errors for folders that cannot be written.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import h5wasm from 'h5wasm/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BLOCK_ROWS, CHUNK_ROWS, createH5File, describeH5Error } from './h5Append';
+
+let dir: string;
+beforeAll(async () => {
+  await h5wasm.ready;
+  dir = mkdtempSync(join(tmpdir(), 'h5append-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** h5wasm reports an unlimited dimension (h5py's None) as H5S_UNLIMITED, 2^64 - 1, as a number. */
+const UNLIMITED = 2 ** 64;
+
+interface ReadBack {
+  value: unknown;
+  shape: number[] | null;
+  maxshape: (number | null)[] | null;
+  chunks: number[] | null;
+  dtype: unknown;
+  attrs: Record<string, unknown>;
+}
+
+function readDataset(path: string, name: string): ReadBack {
+  const f = new h5wasm.File(path, 'r');
+  try {
+    const ds = f.get(name) as InstanceType<typeof h5wasm.Dataset>;
+    const attrs: Record<string, unknown> = {};
+    for (const [k, a] of Object.entries(ds.attrs)) attrs[k] = a.value;
+    const { shape, maxshape, chunks } = ds.metadata;
+    return { value: ds.value, shape, maxshape, chunks, dtype: ds.dtype, attrs };
+  } finally {
+    f.close();
+  }
+}
+
+function groupAttrs(path: string, name: string): Record<string, unknown> {
+  const f = new h5wasm.File(path, 'r');
+  try {
+    const out: Record<string, unknown> = {};
+    for (const [k, a] of Object.entries((f.get(name) as InstanceType<typeof h5wasm.Group>).attrs))
+      out[k] = a.value;
+    return out;
+  } finally {
+    f.close();
+  }
+}
+
+describe('appends', () => {
+  it('reads back what several appends wrote, across chunk and block boundaries', async () => {
+    const path = join(dir, 'appends.h5');
+    const f = await createH5File(path, { chunkRows: 4, blockRows: 8 });
+    const tof = f.column('raw/tof', 'float64', { unit: 's' });
+    const x = f.column('raw/x', 'uint8');
+    const tot = f.column('raw/tot', 'uint32');
+    const expectTof: number[] = [];
+    const expectX: number[] = [];
+    for (const n of [3, 0, 5, 13, 1, 7]) {
+      const t = Float64Array.from({ length: n + 2 }, (_, i) => expectTof.length + i + 0.25);
+      const xs = Uint16Array.from({ length: n + 2 }, (_, i) => (expectX.length + i) % 256);
+      tof.append(t, n);
+      x.append(xs, n);
+      tot.append(
+        Uint32Array.from(xs, (v) => v * 25),
+        n,
+      );
+      expectTof.push(...t.subarray(0, n));
+      expectX.push(...xs.subarray(0, n));
+    }
+    expect(tof.length).toBe(29);
+    await f.commit();
+    const t = readDataset(path, 'raw/tof');
+    expect(Array.from(t.value as Float64Array)).toEqual(expectTof);
+    expect(t).toMatchObject({ shape: [29], maxshape: [UNLIMITED], chunks: [4], attrs: { unit: 's' } });
+    expect(Array.from(readDataset(path, 'raw/x').value as Uint8Array)).toEqual(expectX);
+    expect(readDataset(path, 'raw/x').dtype).toBe('<B');
+    expect(Array.from(readDataset(path, 'raw/tot').value as Uint32Array)).toEqual(expectX.map((v) => v * 25));
+  });
+
+  it('writes several full blocks with the default chunking (the wasm heap grows meanwhile)', async () => {
+    const path = join(dir, 'blocks.h5');
+    const n = 2 * BLOCK_ROWS + 12_345;
+    const t = Float64Array.from({ length: n }, (_, i) => i * 0.5);
+    const u = Float64Array.from({ length: n }, (_, i) => i + 2 ** 33);
+    const f = await createH5File(path);
+    const [ct, cu] = [f.column('t', 'float64'), f.column('u', 'uint64')];
+    for (let off = 0; off < n; off += 400_000) {
+      const k = Math.min(400_000, n - off);
+      ct.append(t.subarray(off, off + k), k);
+      cu.append(u.subarray(off, off + k), k);
+    }
+    await f.commit();
+    const rt = readDataset(path, 't');
+    const ru = readDataset(path, 'u');
+    expect(rt).toMatchObject({ shape: [n], chunks: [CHUNK_ROWS] });
+    const [vt, vu] = [rt.value as Float64Array, ru.value as BigUint64Array];
+    let bad = 0;
+    for (let i = 0; i < n; i++) if (vt[i] !== t[i] || vu[i] !== BigInt(u[i])) bad++;
+    expect(bad).toBe(0);
+  });
+
+  it('writes 64-bit integers exactly, beyond 2^32 and 2^53', async () => {
+    const path = join(dir, 'u64.h5');
+    const f = await createH5File(path);
+    const u = [
+      0,
+      1,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 32 + 5,
+      2 ** 53 - 1,
+      2 ** 60,
+      1735689600001500000,
+      2 ** 64 - 2048,
+    ];
+    const i = [-1, -(2 ** 32) - 7, -(2 ** 53) + 1, 2 ** 62, -(2 ** 63)];
+    f.column('u', 'uint64').append(Float64Array.from(u), u.length);
+    f.column('i', 'int64').append(Float64Array.from(i), i.length);
+    f.column('b', 'uint64').append(BigUint64Array.of(2n ** 64n - 1n, 3n), 2);
+    await f.commit();
+    expect(Array.from(readDataset(path, 'u').value as BigUint64Array)).toEqual(u.map((v) => BigInt(v)));
+    expect(Array.from(readDataset(path, 'i').value as BigInt64Array)).toEqual(i.map((v) => BigInt(v)));
+    expect(Array.from(readDataset(path, 'b').value as BigUint64Array)).toEqual([2n ** 64n - 1n, 3n]);
+    expect(readDataset(path, 'u').dtype).toBe('<Q');
+    expect(readDataset(path, 'i').dtype).toBe('<q');
+  });
+
+  it('rejects values that do not fit, and refuses to commit after that', async () => {
+    const path = join(dir, 'range.h5');
+    const f = await createH5File(path);
+    const x = f.column('x', 'uint8');
+    expect(() => x.append(Uint16Array.of(3, 256), 2)).toThrow(/x: value 256 does not fit/);
+    expect(() => x.append(Uint16Array.of(1), 1)).toThrow(/value 256/); // the file stays failed
+    await expect(f.commit()).rejects.toThrow(/value 256/);
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(`${path}.partial`)).toBe(false);
+    for (const [dtype, v] of [
+      ['uint64', 1.5],
+      ['uint64', -1],
+      ['int64', 2 ** 63],
+      ['uint32', NaN],
+    ] as const) {
+      const g = await createH5File(join(dir, 'range2.h5'));
+      expect(() => g.column('c', dtype).append(Float64Array.of(v), 1)).toThrow(`c: value ${v} does not fit`);
+      g.abort();
+    }
+  });
+
+  it('creates empty columns as zero-length, chunked, extendable datasets', async () => {
+    const path = join(dir, 'empty.h5');
+    const f = await createH5File(path);
+    f.column('g/empty', 'float64', { unit: 's' });
+    await f.commit();
+    expect(readDataset(path, 'g/empty')).toMatchObject({ shape: [0], maxshape: [UNLIMITED], chunks: [1] });
+  });
+});
+
+describe('attributes', () => {
+  it('overwrites values and keeps types: int64, float64, string, bool', async () => {
+    const path = join(dir, 'attrs.h5');
+    const f = await createH5File(path);
+    f.group('raw', { description: 'timewalk corrected raw events', 'nr events': 0 });
+    const c = f.column('raw/x', 'uint8', { unit: 'px' });
+    f.setAttrs('raw/x', { unit: 'pixel' }); // before the dataset exists
+    c.append(Uint8Array.of(1, 2), 2);
+    f.setAttrs('raw', { 'nr events': 2 ** 40 + 1, ratio: 0.5, ok: true });
+    f.setAttrs('raw', { ratio: 0.25 });
+    f.group('a/b/c', { big: 2n ** 63n });
+    await f.commit();
+    expect(groupAttrs(path, 'raw')).toEqual({
+      description: 'timewalk corrected raw events',
+      'nr events': 2n ** 40n + 1n,
+      ratio: 0.25,
+      ok: 1,
+    });
+    expect(groupAttrs(path, 'a/b/c')).toEqual({ big: 2n ** 63n });
+    expect(readDataset(path, 'raw/x').attrs).toEqual({ unit: 'pixel' });
+  });
+});
+
+describe('life cycle', () => {
+  it('writes to .partial and takes the final name only at commit', async () => {
+    const path = join(dir, 'cycle.h5');
+    const f = await createH5File(path);
+    f.column('v', 'float64').append(Float64Array.of(1, 2, 3), 3);
+    expect(f.partialPath).toBe(`${path}.partial`);
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(f.partialPath)).toBe(true);
+    await f.commit();
+    expect(existsSync(path)).toBe(true);
+    expect(existsSync(f.partialPath)).toBe(false);
+    f.abort(); // after commit: a no-op, the file stays
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('abort removes the partial, twice is safe, and later calls fail', async () => {
+    const path = join(dir, 'aborted.h5');
+    const f = await createH5File(path);
+    const c = f.column('v', 'float64');
+    c.append(Float64Array.of(1), 1);
+    f.abort();
+    f.abort();
+    expect(existsSync(f.partialPath)).toBe(false);
+    expect(existsSync(path)).toBe(false);
+    expect(() => c.append(Float64Array.of(2), 1)).toThrow(/aborted/);
+    await expect(f.commit()).rejects.toThrow(/aborted/);
+  });
+
+  it('refuses to overwrite without force; with force replaces the file at commit', async () => {
+    const path = join(dir, 'exists.h5');
+    writeFileSync(path, 'old');
+    await expect(createH5File(path)).rejects.toThrow(`${path} already exists; pass --force to overwrite`);
+    const f = await createH5File(path, { force: true });
+    f.column('v', 'float64').append(Float64Array.of(7), 1);
+    expect(readFileSync(path, 'utf8')).toBe('old');
+    await f.commit();
+    expect(Array.from(readDataset(path, 'v').value as Float64Array)).toEqual([7]);
+  });
+
+  it('replaces a partial left by a crashed run', async () => {
+    const path = join(dir, 'stale.h5');
+    writeFileSync(`${path}.partial`, 'garbage from a crash');
+    const f = await createH5File(path);
+    f.column('v', 'float64').append(Float64Array.of(1), 1);
+    await f.commit();
+    expect(Array.from(readDataset(path, 'v').value as Float64Array)).toEqual([1]);
+  });
+});
+
+describe('errors', () => {
+  it('names a missing folder', async () => {
+    const path = join(dir, 'no-such-folder', 'out.h5');
+    await expect(createH5File(path)).rejects.toThrow(
+      `cannot create ${path}: folder ${join(dir, 'no-such-folder')} does not exist`,
+    );
+  });
+
+  it('names a folder that is a file', async () => {
+    const notDir = join(dir, 'plain-file');
+    writeFileSync(notDir, '');
+    await expect(createH5File(join(notDir, 'out.h5'))).rejects.toThrow(
+      /cannot create .*out\.h5: .*plain-file is not a folder$/,
+    );
+  });
+
+  it.skipIf(process.getuid?.() === 0)('names a folder without write permission', async () => {
+    const ro = join(dir, 'read-only');
+    mkdirSync(ro);
+    chmodSync(ro, 0o555);
+    try {
+      await expect(createH5File(join(ro, 'out.h5'))).rejects.toThrow(
+        `folder ${ro} is not writable (permission denied)`,
+      );
+    } finally {
+      chmodSync(ro, 0o755);
+    }
+  });
+
+  it('reduces an HDF5 error stack to its OS message or innermost frame', () => {
+    const stack = [
+      'HDF5-DIAG: Error detected in HDF5 (2.0.0):',
+      '  #000: H5F.c line 647 in H5Fcreate(): unable to synchronously create file',
+      "  #007: H5FDsec2.c line 288 in H5FD__sec2_open(): unable to open file: name = 'x', errno = 44, error message = 'No such file or directory', flags = 13",
+    ].join('\n');
+    expect(describeH5Error(new Error(stack))).toBe('No such file or directory');
+    const noOs =
+      'HDF5-DIAG: x\n  #000: a.c line 1 in H5Acreate2(): outer\n  #006: b.c line 2 in H5A__create(): attribute already exists\n';
+    expect(describeH5Error(new Error(noOs))).toBe('attribute already exists');
+  });
+});
