@@ -72,10 +72,11 @@ export class EventBuilder {
   private nextNr = 0;
   private lastTimingNr = -1;
   private latest = -Infinity;
-  // Pending hits (ahead of the watermark), and scratch space for one assignment pass.
+  /** Hits not yet assigned: those ahead of the watermark, then each batch appended. */
   private pending: HitBatch = { n: 0, x: new Uint16Array(0), y: new Uint16Array(0), toa: new Float64Array(0), tot: new Uint32Array(0) };
-  private spare: HitBatch = { n: 0, x: new Uint16Array(0), y: new Uint16Array(0), toa: new Float64Array(0), tot: new Uint32Array(0) };
+  /** Per pending hit: its trigger slot, KEEP (stays pending) or DROP. */
   private slot = new Int32Array(0);
+  /** Rows per trigger slot, then their output offsets (counting sort). */
   private bucket = new Int32Array(0);
 
   constructor(public config: EventBuilderConfig) {}
@@ -88,12 +89,13 @@ export class EventBuilder {
     for (let i = 0; i < hits.n; i++) if (toa[i] > latest) latest = toa[i];
     if (this.nTrig > 0 && this.trig[this.nTrig - 1] > latest) latest = this.trig[this.nTrig - 1];
     this.latest = latest;
-    this.assign(hits, latest - this.config.horizon, out);
+    this.appendPending(hits);
+    this.assign(latest - this.config.horizon, out);
   }
 
   /** End of stream: every pending hit goes to the last trigger at or before it. */
   flush(out: EventOutput): void {
-    this.assign(undefined, Infinity, out);
+    this.assign(Infinity, out);
   }
 
   private addTrigger(t: number, out: EventOutput): void {
@@ -110,13 +112,28 @@ export class EventBuilder {
     this.nextNr++;
   }
 
+  private appendPending(h: HitBatch): void {
+    const p = this.pending;
+    const n = p.n;
+    const need = n + h.n;
+    p.x = ensureCapacity(p.x, need, n);
+    p.y = ensureCapacity(p.y, need, n);
+    p.toa = ensureCapacity(p.toa, need, n);
+    p.tot = ensureCapacity(p.tot, need, n);
+    p.x.set(h.x.subarray(0, h.n), n);
+    p.y.set(h.y.subarray(0, h.n), n);
+    p.toa.set(h.toa.subarray(0, h.n), n);
+    p.tot.set(h.tot.subarray(0, h.n), n);
+    p.n = need;
+  }
+
   /**
-   * Assigns the pending hits and `incoming` that lie before `watermark` to their triggers, keeps the
-   * rest pending, and retires triggers that can receive no more hits.
+   * Assigns the pending hits that lie before `watermark` to their triggers and emits them grouped by
+   * trigger; keeps later hits pending; retires triggers that can receive no more hits.
    */
-  private assign(incoming: HitBatch | undefined, watermark: number, out: EventOutput): void {
-    const pend = this.pending;
-    const total = pend.n + (incoming ? incoming.n : 0);
+  private assign(watermark: number, out: EventOutput): void {
+    const p = this.pending;
+    const total = p.n;
     if (total === 0) return;
     const trig = this.trig;
     const nTrig = this.nTrig;
@@ -124,7 +141,6 @@ export class EventBuilder {
     let lastFinal = -1;
     while (lastFinal + 1 < nTrig && trig[lastFinal + 1] <= watermark) lastFinal++;
     const nSlots = lastFinal + 1;
-    const keep = this.sizeSpare(total);
     this.slot = ensureCapacity(this.slot, total, 0);
     this.bucket = ensureCapacity(this.bucket, nSlots + 1, 0);
     const slot = this.slot;
@@ -132,48 +148,77 @@ export class EventBuilder {
     bucket.fill(0, 0, nSlots + 1);
     const first = nTrig > 0 ? trig[0] : Infinity;
     const { windowMin, windowMax } = this.config;
-    let nKeep = 0;
-    const visit = (src: HitBatch, offset: number): void => {
-      const { toa } = src;
-      for (let i = 0; i < src.n; i++) {
-        const t = toa[i];
-        let s = -1;
-        if (t >= watermark) {
-          keep.x[nKeep] = src.x[i];
-          keep.y[nKeep] = src.y[i];
-          keep.toa[nKeep] = t;
-          keep.tot[nKeep] = src.tot[i];
-          nKeep++;
-        } else if (t < first) {
-          if (this.firstNr === 0) this.counts.beforeFirstTrigger++;
-          else this.counts.late++;
-        } else {
-          // Last final trigger at or before t (binary search over the final ones).
-          let lo = 0;
-          let hi = lastFinal;
-          while (lo < hi) {
-            const mid = (lo + hi + 1) >>> 1;
-            if (trig[mid] <= t) lo = mid;
-            else hi = mid - 1;
-          }
-          const tof = t - trig[lo];
-          if (tof >= windowMin && tof <= windowMax) {
-            s = lo;
-            bucket[lo + 1]++;
-          } else this.counts.outsideWindow++;
-        }
-        slot[offset + i] = s;
+    const toa = p.toa;
+    let dropped = 0;
+    let outside = 0;
+    // Pass 1: a slot per hit. Hits come nearly in time order, so the previous hit's trigger is tried
+    // first and a binary search is the exception.
+    let s = 0;
+    for (let i = 0; i < total; i++) {
+      const t = toa[i];
+      if (t >= watermark) {
+        slot[i] = KEEP;
+        continue;
       }
-    };
-    visit(pend, 0);
-    if (incoming) visit(incoming, pend.n);
-    // Counting sort by trigger: rows grouped by trigger, arrival order kept within a trigger.
-    for (let s = 0; s < nSlots; s++) bucket[s + 1] += bucket[s];
+      if (t < first) {
+        slot[i] = DROP;
+        dropped++;
+        continue;
+      }
+      if (!(trig[s] <= t && (s === lastFinal || t < trig[s + 1]))) {
+        let lo = 0;
+        let hi = lastFinal;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >>> 1;
+          if (trig[mid] <= t) lo = mid;
+          else hi = mid - 1;
+        }
+        s = lo;
+      }
+      const tof = t - trig[s];
+      if (tof >= windowMin && tof <= windowMax) {
+        slot[i] = s;
+        bucket[s + 1]++;
+      } else {
+        slot[i] = DROP;
+        outside++;
+      }
+    }
+    this.counts.outsideWindow += outside;
+    if (this.firstNr === 0) this.counts.beforeFirstTrigger += dropped;
+    else this.counts.late += dropped;
+    this.emitTiming(nSlots, out);
+    for (let k = 0; k < nSlots; k++) bucket[k + 1] += bucket[k];
     const rows = bucket[nSlots];
-    this.emit(rows, nSlots, incoming, out);
-    this.pending = keep;
-    this.spare = pend;
-    keep.n = nKeep;
+    // Pass 2: place assigned rows (counting sort: grouped by trigger, arrival order within one) and
+    // compact the kept hits to the front of the pending buffer (write index <= read index).
+    const ev = out.events;
+    const base = ev.n;
+    growEvents(ev, base + rows);
+    const { triggerNr, x: ex, y: ey, tof: etof, tot: etot } = ev;
+    const { x, y, tot } = p;
+    const firstNr = this.firstNr;
+    let kept = 0;
+    for (let i = 0; i < total; i++) {
+      const k = slot[i];
+      if (k >= 0) {
+        const r = base + bucket[k]++;
+        triggerNr[r] = firstNr + k;
+        ex[r] = x[i];
+        ey[r] = y[i];
+        etof[r] = toa[i] - trig[k];
+        etot[r] = tot[i];
+      } else if (k === KEEP) {
+        x[kept] = x[i];
+        y[kept] = y[i];
+        toa[kept] = toa[i];
+        tot[kept] = tot[i];
+        kept++;
+      }
+    }
+    ev.n = base + rows;
+    p.n = kept;
+    this.counts.events += rows;
     // Retire the final triggers but the last: no hit can belong to them any more.
     if (lastFinal > 0) {
       trig.copyWithin(0, lastFinal, nTrig);
@@ -182,56 +227,23 @@ export class EventBuilder {
     }
   }
 
-  private emit(rows: number, nSlots: number, incoming: HitBatch | undefined, out: EventOutput): void {
-    const ev = out.events;
-    const base = ev.n;
-    growEvents(ev, base + rows);
+  /** Timing rows for triggers that receive their first row now (bucket holds per-slot counts). */
+  private emitTiming(nSlots: number, out: EventOutput): void {
     const bucket = this.bucket;
-    const slot = this.slot;
-    const trig = this.trig;
-    const firstNr = this.firstNr;
-    const pend = this.pending;
-    // Timing rows for triggers that received their first row now.
-    for (let s = 0; s < nSlots; s++) {
-      if (bucket[s + 1] === bucket[s]) continue;
-      const nr = firstNr + s;
+    for (let k = 0; k < nSlots; k++) {
+      if (bucket[k + 1] === 0) continue;
+      const nr = this.firstNr + k;
       if (nr > this.lastTimingNr) {
         this.lastTimingNr = nr;
-        pushTiming(out.timing, nr, trig[s], this.config.startTimeNs);
+        pushTiming(out.timing, nr, this.trig[k], this.config.startTimeNs);
         this.counts.timingRows++;
       }
     }
-    const place = (src: HitBatch, offset: number): void => {
-      for (let i = 0; i < src.n; i++) {
-        const s = slot[offset + i];
-        if (s < 0) continue;
-        const r = base + bucket[s]++;
-        ev.triggerNr[r] = firstNr + s;
-        ev.x[r] = src.x[i];
-        ev.y[r] = src.y[i];
-        ev.tof[r] = src.toa[i] - trig[s];
-        ev.tot[r] = src.tot[i];
-      }
-    };
-    place(pend, 0);
-    if (incoming) place(incoming, pend.n);
-    ev.n = base + rows;
-    this.counts.events += rows;
-  }
-
-  private sizeSpare(capacity: number): HitBatch {
-    const h = this.spare;
-    if (h.toa.length < capacity) {
-      const size = Math.max(capacity, 2 * h.toa.length, 1024);
-      h.x = new Uint16Array(size);
-      h.y = new Uint16Array(size);
-      h.toa = new Float64Array(size);
-      h.tot = new Uint32Array(size);
-    }
-    h.n = 0;
-    return h;
   }
 }
+
+const KEEP = -1;
+const DROP = -2;
 
 function growEvents(ev: EventBatch, capacity: number): void {
   const n = ev.n;

@@ -1,0 +1,151 @@
+// Stable sorts of row-index arrays by typed-array keys, shared by the clustering stages (trigger
+// grouping, DBSCAN's tof sweep, cluster stream's tof/ToT order). Data stay where they are: only the
+// index range idx[from..to) is permuted. Already-ordered ranges (the usual case: event rows arrive
+// grouped by trigger, roughly in time order) cost one linear check; otherwise insertion-sorted runs
+// of 16 are merged bottom-up through `tmp` (at least to - from long), skipping merges in order.
+
+type IndexArray = Uint32Array | Int32Array;
+
+const RUN = 16;
+
+/** Sorts idx[from..to) so that key[idx[i]] ascends; equal keys keep their order (stable). */
+export function sortIndicesByKey(
+  idx: IndexArray,
+  from: number,
+  to: number,
+  key: Float64Array,
+  tmp: IndexArray,
+): void {
+  let sorted = true;
+  for (let i = from + 1; i < to; i++) {
+    if (key[idx[i]] < key[idx[i - 1]]) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return;
+  mergeSortByKey(idx.subarray(from, to), to - from, key, tmp.subarray(0, to - from));
+}
+
+function mergeSortByKey(idx: IndexArray, n: number, key: Float64Array, tmp: IndexArray): void {
+  for (let s = 0; s < n; s += RUN) {
+    const e = Math.min(s + RUN, n);
+    for (let i = s + 1; i < e; i++) {
+      const v = idx[i];
+      const kv = key[v];
+      let j = i - 1;
+      while (j >= s && key[idx[j]] > kv) {
+        idx[j + 1] = idx[j];
+        j--;
+      }
+      idx[j + 1] = v;
+    }
+  }
+  let src = idx;
+  let dst = tmp;
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      if (mid >= hi || key[src[mid - 1]] <= key[src[mid]]) {
+        dst.set(src.subarray(lo, hi), lo);
+        continue;
+      }
+      let a = lo;
+      let b = mid;
+      let o = lo;
+      while (a < mid && b < hi) {
+        // `<=` takes the left run first on ties: stable.
+        if (key[src[a]] <= key[src[b]]) dst[o++] = src[a++];
+        else dst[o++] = src[b++];
+      }
+      while (a < mid) dst[o++] = src[a++];
+      while (b < hi) dst[o++] = src[b++];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== idx) idx.set(src.subarray(0, n));
+}
+
+/**
+ * Sorts idx[from..to) by key ascending, then key2 descending; rows equal in both keep their order
+ * (numpy's `lexsort((-key2, key))`, which is stable).
+ */
+export function sortIndicesByKeyThenDesc(
+  idx: IndexArray,
+  from: number,
+  to: number,
+  key: Float64Array,
+  key2: Uint32Array,
+  tmp: IndexArray,
+): void {
+  let sorted = true;
+  for (let i = from + 1; i < to; i++) {
+    const p = idx[i - 1];
+    const q = idx[i];
+    if (key[q] < key[p] || (key[q] === key[p] && key2[q] > key2[p])) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return;
+  mergeSortByKeyThenDesc(idx.subarray(from, to), to - from, key, key2, tmp.subarray(0, to - from));
+}
+
+function mergeSortByKeyThenDesc(
+  idx: IndexArray,
+  n: number,
+  key: Float64Array,
+  key2: Uint32Array,
+  tmp: IndexArray,
+): void {
+  for (let s = 0; s < n; s += RUN) {
+    const e = Math.min(s + RUN, n);
+    for (let i = s + 1; i < e; i++) {
+      const v = idx[i];
+      const kv = key[v];
+      const k2 = key2[v];
+      let j = i - 1;
+      while (j >= s) {
+        const w = idx[j];
+        if (key[w] > kv || (key[w] === kv && key2[w] < k2)) {
+          idx[j + 1] = w;
+          j--;
+        } else break;
+      }
+      idx[j + 1] = v;
+    }
+  }
+  let src = idx;
+  let dst = tmp;
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      if (mid >= hi || !after(src[mid - 1], src[mid], key, key2)) {
+        dst.set(src.subarray(lo, hi), lo);
+        continue;
+      }
+      let a = lo;
+      let b = mid;
+      let o = lo;
+      while (a < mid && b < hi) {
+        if (after(src[a], src[b], key, key2)) dst[o++] = src[b++];
+        else dst[o++] = src[a++];
+      }
+      while (a < mid) dst[o++] = src[a++];
+      while (b < hi) dst[o++] = src[b++];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== idx) idx.set(src.subarray(0, n));
+}
+
+/** True when row p must come strictly after row q (key ascending, then key2 descending). */
+function after(p: number, q: number, key: Float64Array, key2: Uint32Array): boolean {
+  return key[p] > key[q] || (key[p] === key[q] && key2[p] < key2[q]);
+}
