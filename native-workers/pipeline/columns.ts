@@ -2,14 +2,7 @@
 // the valid prefix with subarray. Never one object per row.
 
 export type NumericArray =
-  | Float64Array
-  | Float32Array
-  | Uint32Array
-  | Int32Array
-  | Uint16Array
-  | Int16Array
-  | Uint8Array
-  | Int8Array;
+  Float64Array | Float32Array | Uint32Array | Int32Array | Uint16Array | Int16Array | Uint8Array | Int8Array;
 
 /** Returns `arr` if it holds `capacity` elements, else a larger array of the same type with the first `keep` copied. */
 export function ensureCapacity<T extends NumericArray>(arr: T, capacity: number, keep: number): T {

@@ -108,11 +108,12 @@ describe('EventBuilder', () => {
   });
   it('streams in small batches to the same rows as one batch', () => {
     let seed = 7;
-    const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const trigTimes = Array.from({ length: 50 }, (_, i) => 1 + i * 1e-3 + rnd() * 1e-5);
     const toa = Array.from({ length: 5000 }, () => 0.999 + rnd() * 0.052).sort((a, c) => a - c);
     // local disorder: swap neighbours within 20 us
-    for (let i = 1; i < toa.length; i++) if (toa[i] - toa[i - 1] < 2e-5 && rnd() < 0.5) [toa[i], toa[i - 1]] = [toa[i - 1], toa[i]];
+    for (let i = 1; i < toa.length; i++)
+      if (toa[i] - toa[i - 1] < 2e-5 && rnd() < 0.5) [toa[i], toa[i - 1]] = [toa[i - 1], toa[i]];
     const whole = make({ horizon: 1e-4 });
     const outWhole = newEventOutput();
     whole.push(hits(toa), trig(trigTimes), outWhole);
@@ -126,7 +127,14 @@ describe('EventBuilder', () => {
       const reach = Math.max(...part);
       const t: number[] = [];
       while (next < trigTimes.length && trigTimes[next] <= reach) t.push(trigTimes[next++]);
-      streamed.push(hits(part, part.map((_, k) => i + k)), trig(t), outStream);
+      streamed.push(
+        hits(
+          part,
+          part.map((_, k) => i + k),
+        ),
+        trig(t),
+        outStream,
+      );
     }
     expect(next).toBe(trigTimes.length);
     streamed.flush(outStream);

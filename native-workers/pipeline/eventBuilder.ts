@@ -73,7 +73,13 @@ export class EventBuilder {
   private lastTimingNr = -1;
   private latest = -Infinity;
   /** Hits not yet assigned: those ahead of the watermark, then each batch appended. */
-  private pending: HitBatch = { n: 0, x: new Uint16Array(0), y: new Uint16Array(0), toa: new Float64Array(0), tot: new Uint32Array(0) };
+  private pending: HitBatch = {
+    n: 0,
+    x: new Uint16Array(0),
+    y: new Uint16Array(0),
+    toa: new Float64Array(0),
+    tot: new Uint32Array(0),
+  };
   /** Per pending hit: its trigger slot, KEEP (stays pending) or DROP. */
   private slot = new Int32Array(0);
   /** Rows per trigger slot, then their output offsets (counting sort). */
@@ -166,14 +172,19 @@ export class EventBuilder {
         continue;
       }
       if (!(trig[s] <= t && (s === lastFinal || t < trig[s + 1]))) {
-        let lo = 0;
-        let hi = lastFinal;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >>> 1;
-          if (trig[mid] <= t) lo = mid;
-          else hi = mid - 1;
+        // Readout disorder is short: the next or the previous trigger usually holds the hit.
+        if (s < lastFinal && trig[s + 1] <= t && (s + 1 === lastFinal || t < trig[s + 2])) s++;
+        else if (s > 0 && trig[s - 1] <= t && t < trig[s]) s--;
+        else {
+          let lo = 0;
+          let hi = lastFinal;
+          while (lo < hi) {
+            const mid = (lo + hi + 1) >>> 1;
+            if (trig[mid] <= t) lo = mid;
+            else hi = mid - 1;
+          }
+          s = lo;
         }
-        s = lo;
       }
       const tof = t - trig[s];
       if (tof >= windowMin && tof <= windowMax) {

@@ -15,7 +15,7 @@ const SPAN_48 = 2 ** 48;
  * a packet time is one table look-up and one addition.
  */
 export function extendBase(longtime: number, quarter: number): number {
-  const d = Math.floor(longtime / QUARTER) % 4 - quarter;
+  const d = (Math.floor(longtime / QUARTER) % 4) - quarter;
   let base = longtime;
   if (d === 1 || d === -3) base -= QUARTER;
   else if (d === -1 || d === 3) base += QUARTER;

@@ -1,10 +1,12 @@
 // Stable sorts of row-index arrays by typed-array keys, shared by the clustering stages (trigger
 // grouping, DBSCAN's tof sweep, cluster stream's tof/ToT order). Data stay where they are: only the
 // index range idx[from..to) is permuted. Already-ordered ranges (the usual case: event rows arrive
-// grouped by trigger, roughly in time order) cost one linear check; otherwise insertion-sorted runs
-// of 16 are merged bottom-up through `tmp` (at least to - from long), skipping merges in order.
+// grouped by trigger, roughly in time order) cost one linear check; nearly ordered ones (readout
+// disorder within an ion) an insertion sort, given up after about 8 moves per row; otherwise
+// insertion-sorted runs of 16 are merged bottom-up through `tmp` (at least to - from long),
+// skipping merges that are already in order.
 
-type IndexArray = Uint32Array | Int32Array;
+type IndexArray = Uint32Array;
 
 const RUN = 16;
 
@@ -16,14 +18,22 @@ export function sortIndicesByKey(
   key: Float64Array,
   tmp: IndexArray,
 ): void {
-  let sorted = true;
-  for (let i = from + 1; i < to; i++) {
-    if (key[idx[i]] < key[idx[i - 1]]) {
-      sorted = false;
-      break;
+  let i = from + 1;
+  while (i < to && key[idx[i]] >= key[idx[i - 1]]) i++;
+  if (i >= to) return;
+  for (let budget = 8 * (to - from) + 64; i < to; i++) {
+    const v = idx[i];
+    const kv = key[v];
+    let j = i - 1;
+    while (j >= from && key[idx[j]] > kv) {
+      idx[j + 1] = idx[j];
+      j--;
     }
+    idx[j + 1] = v;
+    budget -= i - 1 - j;
+    if (budget < 0) break;
   }
-  if (sorted) return;
+  if (i >= to) return;
   mergeSortByKey(idx.subarray(from, to), to - from, key, tmp.subarray(0, to - from));
 }
 
@@ -48,7 +58,7 @@ function mergeSortByKey(idx: IndexArray, n: number, key: Float64Array, tmp: Inde
       const mid = Math.min(lo + width, n);
       const hi = Math.min(lo + 2 * width, n);
       if (mid >= hi || key[src[mid - 1]] <= key[src[mid]]) {
-        dst.set(src.subarray(lo, hi), lo);
+        for (let i = lo; i < hi; i++) dst[i] = src[i];
         continue;
       }
       let a = lo;
@@ -66,7 +76,7 @@ function mergeSortByKey(idx: IndexArray, n: number, key: Float64Array, tmp: Inde
     src = dst;
     dst = t;
   }
-  if (src !== idx) idx.set(src.subarray(0, n));
+  if (src !== idx) for (let i = 0; i < n; i++) idx[i] = src[i];
 }
 
 /**
@@ -81,16 +91,21 @@ export function sortIndicesByKeyThenDesc(
   key2: Uint32Array,
   tmp: IndexArray,
 ): void {
-  let sorted = true;
-  for (let i = from + 1; i < to; i++) {
-    const p = idx[i - 1];
-    const q = idx[i];
-    if (key[q] < key[p] || (key[q] === key[p] && key2[q] > key2[p])) {
-      sorted = false;
-      break;
+  let i = from + 1;
+  while (i < to && !after(idx[i - 1], idx[i], key, key2)) i++;
+  if (i >= to) return;
+  for (let budget = 8 * (to - from) + 64; i < to; i++) {
+    const v = idx[i];
+    let j = i - 1;
+    while (j >= from && after(idx[j], v, key, key2)) {
+      idx[j + 1] = idx[j];
+      j--;
     }
+    idx[j + 1] = v;
+    budget -= i - 1 - j;
+    if (budget < 0) break;
   }
-  if (sorted) return;
+  if (i >= to) return;
   mergeSortByKeyThenDesc(idx.subarray(from, to), to - from, key, key2, tmp.subarray(0, to - from));
 }
 
@@ -125,7 +140,7 @@ function mergeSortByKeyThenDesc(
       const mid = Math.min(lo + width, n);
       const hi = Math.min(lo + 2 * width, n);
       if (mid >= hi || !after(src[mid - 1], src[mid], key, key2)) {
-        dst.set(src.subarray(lo, hi), lo);
+        for (let i = lo; i < hi; i++) dst[i] = src[i];
         continue;
       }
       let a = lo;
@@ -142,7 +157,7 @@ function mergeSortByKeyThenDesc(
     src = dst;
     dst = t;
   }
-  if (src !== idx) idx.set(src.subarray(0, n));
+  if (src !== idx) for (let i = 0; i < n; i++) idx[i] = src[i];
 }
 
 /** True when row p must come strictly after row q (key ascending, then key2 descending). */

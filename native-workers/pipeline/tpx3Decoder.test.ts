@@ -3,7 +3,15 @@ import { extend } from './globalTime';
 import { type DecoderConfig, Tpx3Decoder, newDecodedBatch } from './tpx3Decoder';
 
 // Words built bit by bit with BigInt, independently of the encoder, from the format doc's layout.
-function pixelWord(col: number, row: number, toa: number, tot10: number, ftoa: number, spidr: number, header = 0xbn): bigint {
+function pixelWord(
+  col: number,
+  row: number,
+  toa: number,
+  tot10: number,
+  ftoa: number,
+  spidr: number,
+  header = 0xbn,
+): bigint {
   const dcol = BigInt(col & 0xfe);
   const spix = BigInt(row & 0xfc);
   const pix = BigInt(((col & 1) << 2) | (row & 3));
@@ -28,7 +36,8 @@ function tdcWord(header: number, sub: number, coarse32: number, fineHigh3: numbe
   );
 }
 const lsbWord = (longtime: number): bigint => (0x44n << 56n) | (BigInt(longtime % 2 ** 32) << 16n);
-const msbWord = (longtime: number): bigint => (0x45n << 56n) | (BigInt(Math.floor(longtime / 2 ** 32)) << 16n);
+const msbWord = (longtime: number): bigint =>
+  (0x45n << 56n) | (BigInt(Math.floor(longtime / 2 ** 32)) << 16n);
 const timePair = (lt: number): bigint[] => [lsbWord(lt), msbWord(lt)];
 
 function words(list: bigint[]): Uint32Array {
@@ -63,7 +72,10 @@ describe('Tpx3Decoder pixels', () => {
       [130, 77, 5000, 40, 9, 12345],
       [31, 33, 1, 1, 1, 1],
     ];
-    const { out } = decodeLive(cases.map(([c, r, t, tot, f, s]) => pixelWord(c, r, t, tot, f, s)), lt);
+    const { out } = decodeLive(
+      cases.map(([c, r, t, tot, f, s]) => pixelWord(c, r, t, tot, f, s)),
+      lt,
+    );
     expect(out.hits.n).toBe(cases.length);
     cases.forEach(([c, r, t, tot, f, s], i) => {
       expect(out.hits.x[i]).toBe(c);
@@ -74,7 +86,10 @@ describe('Tpx3Decoder pixels', () => {
   });
   it('applies the clock-phase correction per column pair, phase 0 counting as 16', () => {
     const lt = 2 ** 31;
-    const { out } = decodeLive([0, 2, 30, 32].map((c) => pixelWord(c, 0, 0, 1, 0, 0)), lt);
+    const { out } = decodeLive(
+      [0, 2, 30, 32].map((c) => pixelWord(c, 0, 0, 1, 0, 0)),
+      lt,
+    );
     const unit = 256 * 0.006103515625 * 1e-9; // one phase step: 1.5625 ns
     const base = extend(0, lt) * 25e-9;
     // Absolute times near 54 s carry float64 steps of ~7e-15 s: compare to 5e-14 s.
@@ -140,16 +155,29 @@ describe('Tpx3Decoder triggers', () => {
     ];
     const { out, d } = decodeLive(list, lt);
     const t = (c: number, hi3: number, f: number): number =>
-      extend(c, lt) * 25e-9 + ((hi3 << 9) | (Math.floor(((f - 1) << 9) / 12) & 0x1ff)) * 0.006103515625 * 1e-9;
-    expect(Array.from(out.tdc1.time.subarray(0, out.tdc1.n))).toEqual([t(coarse, 5, 7), -t(coarse + 4, 0, 12), t(coarse + 16, 0, 2)]);
-    expect(Array.from(out.tdc2.time.subarray(0, out.tdc2.n))).toEqual([t(coarse + 8, 7, 1), -t(coarse + 12, 1, 3)]);
-    expect(Array.from(out.triggers.time.subarray(0, out.triggers.n))).toEqual([t(coarse, 5, 7), t(coarse + 16, 0, 2)]);
-    expect([d.counts.tdc1Rise, d.counts.tdc1Fall, d.counts.tdc2Rise, d.counts.tdc2Fall]).toEqual([2, 1, 1, 1]);
+      extend(c, lt) * 25e-9 +
+      ((hi3 << 9) | (Math.floor(((f - 1) << 9) / 12) & 0x1ff)) * 0.006103515625 * 1e-9;
+    expect(Array.from(out.tdc1.time.subarray(0, out.tdc1.n))).toEqual([
+      t(coarse, 5, 7),
+      -t(coarse + 4, 0, 12),
+      t(coarse + 16, 0, 2),
+    ]);
+    expect(Array.from(out.tdc2.time.subarray(0, out.tdc2.n))).toEqual([
+      t(coarse + 8, 7, 1),
+      -t(coarse + 12, 1, 3),
+    ]);
+    expect(Array.from(out.triggers.time.subarray(0, out.triggers.n))).toEqual([
+      t(coarse, 5, 7),
+      t(coarse + 16, 0, 2),
+    ]);
+    expect([d.counts.tdc1Rise, d.counts.tdc1Fall, d.counts.tdc2Rise, d.counts.tdc2Fall]).toEqual([
+      2, 1, 1, 1,
+    ]);
   });
   it('handles fine value 0 from old firmware as floor division: -43 masked to 9 bits', () => {
     const lt = 0;
     const { out } = decodeLive([tdcWord(0x6, 0xf, 100, 0, 0)], lt);
-    expect(out.triggers.time[0]).toBe(100 * 25e-9 + ((-43 & 0x1ff) * 0.006103515625) * 1e-9);
+    expect(out.triggers.time[0]).toBe(100 * 25e-9 + (-43 & 0x1ff) * 0.006103515625 * 1e-9);
   });
 });
 
@@ -158,7 +186,16 @@ describe('Tpx3Decoder time modes and counts', () => {
     const lt = 3 * 2 ** 32 + 0x12345678;
     const d = new Tpx3Decoder(FILE);
     const out = newDecodedBatch();
-    d.decode(words([pixelWord(1, 1, 0, 1, 0, 0), lsbWord(lt), tdcWord(6, 0xf, 0, 0, 1), msbWord(lt), pixelWord(2, 2, 0, 1, 0, 0)]), out);
+    d.decode(
+      words([
+        pixelWord(1, 1, 0, 1, 0, 0),
+        lsbWord(lt),
+        tdcWord(6, 0xf, 0, 0, 1),
+        msbWord(lt),
+        pixelWord(2, 2, 0, 1, 0, 0),
+      ]),
+      out,
+    );
     expect(out.hits.n).toBe(1);
     expect(out.hits.x[0]).toBe(2);
     expect(out.triggers.n).toBe(0);
@@ -170,7 +207,10 @@ describe('Tpx3Decoder time modes and counts', () => {
     const lt2 = 2 ** 32 + 0x08000000;
     const d = new Tpx3Decoder(FILE);
     const out = newDecodedBatch();
-    d.decode(words([...timePair(lt1), pixelWord(0, 0, 0, 1, 0, 0), ...timePair(lt2), pixelWord(0, 0, 0, 1, 0, 0)]), out);
+    d.decode(
+      words([...timePair(lt1), pixelWord(0, 0, 0, 1, 0, 0), ...timePair(lt2), pixelWord(0, 0, 0, 1, 0, 0)]),
+      out,
+    );
     expect(out.hits.toa[0]).toBe(toaRef(0, 0, 0, 0, lt1));
     expect(out.hits.toa[1]).toBe(toaRef(0, 0, 0, 0, lt2));
     // state carries over to the next batch
@@ -181,7 +221,10 @@ describe('Tpx3Decoder time modes and counts', () => {
   it('live mode uses the handed-in longtime for the whole batch; its time packets only update the tracker', () => {
     const handed = 5 * 2 ** 32;
     const inStream = 9 * 2 ** 32;
-    const { out, d } = decodeLive([pixelWord(0, 0, 0, 1, 0, 0), ...timePair(inStream), pixelWord(0, 0, 0, 1, 0, 0)], handed);
+    const { out, d } = decodeLive(
+      [pixelWord(0, 0, 0, 1, 0, 0), ...timePair(inStream), pixelWord(0, 0, 0, 1, 0, 0)],
+      handed,
+    );
     expect(out.hits.toa[1]).toBe(toaRef(0, 0, 0, 0, handed));
     expect(d.time.longtime).toBe(inStream);
   });
@@ -201,7 +244,15 @@ describe('Tpx3Decoder time modes and counts', () => {
     const { d, out } = decodeLive(list, 0);
     const c = d.counts;
     expect(out.hits.n).toBe(0);
-    expect([c.packetId, c.shutterOpen, c.shutterClose, c.heartbeat, c.otherSpidr, c.control, c.otherTime]).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect([
+      c.packetId,
+      c.shutterOpen,
+      c.shutterClose,
+      c.heartbeat,
+      c.otherSpidr,
+      c.control,
+      c.otherTime,
+    ]).toEqual([1, 1, 1, 1, 1, 1, 1]);
     expect(c.unknownByHeader[1]).toBe(1);
     expect(c.unknownByHeader[0xf]).toBe(1);
     expect(c.unknownByHeader[0]).toBe(1);

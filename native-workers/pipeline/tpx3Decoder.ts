@@ -234,4 +234,3 @@ export class Tpx3Decoder {
     }
   }
 }
-

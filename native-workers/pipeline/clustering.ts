@@ -1,0 +1,109 @@
+// The centroiding stage: event rows in, one centroid row per cluster out (the HDF5 `centroided/`
+// rows). Filters first (tot > totThreshold; trigger nr % everyNthTrigger == 0, a global rule, so
+// the result does not depend on how the rows were batched), groups the rows by trigger (stable),
+// clusters them (DBSCAN or cluster stream) and computes the centroid properties.
+//
+// Pure function of the rows given. Clusters never span triggers, so the result for a set of whole
+// triggers is the concatenation of the results for any split of it into whole triggers, in trigger
+// order: a caller may cut the rows into chunks of whole triggers (WholeTriggerBuffer), cluster them
+// in worker threads and concatenate. Inputs MUST contain whole triggers: the hits of one trigger
+// split over two calls give two partial clusterings. Output: grouped by trigger number ascending;
+// within a trigger, DBSCAN clusters in order of their first core row, cluster-stream clusters in
+// order of their root (the reference's order). The reference's chunk_size_limit changes nothing
+// here (it only sizes the reference's scikit-learn calls), so it is not used.
+import {
+  emptyCentroidBatch,
+  emptyEventBatch,
+  type CentroidBatch,
+  type EventBatch,
+} from '../../shared/batches';
+import { assertNever } from '../../shared/assertNever';
+import type { ClusteringSettings } from '../../shared/processingSettings';
+import { centroidsFromLabels } from './centroids';
+import { clusterStream } from './clusterStream';
+import { dbscan } from './dbscan';
+import { sortIndicesByKey } from './indexSort';
+
+export interface ClusterOptions {
+  /** Detector bounding box in px (Decision 10): the cluster-stream grid. Default 256 x 256. */
+  sensorWidth?: number;
+  sensorHeight?: number;
+  /** Centroid time-walk table, seconds per entry, entry i for ToT (i + 1) * 25 ns (Decision 4). */
+  centroidLut?: Float64Array;
+}
+
+/** Clusters the event rows (whole triggers, any order) and returns their centroids. */
+export function clusterEvents(
+  events: EventBatch,
+  settings: ClusteringSettings,
+  options: ClusterOptions = {},
+): CentroidBatch {
+  const algorithm = settings.algorithm;
+  switch (algorithm) {
+    case 'none':
+      return emptyCentroidBatch();
+    case 'dbscan': {
+      const rows = selectRows(events, settings);
+      const { labels, nClusters } = dbscan(rows, {
+        epsilon: settings.epsilon,
+        minSamples: settings.minSamples,
+        tofScale: settings.tofScale,
+      });
+      return centroidsFromLabels(rows, null, labels, rows.n, nClusters, options.centroidLut);
+    }
+    case 'stream': {
+      const rows = selectRows(events, settings);
+      const { order, labels, nClusters } = clusterStream(
+        rows,
+        {
+          maxDistTof: settings.csMaxDistTof,
+          totOffset: settings.csTotOffset,
+          minClusterSize: settings.csMinClusterSize,
+        },
+        options.sensorWidth ?? 256,
+        options.sensorHeight ?? 256,
+      );
+      return centroidsFromLabels(rows, order, labels, rows.n, nClusters, options.centroidLut);
+    }
+    default:
+      return assertNever(algorithm, 'clustering algorithm');
+  }
+}
+
+/**
+ * The rows that take part in clustering, grouped by trigger ascending (stable), as a new batch;
+ * the input itself when every row passes and it is already grouped (no copy).
+ */
+export function selectRows(events: EventBatch, settings: ClusteringSettings): EventBatch {
+  const { n, triggerNr, tot } = events;
+  const thr = settings.totThreshold;
+  const nth = settings.everyNthTrigger;
+  let all = true;
+  let grouped = true;
+  for (let i = 0; i < n; i++) {
+    if (!(tot[i] > thr) || (nth !== 1 && triggerNr[i] % nth !== 0)) {
+      all = false;
+      break;
+    }
+    if (i > 0 && triggerNr[i] < triggerNr[i - 1]) grouped = false;
+  }
+  if (all && grouped) return events;
+  let idx = new Uint32Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (tot[i] > thr && (nth === 1 || triggerNr[i] % nth === 0)) idx[m++] = i;
+  }
+  idx = idx.subarray(0, m);
+  sortIndicesByKey(idx, 0, m, triggerNr, new Uint32Array(m));
+  const out = emptyEventBatch(m);
+  out.n = m;
+  for (let k = 0; k < m; k++) {
+    const r = idx[k];
+    out.triggerNr[k] = triggerNr[r];
+    out.x[k] = events.x[r];
+    out.y[k] = events.y[r];
+    out.tof[k] = events.tof[r];
+    out.tot[k] = tot[r];
+  }
+  return out;
+}

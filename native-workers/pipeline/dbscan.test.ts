@@ -1,0 +1,422 @@
+// dbscan.ts against a brute-force O(n^2) scikit-learn DBSCAN written here (neighbourhoods by the
+// exact float64 rule on the reference's 4-D points, then sklearn's dbscan_inner expansion), on
+// thousands of seeded random and adversarial inputs; plus large single triggers that must stay fast.
+import { describe, expect, it } from 'vitest';
+import { emptyEventBatch, type EventBatch } from '../../shared/batches';
+import { centroidsFromLabels } from './centroids';
+import { dbscan, type DbscanParams } from './dbscan';
+import { SeededRandom } from './seededRandom';
+
+function rng(seed: number): () => number {
+  const g = new SeededRandom(seed);
+  return () => g.uniform();
+}
+
+interface Hit {
+  trig: number;
+  x: number;
+  y: number;
+  tof: number;
+  tot?: number;
+}
+
+function batch(hits: Hit[]): EventBatch {
+  const ev = emptyEventBatch(hits.length);
+  ev.n = hits.length;
+  hits.forEach((h, i) => {
+    ev.triggerNr[i] = h.trig;
+    ev.x[i] = h.x;
+    ev.y[i] = h.y;
+    ev.tof[i] = h.tof;
+    ev.tot[i] = h.tot ?? 25 * (1 + (i % 40));
+  });
+  return ev;
+}
+
+/** scikit-learn's DBSCAN, literally: X = (trig*eps*1000, x, y, tof*scale), rdist summed in order. */
+function bruteDbscan(ev: EventBatch, p: DbscanParams): Int32Array {
+  const n = ev.n;
+  const X: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    X.push([ev.triggerNr[i] * p.epsilon * 1000, ev.x[i], ev.y[i], ev.tof[i] * p.tofScale]);
+  }
+  const eps2 = p.epsilon * p.epsilon;
+  const nbrs: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const list: number[] = [];
+    for (let j = 0; j < n; j++) {
+      let d = 0;
+      for (let k = 0; k < 4; k++) {
+        const t = X[i][k] - X[j][k];
+        d += t * t;
+      }
+      if (d <= eps2) list.push(j);
+    }
+    nbrs.push(list);
+  }
+  const core = nbrs.map((l) => l.length >= p.minSamples);
+  const labels = new Int32Array(n).fill(-1);
+  let label = 0;
+  for (let i = 0; i < n; i++) {
+    if (labels[i] !== -1 || !core[i]) continue;
+    const stack: number[] = [];
+    let k = i;
+    for (;;) {
+      if (labels[k] === -1) {
+        labels[k] = label;
+        if (core[k]) for (const v of nbrs[k]) if (labels[v] === -1) stack.push(v);
+      }
+      if (stack.length === 0) break;
+      k = stack.pop() as number;
+    }
+    label++;
+  }
+  return labels;
+}
+
+const DEFAULT: DbscanParams = { epsilon: 2, minSamples: 3, tofScale: 1.7e7 };
+
+function check(hits: Hit[], params: DbscanParams = DEFAULT): void {
+  const ev = batch(hits);
+  const expected = bruteDbscan(ev, params);
+  const { labels, nClusters } = dbscan(ev, params);
+  expect(Array.from(labels)).toEqual(Array.from(expected));
+  expect(nClusters).toBe(expected.reduce((m, l) => Math.max(m, l + 1), 0));
+}
+
+/** Random hits of a few triggers (unsorted), small area, tof in units of scaled px. */
+function randomHits(
+  r: () => number,
+  n: number,
+  opts: { area: number; tofPx: number; triggers: number; quantise: boolean },
+  scale: number,
+): Hit[] {
+  const hits: Hit[] = [];
+  for (let i = 0; i < n; i++) {
+    const u = r() * opts.tofPx;
+    const tof = opts.quantise ? Math.floor(u / scale / 1.5625e-9) * 1.5625e-9 : u / scale;
+    hits.push({
+      trig: Math.floor(r() * opts.triggers) * 3,
+      x: Math.floor(r() * opts.area),
+      y: Math.floor(r() * opts.area),
+      tof: 1e-3 + tof,
+    });
+  }
+  return hits;
+}
+
+/** Gaussian-ish blobs plus noise: realistic clusters. */
+function blobHits(r: () => number, blobs: number, noise: number, triggers: number): Hit[] {
+  const hits: Hit[] = [];
+  const g = (): number => (r() + r() + r() - 1.5) * 1.4;
+  for (let b = 0; b < blobs; b++) {
+    const trig = Math.floor(r() * triggers);
+    const cx = 5 + r() * 40;
+    const cy = 5 + r() * 40;
+    const ct = 1e-6 + r() * 2e-6;
+    const m = 1 + Math.floor(r() * 20);
+    for (let i = 0; i < m; i++) {
+      hits.push({ trig, x: Math.round(cx + g()), y: Math.round(cy + g()), tof: ct + g() * 3e-9 });
+    }
+  }
+  for (let i = 0; i < noise; i++) {
+    hits.push({
+      trig: Math.floor(r() * triggers),
+      x: Math.floor(r() * 50),
+      y: Math.floor(r() * 50),
+      tof: 1e-6 + r() * 2e-6,
+    });
+  }
+  // Shuffle: rows of one trigger interleaved with others.
+  for (let i = hits.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [hits[i], hits[j]] = [hits[j], hits[i]];
+  }
+  return hits;
+}
+
+describe('dbscan equals brute-force scikit-learn DBSCAN', () => {
+  it('on 2000 small random inputs (several triggers, eps 1..6, min_samples 1..6)', () => {
+    const r = rng(1);
+    const epss = [2, 2, 2, 1, 1.5, 2.5, 3, 4, 4.5, 6];
+    for (let c = 0; c < 2000; c++) {
+      const params = { epsilon: epss[c % epss.length], minSamples: 1 + (c % 6), tofScale: 1.7e7 };
+      const n = 1 + Math.floor(r() * 60);
+      const hits = randomHits(
+        r,
+        n,
+        {
+          area: 2 + Math.floor(r() * 12),
+          tofPx: r() * 8,
+          triggers: 1 + Math.floor(r() * 3),
+          quantise: c % 2 === 0,
+        },
+        params.tofScale,
+      );
+      check(hits, params);
+    }
+  });
+
+  it('on 300 clustered inputs of up to ~1500 hits', () => {
+    const r = rng(2);
+    for (let c = 0; c < 300; c++) {
+      const params = { ...DEFAULT, minSamples: 2 + (c % 4) };
+      check(blobHits(r, 1 + Math.floor(r() * 60), Math.floor(r() * 300), 1 + Math.floor(r() * 4)), params);
+    }
+  });
+
+  it('with points exactly eps apart (2 px lattice, same tof) and chains of them', () => {
+    const r = rng(3);
+    for (let c = 0; c < 300; c++) {
+      const hits: Hit[] = [];
+      const n = 3 + Math.floor(r() * 50);
+      for (let i = 0; i < n; i++) {
+        hits.push({ trig: c % 2, x: 2 * Math.floor(r() * 6), y: 2 * Math.floor(r() * 6), tof: 5e-6 });
+      }
+      check(hits, { ...DEFAULT, minSamples: 1 + (c % 5) });
+    }
+    // A straight chain 2 px apart: one cluster with min_samples 3 (each inner point has 3).
+    const chain = Array.from({ length: 10 }, (_, i) => ({ trig: 0, x: 2 * i, y: 7, tof: 1e-6 }));
+    const { labels } = dbscan(batch(chain), DEFAULT);
+    expect(Array.from(labels)).toEqual(new Array(10).fill(0));
+  });
+
+  it('at the float64 boundary of the distance rule', () => {
+    const s = 1.7e7;
+    const cases: Hit[][] = [];
+    for (const [dx, dy] of [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [2, 0],
+    ]) {
+      const rest = Math.sqrt(4 - dx * dx - dy * dy);
+      for (let k = -40; k <= 40; k++) {
+        const t0 = 2.5e-4 + k * 1e-9;
+        // Scaled tof difference at rest * (1 + k ulp-ish), and tiny ones (2 px apart: |dt| < ~2e-8 counts).
+        const t1 = t0 + (rest * (1 + k * 2e-16)) / s;
+        const t2 = t0 + (Math.abs(k) * 1e-9) / s;
+        cases.push([
+          { trig: 0, x: 10, y: 10, tof: t0 },
+          { trig: 0, x: 10 + dx, y: 10 + dy, tof: t1 },
+          { trig: 0, x: 10 + dx, y: 10 + dy, tof: t2 },
+          { trig: 0, x: 10 - dx, y: 10 - dy, tof: t0 - (t1 - t0) },
+        ]);
+      }
+    }
+    for (const hits of cases) {
+      check(hits, { ...DEFAULT, minSamples: 2 });
+      check(hits, { ...DEFAULT, minSamples: 3 });
+    }
+  });
+
+  it('on pairs straddling the boundary by a few ulps (scaled tof near 0, so ulps of eps^2 show)', () => {
+    const s = 1.7e7;
+    for (const [dx, dy] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [2, 0],
+      [0, -2],
+    ]) {
+      const rest = Math.sqrt(4 - dx * dx - dy * dy);
+      const packed: Hit[] = [];
+      for (let k = -64; k <= 64; k++) {
+        // dt ~ rest * (1 + k ulp); for 2 px apart, dt = |k| * 1e-9 (|dt| < ~2.1e-8 still counts).
+        const dt = rest > 0 ? rest * (1 + k * 2 ** -52) : Math.abs(k) * 1e-9;
+        const pair = [
+          { trig: 0, x: 10, y: 10, tof: 0 },
+          { trig: 0, x: 10 + dx, y: 10 + dy, tof: dt / s },
+        ];
+        check(pair, { ...DEFAULT, minSamples: 2 });
+        check([pair[1], pair[0]], { ...DEFAULT, minSamples: 2 });
+        // All pairs in one trigger, 6 px apart: a crowded tof window, so the grid path.
+        const ox = 6 * ((k + 64) % 16);
+        const oy = 6 * Math.floor((k + 64) / 16);
+        packed.push(...pair.map((h) => ({ ...h, x: h.x + ox, y: h.y + oy })));
+      }
+      check(packed, { ...DEFAULT, minSamples: 2 });
+    }
+    // Both sides of the 2 px rule really occur above.
+    const near = dbscan(
+      batch([
+        { trig: 0, x: 0, y: 0, tof: 0 },
+        { trig: 0, x: 2, y: 0, tof: 1e-9 / s },
+      ]),
+      { ...DEFAULT, minSamples: 2 },
+    );
+    const far = dbscan(
+      batch([
+        { trig: 0, x: 0, y: 0, tof: 0 },
+        { trig: 0, x: 2, y: 0, tof: 3e-8 / s },
+      ]),
+      { ...DEFAULT, minSamples: 2 },
+    );
+    expect([near.nClusters, far.nClusters]).toEqual([1, 0]);
+  });
+
+  it('on long per-pixel lists (few pixels, many hits, tof gaps near eps)', () => {
+    const r = rng(9);
+    for (let c = 0; c < 400; c++) {
+      const area = 1 + (c % 3);
+      const n = 20 + Math.floor(r() * 180);
+      const span = 5 + r() * 60;
+      const hits: Hit[] = [];
+      for (let i = 0; i < n; i++) {
+        hits.push({
+          trig: c % 2,
+          x: Math.floor(r() * area),
+          y: Math.floor(r() * area),
+          tof: Math.floor(r() * span * 4) / 4 / 1.7e7,
+        });
+      }
+      check(hits, { ...DEFAULT, minSamples: 2 + (c % 6) });
+    }
+  });
+
+  it('gives a border point reachable from two clusters to the first one', () => {
+    // Two cores of 3 identical hits each, 4 px apart; the border point halfway (2 px from both).
+    const a = [0, 1, 2].map(() => ({ trig: 0, x: 20, y: 20, tof: 1e-6 }));
+    const b = [0, 1, 2].map(() => ({ trig: 0, x: 24, y: 20, tof: 1e-6 }));
+    const border = { trig: 0, x: 22, y: 20, tof: 1e-6 };
+    for (const rows of [
+      [...a, ...b, border],
+      [border, ...b, ...a],
+      [b[0], border, a[0], a[1], b[1], b[2], a[2]],
+    ]) {
+      check(rows, { ...DEFAULT, minSamples: 4 });
+      const { labels } = dbscan(batch(rows), { ...DEFAULT, minSamples: 4 });
+      const first = labels[rows.findIndex((h) => h.x !== 22)];
+      expect(first).toBe(0);
+      expect(labels[rows.indexOf(border)]).toBe(0);
+    }
+    // Random border-heavy layouts: sparse cores in a line, min_samples just reachable.
+    const r = rng(4);
+    for (let c = 0; c < 500; c++) {
+      const hits: Hit[] = [];
+      for (let i = 0; i < 25; i++)
+        hits.push({
+          trig: 0,
+          x: Math.floor(r() * 14),
+          y: Math.floor(r() * 3),
+          tof: 2e-6 + Math.floor(r() * 3) * 5e-8,
+        });
+      check(hits, { ...DEFAULT, minSamples: 3 + (c % 3) });
+    }
+  });
+
+  it('with hits at identical positions and times, all noise, empty input', () => {
+    const r = rng(5);
+    for (let c = 0; c < 300; c++) {
+      const hits: Hit[] = [];
+      const m = 1 + Math.floor(r() * 40);
+      for (let i = 0; i < m; i++) {
+        const same = r() < 0.7;
+        hits.push({
+          trig: Math.floor(r() * 2),
+          x: same ? 3 : Math.floor(r() * 5),
+          y: same ? 3 : Math.floor(r() * 5),
+          tof: same ? 1e-6 : 1e-6 + Math.floor(r() * 3) * 1e-7,
+        });
+      }
+      check(hits, { ...DEFAULT, minSamples: 1 + (c % 8) });
+    }
+    const noise = Array.from({ length: 50 }, (_, i) => ({
+      trig: i % 3,
+      x: (i * 7) % 200,
+      y: (i * 13) % 200,
+      tof: i * 1e-6,
+    }));
+    check(noise);
+    expect(dbscan(batch(noise), DEFAULT).nClusters).toBe(0);
+    expect(dbscan(batch([]), DEFAULT)).toEqual({ labels: new Int32Array(0), nClusters: 0 });
+  });
+
+  it('gives identical centroids to the brute-force labels', () => {
+    const r = rng(6);
+    for (let c = 0; c < 50; c++) {
+      const ev = batch(blobHits(r, 30, 100, 3));
+      const brute = bruteDbscan(ev, DEFAULT);
+      const nb = brute.reduce((m, l) => Math.max(m, l + 1), 0);
+      const { labels, nClusters } = dbscan(ev, DEFAULT);
+      expect(centroidsFromLabels(ev, null, labels, ev.n, nClusters)).toEqual(
+        centroidsFromLabels(ev, null, brute, ev.n, nb),
+      );
+    }
+  });
+});
+
+describe('dbscan on large single triggers (near-linear; 1M hits behave the same, ~5x the time)', () => {
+  it('200k hits: 10k separated blobs of 20 hits in one trigger, in random row order', () => {
+    const r = rng(7);
+    const blobs = 10_000;
+    const hits: Hit[] = [];
+    for (let b = 0; b < blobs; b++) {
+      // Blob b: a 4x5 pixel patch, 10 ns tof spread, placed on a 50x50 lattice of patches, and
+      // 4 lattice passes separated by 2 us in tof.
+      const cx = (b % 50) * 5;
+      const cy = (Math.floor(b / 50) % 50) * 6;
+      const ct = 1e-5 + Math.floor(b / 2500) * 2e-6 + (b % 7) * 1e-7;
+      for (let i = 0; i < 20; i++)
+        hits.push({ trig: 42, x: cx + (i % 4), y: cy + Math.floor(i / 4), tof: ct + r() * 1e-8, tot: b });
+    }
+    const order = hits.map((_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const ev = batch(order.map((i) => hits[i]));
+    const { labels, nClusters } = dbscan(ev, DEFAULT);
+    expect(nClusters).toBe(blobs);
+    // Same partition as the construction (tot holds the blob number); numbering by first row.
+    const blobToLabel = new Map<number, number>();
+    let mismatches = 0;
+    for (let i = 0; i < ev.n; i++) {
+      const b = ev.tot[i];
+      if (!blobToLabel.has(b)) blobToLabel.set(b, blobToLabel.size);
+      if (labels[i] !== blobToLabel.get(b)) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  it('a flood of 100k hits at one pixel and time is one cluster (linear, not 10^10 pairs)', () => {
+    const n = 100_000;
+    const ev = batch(Array.from({ length: n }, () => ({ trig: 1, x: 100, y: 100, tof: 1e-4 })));
+    const { labels, nClusters } = dbscan(ev, DEFAULT);
+    expect(nClusters).toBe(1);
+    expect(labels.every((l) => l === 0)).toBe(true);
+  });
+
+  it('200k hits spread over the sensor and 1 ms of tof', () => {
+    const r = rng(8);
+    const n = 200_000;
+    const ev = emptyEventBatch(n);
+    ev.n = n;
+    for (let i = 0; i < n; i++) {
+      ev.x[i] = Math.floor(r() * 256);
+      ev.y[i] = Math.floor(r() * 256);
+      ev.tof[i] = r() * 1e-3;
+      ev.tot[i] = 100;
+    }
+    const { labels, nClusters } = dbscan(ev, DEFAULT);
+    // Sparse: a hit's expected neighbour count is ~ 13 px * 3 hits/px * 236 ns / 1 ms, so
+    // almost everything is noise; check a window by brute force.
+    expect(nClusters).toBeLessThan(50);
+    const sub = emptyEventBatch(0);
+    const pick: number[] = [];
+    for (let i = 0; i < n; i++) if (ev.tof[i] < 2e-5) pick.push(i);
+    Object.assign(sub, {
+      n: pick.length,
+      triggerNr: new Float64Array(pick.length),
+      x: Uint16Array.from(pick, (i) => ev.x[i]),
+      y: Uint16Array.from(pick, (i) => ev.y[i]),
+      tof: Float64Array.from(pick, (i) => ev.tof[i]),
+      tot: new Uint32Array(pick.length),
+    });
+    const sklearnSub = bruteDbscan(sub, DEFAULT);
+    const noiseInSub = pick.filter((i, k) => labels[i] < 0 !== sklearnSub[k] < 0);
+    // Hits near the 2e-5 cut may have neighbours outside the window: allow none away from it.
+    expect(noiseInSub.filter((i) => ev.tof[i] < 1.9e-5)).toEqual([]);
+  });
+});
