@@ -4,8 +4,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const NODE_BUILTINS = { group: ['node:*'], message: 'shared/ and renderer/ run anywhere: no Node built-ins.' };
-const ELECTRON = { name: 'electron', message: 'Only the Electron shell files in electron/ may import electron.' };
+const NODE_BUILTINS = {
+  group: ['node:*'],
+  message: 'shared/ and renderer/ run anywhere: no Node built-ins.',
+};
+const ELECTRON = {
+  name: 'electron',
+  message: 'Only the Electron shell files in electron/ may import electron.',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
@@ -34,7 +40,13 @@ export default tseslint.config(
         'error',
         {
           paths: [ELECTRON, { name: 'react', message: 'shared/ holds no UI code.' }],
-          patterns: [NODE_BUILTINS, { group: ['**/native-workers/**', '**/electron/**', '**/renderer/**'], message: 'shared/ imports nothing from the other folders.' }],
+          patterns: [
+            NODE_BUILTINS,
+            {
+              group: ['**/native-workers/**', '**/electron/**', '**/renderer/**'],
+              message: 'shared/ imports nothing from the other folders.',
+            },
+          ],
         },
       ],
     },
@@ -46,7 +58,12 @@ export default tseslint.config(
         'error',
         {
           paths: [ELECTRON],
-          patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'native-workers/ may import shared/ and Node only.' }],
+          patterns: [
+            {
+              group: ['**/electron/**', '**/renderer/**'],
+              message: 'native-workers/ may import shared/ and Node only.',
+            },
+          ],
         },
       ],
     },
@@ -58,7 +75,13 @@ export default tseslint.config(
         'error',
         {
           paths: [ELECTRON],
-          patterns: [NODE_BUILTINS, { group: ['**/native-workers/**', '**/electron/**'], message: 'renderer/ may import shared/ only.' }],
+          patterns: [
+            NODE_BUILTINS,
+            {
+              group: ['**/native-workers/**', '**/electron/**'],
+              message: 'renderer/ may import shared/ only.',
+            },
+          ],
         },
       ],
     },
@@ -66,6 +89,14 @@ export default tseslint.config(
   {
     files: ['electron/**/*.ts'],
     ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/ipc/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [ELECTRON], patterns: [{ group: ['**/renderer/**'], message: 'The main process does not import the page.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [ELECTRON],
+          patterns: [{ group: ['**/renderer/**'], message: 'The main process does not import the page.' }],
+        },
+      ],
+    },
   },
 );

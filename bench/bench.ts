@@ -11,7 +11,11 @@ import { convertRawFile } from '../native-workers/io/convertRaw';
 import { writeGeneratedRun } from '../native-workers/io/generateRun';
 import { createH5File } from '../native-workers/io/h5Append';
 import { inspectRawFile } from '../native-workers/io/rawReader';
+import type { EventBatch } from '../shared/batches';
+import { clusterEvents } from '../native-workers/pipeline/clustering';
 import { EventBuilder, newEventOutput } from '../native-workers/pipeline/eventBuilder';
+import { WholeTriggerBuffer } from '../native-workers/pipeline/wholeTriggers';
+import { measureClusterQuality } from './clusterQuality';
 import { Tpx3Decoder, newDecodedBatch } from '../native-workers/pipeline/tpx3Decoder';
 
 const ROOT = process.cwd();
@@ -60,7 +64,12 @@ async function bestAsync<T>(n: number, f: () => Promise<T>): Promise<{ seconds: 
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
 
-async function generated(name: string, seconds: number, triggerRate: number, ionsPerTrigger: number): Promise<string> {
+async function generated(
+  name: string,
+  seconds: number,
+  triggerRate: number,
+  ionsPerTrigger: number,
+): Promise<string> {
   const path = join(OUT, name);
   if (!existsSync(path)) {
     console.error(`generating ${path} ...`);
@@ -78,7 +87,8 @@ function loadChunks(path: string): { chunks: Uint32Array[]; words: number } {
   copy.set(bytes.subarray(offset, offset + whole));
   const chunks: Uint32Array[] = [];
   const step = 4 << 20;
-  for (let at = 0; at < whole; at += step) chunks.push(new Uint32Array(copy.buffer, at, Math.min(step, whole - at) / 4));
+  for (let at = 0; at < whole; at += step)
+    chunks.push(new Uint32Array(copy.buffer, at, Math.min(step, whole - at) / 4));
   return { chunks, words: whole / 8 };
 }
 
@@ -122,6 +132,59 @@ function benchDecode(label: string, path: string): void {
   });
 }
 
+/** Event rows of the first `maxRows` hits of a run, cut into whole-trigger chunks of ~64k rows. */
+function eventChunks(path: string, maxRows: number): { chunks: EventBatch[]; rows: number } {
+  const { chunks } = loadChunks(path);
+  const d = new Tpx3Decoder({ orientation: 'Up', offsetX: 0, offsetY: 0, timeMode: 'file' });
+  const b = new EventBuilder({ windowMin: 0, windowMax: 10000, horizon: 1e-3, startTimeNs: 0 });
+  const out = newDecodedBatch(1 << 19);
+  const whole = new WholeTriggerBuffer(1 << 16);
+  const result: EventBatch[] = [];
+  let rows = 0;
+  for (const c of chunks) {
+    if (rows >= maxRows) break;
+    const ev = newEventOutput();
+    d.decode(c, out);
+    b.push(out.hits, out.triggers, ev);
+    whole.add(ev.events);
+    for (let e = whole.take(); e; e = whole.take()) {
+      result.push(e);
+      rows += e.n;
+    }
+  }
+  return { chunks: result, rows };
+}
+
+function benchClustering(path: string): void {
+  const { chunks, rows } = eventChunks(path, 10_500_000);
+  for (const [algorithm, target, reference] of [
+    ['dbscan', '>= 20 M hits/s', 0.54],
+    ['stream', '>= 30 M hits/s', 0.22],
+  ] as const) {
+    const settings = { ...DEFAULT_CLUSTERING, algorithm };
+    const { seconds, result } = best(RUNS, () =>
+      chunks.reduce((n, c) => n + clusterEvents(c, settings).n, 0),
+    );
+    const rate = rows / seconds / 1e6;
+    add({
+      stage: `${algorithm} + centroid properties, one worker (${(rows / 1e6).toFixed(1)} M hits, ${(result / 1e6).toFixed(2)} M centroids)`,
+      value: `${rate.toFixed(1)} M hits/s`,
+      target,
+      reference: `${reference} M hits/s`,
+      ratio: `${(rate / reference).toFixed(0)}x`,
+    });
+  }
+}
+
+async function benchQuality(): Promise<void> {
+  for (const q of await measureClusterQuality()) {
+    add({
+      stage: `quality, ${q.algorithm}: true ions recovered within 1 px and 5 ns (generated VMI)`,
+      value: `${(q.fraction * 100).toFixed(1)}% of ${q.ions}; ${q.split} split, ${q.merged} merged, ${q.spurious} spurious`,
+    });
+  }
+}
+
 interface CliRun {
   seconds: number;
   maxRssMb: number;
@@ -129,27 +192,43 @@ interface CliRun {
 
 /** Runs the bundled CLI under /usr/bin/time for wall time and peak RSS. */
 function runCli(argv: string[]): CliRun {
-  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %M', process.execPath, CLI, ...argv], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %M', process.execPath, CLI, ...argv], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`chronopix ${argv.join(' ')} failed: ${r.stderr}`);
   const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr);
   if (!m) throw new Error(`no timing from /usr/bin/time: ${r.stderr}`);
   return { seconds: Number(m[1]), maxRssMb: Number(m[2]) / 1024 };
 }
 
-function benchConvertCli(label: string, path: string, extra: string[] = []): CliRun {
+function benchConvertCli(
+  label: string,
+  path: string,
+  runs = RUNS,
+  extra: string[] = [],
+  target = '>= 150 MB/s',
+): CliRun {
   const size = statSync(path).size;
   const out = join(OUT, 'bench-out.h5');
   let bestRun: CliRun = { seconds: Infinity, maxRssMb: 0 };
-  for (let i = 0; i < RUNS; i++) {
-    const r = runCli(['convert', path, '-o', out, '--force', '-q', '--clustering', 'none', ...extra]);
+  for (let i = 0; i < runs; i++) {
+    const r = runCli([
+      'convert',
+      path,
+      '-o',
+      out,
+      '--force',
+      '-q',
+      ...(extra.length > 0 ? extra : ['--clustering', 'none']),
+    ]);
     if (r.seconds < bestRun.seconds) bestRun = r;
   }
   rmSync(out, { force: true });
   const rate = size / 1e6 / bestRun.seconds;
   add({
-    stage: `convert CLI, no clustering (${label}, ${mb(size)}), wall incl. start-up`,
+    stage: `convert CLI (${label}, ${mb(size)}), wall incl. start-up`,
     value: `${rate.toFixed(0)} MB/s (${bestRun.seconds.toFixed(2)} s)`,
-    target: '>= 150 MB/s',
+    target,
     memory: `${bestRun.maxRssMb.toFixed(0)} MB peak RSS`,
   });
   return bestRun;
@@ -208,7 +287,6 @@ async function benchOut5sec(): Promise<void> {
       offset: [0, 0],
       horizon: 1e-3,
       clustering: DEFAULT_CLUSTERING,
-      cluster: () => ({ n: 0 }) as never,
       version: 'bench',
     }),
   );
@@ -220,7 +298,8 @@ async function benchOut5sec(): Promise<void> {
     ratio: `${(1.1 / seconds).toFixed(0)}x`,
   });
   let wall = Infinity;
-  for (let i = 0; i < RUNS + 2; i++) wall = Math.min(wall, runCli(['convert', OUT_5SEC, '-o', out, '--force', '-q']).seconds);
+  for (let i = 0; i < RUNS + 2; i++)
+    wall = Math.min(wall, runCli(['convert', OUT_5SEC, '-o', out, '--force', '-q']).seconds);
   rmSync(out, { force: true });
   add({
     stage: 'out_5sec.raw: `chronopix convert` wall time incl. Node + HDF5 start-up',
@@ -232,7 +311,14 @@ async function benchOut5sec(): Promise<void> {
 }
 
 function printTable(): void {
-  const head: Row = { stage: 'stage', value: 'measured', target: 'target', reference: 'reference', ratio: 'ratio', memory: 'memory' };
+  const head: Row = {
+    stage: 'stage',
+    value: 'measured',
+    target: 'target',
+    reference: 'reference',
+    ratio: 'ratio',
+    memory: 'memory',
+  };
   const all = [head, ...rows];
   const keys = Object.keys(head) as (keyof Row)[];
   const width = keys.map((k) => Math.max(...all.map((r) => r[k].length)));
@@ -251,13 +337,22 @@ async function main(): Promise<void> {
   benchDecode('generated VMI', vmi);
   if (existsSync(OUT_5SEC)) benchDecode('out_5sec.raw', OUT_5SEC);
   benchConvertCli('generated VMI', vmi);
+  benchClustering(vmi);
+  benchConvertCli(
+    'generated VMI, DBSCAN, 2 workers',
+    vmi,
+    RUNS,
+    ['--clustering', 'dbscan', '--workers', '2'],
+    '>= 100 MB/s',
+  );
+  await benchQuality();
   await benchIoFloor(Math.round(info.words * 0.98));
   await benchOut5sec();
   if (!args.quick) {
     const half = await generated('vmi-0.5gb.raw', 15, 20000, 20);
     const two = await generated('vmi-2gb.raw', 60, 20000, 20);
-    const a = benchConvertCli('0.5 GB', half);
-    const b = benchConvertCli('2 GB', two);
+    const a = benchConvertCli('0.5 GB', half, 1);
+    const b = benchConvertCli('2 GB', two, 1);
     add({
       stage: 'constant memory: peak RSS 2 GB vs 0.5 GB input',
       value: `${((b.maxRssMb / a.maxRssMb - 1) * 100).toFixed(1)}% difference`,

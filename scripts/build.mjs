@@ -2,7 +2,11 @@
 // so `npx chronopix` works right after install; dependencies stay external (h5wasm loads its wasm).
 import { build } from 'esbuild';
 
-const entries = { cli: 'electron/cli/main.ts', bench: 'bench/bench.ts' };
+const entries = {
+  cli: 'electron/cli/main.ts',
+  stageWorker: 'native-workers/stageWorker.ts',
+  bench: 'bench/bench.ts',
+};
 
 await build({
   entryPoints: entries,

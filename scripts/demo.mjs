@@ -15,6 +15,16 @@ function run(args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-run(['generate', `${out}demo.raw`, '--seconds', '3', '--seed', '1', '--truth', `${out}demo.truth.h5`, '--force']);
+run([
+  'generate',
+  `${out}demo.raw`,
+  '--seconds',
+  '3',
+  '--seed',
+  '1',
+  '--truth',
+  `${out}demo.truth.h5`,
+  '--force',
+]);
 run(['convert', `${out}demo.raw`, '-o', `${out}demo.h5`, '--force']);
 console.log(`\nDone: open ${out}demo.h5 (h5py, HDFView, or 'chronopix serve' once available).`);

@@ -2,7 +2,7 @@
 // or µs, ns; a bare number is seconds). Shared so the CLI and the UI validate it the same way.
 
 /** Divisors from each unit to seconds (dividing gives the correctly rounded value: 100 / 1e9 is 1e-7). */
-const PER_SECOND: Record<string, number> = { s: 1, ms: 1e3, us: 1e6, 'µs': 1e6, 'μs': 1e6, ns: 1e9, '': 1 };
+const PER_SECOND: Record<string, number> = { s: 1, ms: 1e3, us: 1e6, µs: 1e6, μs: 1e6, ns: 1e9, '': 1 };
 const SIDE = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(s|ms|us|µs|μs|ns)?\s*$/;
 
 export type EventWindow = [min: number, max: number];
@@ -24,7 +24,9 @@ export function parseEventWindow(text: string): EventWindow {
 function parseSide(side: string, text: string): number {
   const m = SIDE.exec(side);
   if (!m) {
-    throw new Error(`event window '${text}': '${side.trim()}' is not a number with an optional unit s, ms, us, ns`);
+    throw new Error(
+      `event window '${text}': '${side.trim()}' is not a number with an optional unit s, ms, us, ns`,
+    );
   }
   const seconds = Number(m[1]) / PER_SECOND[m[2] ?? ''];
   if (!Number.isFinite(seconds)) throw new Error(`event window '${text}': '${side.trim()}' is not finite`);

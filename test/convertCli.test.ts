@@ -20,74 +20,149 @@ function expectOneLineError(r: { status: number | null; stderr: string }, patter
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
 }
 
-describe.skipIf(!HAVE_FIXTURES)(`convert a real recording ${HAVE_FIXTURES ? '' : FIXTURES_SKIP_REASON}`, () => {
-  it('writes RUN.h5 beside the input by default, prints a summary, and refuses to overwrite', async () => {
-    const input = join(dir, 'run.raw');
-    copyFileSync(fixturePath('centroid_pipeline_test.raw'), input);
-    const r = chronopix(['convert', input, '--clustering', 'none']);
-    expect(r.stderr).not.toMatch(/error/i);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/pixels\s+1287/);
-    expect(r.stdout).toMatch(/1017 before the first time packet/);
-    expect(r.stdout).toMatch(/events\s+1287 rows in 12 triggers/);
-    const out = join(dir, 'run.h5');
-    const { datasets, groups } = await readH5(out);
-    expect(datasets.get('raw/x')!.values).toHaveLength(1287);
-    expect(groups.get('/metadata/settings')!['event window s']).toBe('[0,10000]');
-    expect(groups.get('/metadata/run')!['input file']).toBe(input);
-    const again = chronopix(['convert', input]);
-    expectOneLineError(again, /run\.h5 already exists; pass --force/);
-    expect(chronopix(['convert', input, '--force', '-q', '--clustering', 'none']).status).toBe(0);
-  });
+describe.skipIf(!HAVE_FIXTURES)(
+  `convert a real recording ${HAVE_FIXTURES ? '' : FIXTURES_SKIP_REASON}`,
+  () => {
+    it('writes RUN.h5 beside the input by default, prints a summary, and refuses to overwrite', async () => {
+      const input = join(dir, 'run.raw');
+      copyFileSync(fixturePath('centroid_pipeline_test.raw'), input);
+      const r = chronopix(['convert', input, '--clustering', 'none']);
+      expect(r.stderr).not.toMatch(/error/i);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/pixels\s+1287/);
+      expect(r.stdout).toMatch(/1017 before the first time packet/);
+      expect(r.stdout).toMatch(/events\s+1287 rows in 12 triggers/);
+      const out = join(dir, 'run.h5');
+      const { datasets, groups } = await readH5(out);
+      expect(datasets.get('raw/x')!.values).toHaveLength(1287);
+      expect(groups.get('/metadata/settings')!['event window s']).toBe('[0,10000]');
+      expect(groups.get('/metadata/run')!['input file']).toBe(input);
+      const again = chronopix(['convert', input]);
+      expectOneLineError(again, /run\.h5 already exists; pass --force/);
+      expect(chronopix(['convert', input, '--force', '-q', '--clustering', 'none']).status).toBe(0);
+    });
 
-  it('converts several inputs into --out-dir, one output each, and rejects -o with several inputs', () => {
-    const a = join(dir, 'a.raw');
-    const b = join(dir, 'b.raw');
-    copyFileSync(fixturePath('centroid_pipeline_test.raw'), a);
-    copyFileSync(fixturePath('out_5sec.raw'), b);
-    expectOneLineError(chronopix(['convert', a, b, '-o', join(dir, 'x.h5')]), /several inputs; use --out-dir/);
-    const outDir = join(dir, 'outs', 'deeper');
-    const r = chronopix(['convert', a, b, '--out-dir', outDir, '-q', '--clustering', 'none']);
-    expect(r.status).toBe(0);
-    expect(readdirSync(outDir).sort()).toEqual(['a.h5', 'b.h5']);
-  });
+    it('converts several inputs into --out-dir, one output each, and rejects -o with several inputs', () => {
+      const a = join(dir, 'a.raw');
+      const b = join(dir, 'b.raw');
+      copyFileSync(fixturePath('centroid_pipeline_test.raw'), a);
+      copyFileSync(fixturePath('out_5sec.raw'), b);
+      expectOneLineError(
+        chronopix(['convert', a, b, '-o', join(dir, 'x.h5')]),
+        /several inputs; use --out-dir/,
+      );
+      const outDir = join(dir, 'outs', 'deeper');
+      const r = chronopix(['convert', a, b, '--out-dir', outDir, '-q', '--clustering', 'none']);
+      expect(r.status).toBe(0);
+      expect(readdirSync(outDir).sort()).toEqual(['a.h5', 'b.h5']);
+    });
 
-  it('applies --event-window with units', async () => {
-    const out = join(dir, 'window.h5');
-    const r = chronopix(['convert', fixturePath('centroid_pipeline_test.raw'), '-o', out, '--event-window', '0:1ms', '-q', '--clustering', 'none']);
-    expect(r.status).toBe(0);
-    const { datasets } = await readH5(out);
-    const tof = datasets.get('raw/tof')!.values.map(Number);
-    expect(tof.length).toBeGreaterThan(0);
-    expect(tof.length).toBeLessThan(1287);
-    expect(Math.max(...tof)).toBeLessThanOrEqual(1e-3);
-    const nr = datasets.get('timing/timepix/trigger nr')!.values;
-    expect(datasets.get('timing/timepix/timestamp')!.values).toHaveLength(nr.length);
-  });
-});
+    it('applies --event-window with units', async () => {
+      const out = join(dir, 'window.h5');
+      const r = chronopix([
+        'convert',
+        fixturePath('centroid_pipeline_test.raw'),
+        '-o',
+        out,
+        '--event-window',
+        '0:1ms',
+        '-q',
+        '--clustering',
+        'none',
+      ]);
+      expect(r.status).toBe(0);
+      const { datasets } = await readH5(out);
+      const tof = datasets.get('raw/tof')!.values.map(Number);
+      expect(tof.length).toBeGreaterThan(0);
+      expect(tof.length).toBeLessThan(1287);
+      expect(Math.max(...tof)).toBeLessThanOrEqual(1e-3);
+      const nr = datasets.get('timing/timepix/trigger nr')!.values;
+      expect(datasets.get('timing/timepix/timestamp')!.values).toHaveLength(nr.length);
+    });
+  },
+);
 
 describe('convert refuses bad input with one clear line and a non-zero exit', () => {
   const msb = 0x45n << 56n;
   const pix = 0xbn << 60n;
   const cases: [string, () => string[], RegExp][] = [
     ['a missing file', () => ['convert', join(dir, 'missing.raw')], /missing\.raw: no such file/],
-    ['a directory', () => { const d = join(dir, 'folder.raw'); mkdirSync(d, { recursive: true }); return ['convert', d]; }, /is a directory/],
-    ['an empty file', () => { const p = join(dir, 'empty.raw'); writeFileSync(p, ''); return ['convert', p]; }, /is empty/],
-    ['a header-only file', () => { const p = join(dir, 'hdr.raw'); writeFileSync(p, words([1735689600000000000n])); return ['convert', p]; }, /only the start-time header/],
-    ['random bytes', () => {
-      const p = join(dir, 'random.raw');
-      let s = 99;
-      writeFileSync(p, Uint8Array.from({ length: 100000 }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24)));
-      return ['convert', p];
-    }, /does not look like Timepix raw data/],
-    ['no global time packet', () => { const p = join(dir, 'notime.raw'); writeFileSync(p, words([pix, pix, pix])); return ['convert', p]; }, /no global-time packet/],
+    [
+      'a directory',
+      () => {
+        const d = join(dir, 'folder.raw');
+        mkdirSync(d, { recursive: true });
+        return ['convert', d];
+      },
+      /is a directory/,
+    ],
+    [
+      'an empty file',
+      () => {
+        const p = join(dir, 'empty.raw');
+        writeFileSync(p, '');
+        return ['convert', p];
+      },
+      /is empty/,
+    ],
+    [
+      'a header-only file',
+      () => {
+        const p = join(dir, 'hdr.raw');
+        writeFileSync(p, words([1735689600000000000n]));
+        return ['convert', p];
+      },
+      /only the start-time header/,
+    ],
+    [
+      'random bytes',
+      () => {
+        const p = join(dir, 'random.raw');
+        let s = 99;
+        writeFileSync(
+          p,
+          Uint8Array.from({ length: 100000 }, () => (s = (s * 1103515245 + 12345) >>> 0) >>> 24),
+        );
+        return ['convert', p];
+      },
+      /does not look like Timepix raw data/,
+    ],
+    [
+      'no global time packet',
+      () => {
+        const p = join(dir, 'notime.raw');
+        writeFileSync(p, words([pix, pix, pix]));
+        return ['convert', p];
+      },
+      /no global-time packet/,
+    ],
     ['an unknown option', () => ['convert', 'x.raw', '--frobnicate'], /Unknown option '--frobnicate'/],
     ['a bad event window', () => ['convert', 'x.raw', '--event-window', '5:1'], /MIN must not exceed MAX/],
-    ['a bad orientation', () => ['convert', 'x.raw', '--orientation', 'Sideways'], /expected one of Up, Left, Down, Right/],
-    ['a negative epsilon', () => ['convert', 'x.raw', '--epsilon=-1'], /--epsilon -1: must be greater than 0/],
+    [
+      'a bad orientation',
+      () => ['convert', 'x.raw', '--orientation', 'Sideways'],
+      /expected one of Up, Left, Down, Right/,
+    ],
+    [
+      'a negative epsilon',
+      () => ['convert', 'x.raw', '--epsilon=-1'],
+      /--epsilon -1: must be greater than 0/,
+    ],
     ['an option value starting with a dash', () => ['convert', 'x.raw', '--epsilon', '-1'], /--epsilon=-XYZ/],
-    ['min samples 0', () => ['convert', 'x.raw', '--min-samples', '0'], /--min-samples 0: must be a whole number/],
-    ['a malformed LUT', () => { const p = join(dir, 'bad.npy'); writeFileSync(p, 'not numpy'); return ['convert', 'x.raw', '--timewalk', p]; }, /bad\.npy: not a usable \.npy/],
+    [
+      'min samples 0',
+      () => ['convert', 'x.raw', '--min-samples', '0'],
+      /--min-samples 0: must be a whole number/,
+    ],
+    [
+      'a malformed LUT',
+      () => {
+        const p = join(dir, 'bad.npy');
+        writeFileSync(p, 'not numpy');
+        return ['convert', 'x.raw', '--timewalk', p];
+      },
+      /bad\.npy: not a usable \.npy/,
+    ],
     ['no input', () => ['convert'], /give at least one \.raw file/],
     ['an unknown command', () => ['frobnicate'], /unknown command 'frobnicate'/],
   ];

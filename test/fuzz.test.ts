@@ -26,8 +26,22 @@ function rng(seed: number): () => number {
 
 function countedWords(c: PacketCounts): number {
   return (
-    c.pixels + c.droppedBeforeTime + c.tdc1Rise + c.tdc1Fall + c.tdc2Rise + c.tdc2Fall + c.timeLsb + c.timeMsb +
-    c.otherTime + c.packetId + c.heartbeat + c.shutterOpen + c.shutterClose + c.otherSpidr + c.control + totalUnknown(c)
+    c.pixels +
+    c.droppedBeforeTime +
+    c.tdc1Rise +
+    c.tdc1Fall +
+    c.tdc2Rise +
+    c.tdc2Fall +
+    c.timeLsb +
+    c.timeMsb +
+    c.otherTime +
+    c.packetId +
+    c.heartbeat +
+    c.shutterOpen +
+    c.shutterClose +
+    c.otherSpidr +
+    c.control +
+    totalUnknown(c)
   );
 }
 
@@ -59,7 +73,7 @@ describe('decoder and event builder fuzz', () => {
       for (let batch = 0; batch < 40; batch++) {
         const n = next() % 5000;
         const words = randomWords(next, n, biased);
-        d.decode(words, out, next() % 2 ** 16 * 2 ** 32 + next());
+        d.decode(words, out, (next() % 2 ** 16) * 2 ** 32 + next());
         total += n;
         for (let i = 0; i < out.hits.n; i++) {
           expect(out.hits.x[i]).toBeLessThan(256);

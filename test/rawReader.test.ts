@@ -37,14 +37,26 @@ describe('inspectRawFile', () => {
   });
   it.each([
     ['missing', async () => join(dir, 'nope.raw'), /no such file/],
-    ['a directory', async () => { const d = join(dir, 'sub.raw'); mkdirSync(d); return d; }, /is a directory/],
+    [
+      'a directory',
+      async () => {
+        const d = join(dir, 'sub.raw');
+        mkdirSync(d);
+        return d;
+      },
+      /is a directory/,
+    ],
     ['empty', async () => file(new Uint8Array(0)), /is empty/],
     ['header only', async () => file(wordsBytes([HEADER])), /only the start-time header/],
     ['shorter than a word', async () => file(new Uint8Array([1, 2, 3])), /shorter than one 8-byte word/],
-    ['random bytes', async () => {
-      let s = 1;
-      return file(Uint8Array.from({ length: 65536 }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24)));
-    }, /does not look like Timepix raw data/],
+    [
+      'random bytes',
+      async () => {
+        let s = 1;
+        return file(Uint8Array.from({ length: 65536 }, () => (s = (s * 1103515245 + 12345) >>> 0) >>> 24));
+      },
+      /does not look like Timepix raw data/,
+    ],
   ])('rejects %s with a one-line message naming the file', async (_name, make, pattern) => {
     const p = await make();
     const err = await inspectRawFile(p).catch((e: Error) => e);
@@ -57,7 +69,8 @@ describe('inspectRawFile', () => {
   it('recognises a big-endian Timepix4 stream and does not take it for Timepix3', async () => {
     // Timepix4 heartbeat (eoc 0xE0) and pixel words with valid ultra-fast codes, big-endian.
     const words: bigint[] = [];
-    for (let i = 0; i < 100; i++) words.push((0xe0n << 55n) | BigInt(i), (0x10n << 55n) | (0xfn << 26n) | (0xfn << 22n));
+    for (let i = 0; i < 100; i++)
+      words.push((0xe0n << 55n) | BigInt(i), (0x10n << 55n) | (0xfn << 26n) | (0xfn << 22n));
     const be = new Uint8Array(words.length * 8);
     const dv = new DataView(be.buffer);
     words.forEach((w, i) => dv.setBigUint64(i * 8, w, false));
@@ -82,12 +95,15 @@ describe('readWords', () => {
     expect(chunks).toBe(Math.ceil(1000 / 64));
     expect(seen).toEqual(list.map((_, i) => i));
   });
-  it.skipIf(!HAVE_FIXTURES)(`reads out_5sec.raw: 518,219 words, no header (${HAVE_FIXTURES ? '' : FIXTURES_SKIP_REASON})`, async () => {
-    const info = await inspectRawFile(fixturePath('out_5sec.raw'));
-    expect(info.startTimeNs).toBeNull();
-    expect(info.words).toBe(518219);
-    let total = 0;
-    for await (const w of readWords(info)) total += w.length / 2;
-    expect(total).toBe(518219);
-  });
+  it.skipIf(!HAVE_FIXTURES)(
+    `reads out_5sec.raw: 518,219 words, no header (${HAVE_FIXTURES ? '' : FIXTURES_SKIP_REASON})`,
+    async () => {
+      const info = await inspectRawFile(fixturePath('out_5sec.raw'));
+      expect(info.startTimeNs).toBeNull();
+      expect(info.words).toBe(518219);
+      let total = 0;
+      for await (const w of readWords(info)) total += w.length / 2;
+      expect(total).toBe(518219);
+    },
+  );
 });

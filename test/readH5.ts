@@ -8,7 +8,9 @@ export interface H5Dataset {
   attrs: Record<string, unknown>;
 }
 
-export async function readH5(path: string): Promise<{ datasets: Map<string, H5Dataset>; groups: Map<string, Record<string, unknown>> }> {
+export async function readH5(
+  path: string,
+): Promise<{ datasets: Map<string, H5Dataset>; groups: Map<string, Record<string, unknown>> }> {
   await h5wasm.ready;
   const f = new h5wasm.File(path, 'r');
   const datasets = new Map<string, H5Dataset>();
@@ -22,7 +24,11 @@ export async function readH5(path: string): Promise<{ datasets: Map<string, H5Da
         const v = node.value as ArrayLike<number | bigint>;
         const m = node.metadata;
         const dtype = m.type === 0 ? `${m.signed ? 'int' : 'uint'}${m.size * 8}` : `float${m.size * 8}`;
-        datasets.set(path.replace(/^\//, ''), { dtype, values: Array.from(v), attrs: attrsOf(node as never) });
+        datasets.set(path.replace(/^\//, ''), {
+          dtype,
+          values: Array.from(v),
+          attrs: attrsOf(node as never),
+        });
       } else if (node instanceof h5wasm.Group) {
         groups.set(path, attrsOf(node as never));
         for (const key of node.keys()) walk(path === '/' ? `/${key}` : `${path}/${key}`);

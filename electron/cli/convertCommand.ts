@@ -4,13 +4,23 @@
 import { basename, dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { FILE_EVENT_WINDOW, parseEventWindow } from '../../shared/eventWindow';
-import { CLUSTERING_ALGORITHMS, ORIENTATIONS, clusteringSettingsSchema } from '../../shared/processingSettings';
+import {
+  CLUSTERING_ALGORITHMS,
+  ORIENTATIONS,
+  clusteringSettingsSchema,
+} from '../../shared/processingSettings';
 import { UserError } from '../../shared/userError';
 import { type ConvertSummary, type TimewalkTable, convertRawFile } from '../../native-workers/io/convertRaw';
 import { readNpyFile } from '../../native-workers/io/npy';
-import { clusterEvents } from '../../native-workers/pipeline/clustering';
 import { totalUnknown } from '../../native-workers/pipeline/packetCounts';
-import { choiceOption, nonNegative, numberOption, parseCommandArgs, positive, positiveInteger } from './options';
+import {
+  choiceOption,
+  nonNegative,
+  numberOption,
+  parseCommandArgs,
+  positive,
+  positiveInteger,
+} from './options';
 import { createProgress } from './progress';
 import { VERSION } from './version';
 
@@ -37,6 +47,7 @@ Each input gets its own output: RUN.h5 beside RUN.raw, or in --out-dir.
       --cs-min-cluster-size N  cluster stream minimum size (default 3)
       --cs-tot-offset F        cluster stream ToT ratio (default 0.5)
       --centroid-timewalk LUT.npy  centroid time-walk table
+      --workers N              clustering threads (default: number of cores; the output is identical)
   -q, --quiet                  no progress or summary`;
 
 const OPTIONS = {
@@ -58,6 +69,7 @@ const OPTIONS = {
   'cs-min-cluster-size': { type: 'string' },
   'cs-tot-offset': { type: 'string' },
   'centroid-timewalk': { type: 'string' },
+  workers: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -87,14 +99,27 @@ export async function runConvert(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (inputs.length === 0) throw new UserError("convert: give at least one .raw file; run 'chronopix convert --help'");
+  if (inputs.length === 0)
+    throw new UserError("convert: give at least one .raw file; run 'chronopix convert --help'");
   if (o.output !== undefined && inputs.length > 1) {
-    throw new UserError('convert: -o names one output but there are several inputs; use --out-dir DIR instead');
+    throw new UserError(
+      'convert: -o names one output but there are several inputs; use --out-dir DIR instead',
+    );
   }
-  if (o.output !== undefined && o['out-dir'] !== undefined) throw new UserError('convert: give -o or --out-dir, not both');
-  const camera = o.camera === undefined ? undefined : (numberOption('camera', o.camera, (v) => (v === 3 || v === 4 ? null : 'must be 3 or 4')) as 3 | 4);
-  const eventWindow = o['event-window'] === undefined ? FILE_EVENT_WINDOW : parseWindowOption('event-window', o['event-window']);
-  const horizon = o['reorder-horizon'] === undefined ? 1e-3 : parseWindowOption('reorder-horizon', `0:${o['reorder-horizon']}`)[1];
+  if (o.output !== undefined && o['out-dir'] !== undefined)
+    throw new UserError('convert: give -o or --out-dir, not both');
+  const camera =
+    o.camera === undefined
+      ? undefined
+      : (numberOption('camera', o.camera, (v) => (v === 3 || v === 4 ? null : 'must be 3 or 4')) as 3 | 4);
+  const eventWindow =
+    o['event-window'] === undefined
+      ? FILE_EVENT_WINDOW
+      : parseWindowOption('event-window', o['event-window']);
+  const horizon =
+    o['reorder-horizon'] === undefined
+      ? 1e-3
+      : parseWindowOption('reorder-horizon', `0:${o['reorder-horizon']}`)[1];
   const parsedClustering = clusteringSettingsSchema.safeParse({
     algorithm: choiceOption('clustering', o.clustering, CLUSTERING_ALGORITHMS),
     epsilon: numberOption('epsilon', o.epsilon, positive),
@@ -107,6 +132,7 @@ export async function runConvert(argv: string[]): Promise<number> {
   });
   if (!parsedClustering.success) throw new UserError(`convert: ${parsedClustering.error.issues[0].message}`);
   const clustering = parsedClustering.data;
+  const workers = numberOption('workers', o.workers, positiveInteger);
   const orientation = choiceOption('orientation', o.orientation, ORIENTATIONS) ?? 'Up';
   const offset = parseOffset(o.offset);
   const hitTimewalk = loadTable(o.timewalk);
@@ -141,12 +167,7 @@ export async function runConvert(argv: string[]): Promise<number> {
           centroidTimewalk,
           horizon,
           clustering,
-          cluster: (events) =>
-            clusterEvents(events, clustering, {
-              sensorWidth: 256 + offset[0],
-              sensorHeight: 256 + offset[1],
-              centroidLut: centroidTimewalk?.values,
-            }),
+          workers,
           version: VERSION,
           signal: controller.signal,
           onProgress: (d, t) => progress.update(d, t),
@@ -173,17 +194,31 @@ function formatSummary(s: ConvertSummary): string {
   const rows: [string, string | number][] = [
     ['output', s.output],
     ['input', `${s.input} (${mb.toFixed(1)} MB, ${s.info.words} words, ${(mb / s.seconds).toFixed(0)} MB/s)`],
-    ['start time', s.info.startTimeNs === null ? 'none in file (timestamps are camera time)' : new Date(Number(s.info.startTimeNs / 1000000n)).toISOString()],
+    [
+      'start time',
+      s.info.startTimeNs === null
+        ? 'none in file (timestamps are camera time)'
+        : new Date(Number(s.info.startTimeNs / 1000000n)).toISOString(),
+    ],
     ['pixels', p.pixels],
     ['trigger 1 edges', `${p.tdc1Rise} rising, ${p.tdc1Fall} falling`],
     ['trigger 2 edges', `${p.tdc2Rise} rising, ${p.tdc2Fall} falling`],
     ['time packets', `${p.timeLsb} LSB, ${p.timeMsb} MSB`],
-    ['other packets', `${p.packetId} packet id, ${p.heartbeat} heartbeat, ${p.shutterOpen + p.shutterClose} shutter, ${p.control} control, ${p.otherTime + p.otherSpidr} other, ${totalUnknown(p)} unknown`],
+    [
+      'other packets',
+      `${p.packetId} packet id, ${p.heartbeat} heartbeat, ${p.shutterOpen + p.shutterClose} shutter, ${p.control} control, ${p.otherTime + p.otherSpidr} other, ${totalUnknown(p)} unknown`,
+    ],
     ['events', `${s.events.events} rows in ${s.events.timingRows} triggers`],
     ['centroids', s.centroids],
-    ['dropped', `${p.droppedBeforeTime} before the first time packet, ${s.events.beforeFirstTrigger} before the first trigger, ${s.events.outsideWindow} outside the event window, ${s.events.late} late`],
+    [
+      'dropped',
+      `${p.droppedBeforeTime} before the first time packet, ${s.events.beforeFirstTrigger} before the first trigger, ${s.events.outsideWindow} outside the event window, ${s.events.late} late`,
+    ],
     ['truncated bytes', s.info.truncatedBytes],
-    ['time jumps', `${s.timeJumps.backwardJumps} backward (ignored), ${s.timeJumps.forwardJumps} forward, ${s.timeJumps.recoveries} recovered`],
+    [
+      'time jumps',
+      `${s.timeJumps.backwardJumps} backward (ignored), ${s.timeJumps.forwardJumps} forward, ${s.timeJumps.recoveries} recovered`,
+    ],
   ];
   return rows.map(([k, v]) => `  ${k.padEnd(16)} ${v}`).join('\n') + '\n';
 }
@@ -191,12 +226,17 @@ function formatSummary(s: ConvertSummary): string {
 function warningsFor(s: ConvertSummary): string[] {
   const warn: string[] = [];
   const { input } = s;
-  if (s.info.truncatedBytes > 0) warn.push(`${input}: the last ${s.info.truncatedBytes} bytes are an incomplete word and were ignored`);
+  if (s.info.truncatedBytes > 0)
+    warn.push(`${input}: the last ${s.info.truncatedBytes} bytes are an incomplete word and were ignored`);
   const jumps = s.timeJumps.backwardJumps + s.timeJumps.forwardJumps;
-  if (jumps > 0) warn.push(`${input}: the global time jumped ${jumps} times (see 'time jumps' in the summary)`);
+  if (jumps > 0)
+    warn.push(`${input}: the global time jumped ${jumps} times (see 'time jumps' in the summary)`);
   if (s.events.late > 0) {
-    warn.push(`${input}: ${s.events.late} hits arrived later than the reorder horizon and were dropped; raise --reorder-horizon`);
+    warn.push(
+      `${input}: ${s.events.late} hits arrived later than the reorder horizon and were dropped; raise --reorder-horizon`,
+    );
   }
-  if (s.events.triggersBackwards > 0) warn.push(`${input}: trigger times went back ${s.events.triggersBackwards} times (timer reset?)`);
+  if (s.events.triggersBackwards > 0)
+    warn.push(`${input}: trigger times went back ${s.events.triggersBackwards} times (timer reset?)`);
   return warn;
 }

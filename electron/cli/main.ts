@@ -44,7 +44,9 @@ export function reportFatal(err: unknown): number {
     process.stderr.write(`chronopix: ${e.message}\n`);
     return 1;
   }
-  process.stderr.write(`chronopix: internal error (please report): ${(err as Error)?.stack ?? String(err)}\n`);
+  process.stderr.write(
+    `chronopix: internal error (please report): ${(err as Error)?.stack ?? String(err)}\n`,
+  );
   return 70;
 }
 

@@ -17,7 +17,11 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-export function numberOption(name: string, value: string | undefined, check?: (v: number) => string | null): number | undefined {
+export function numberOption(
+  name: string,
+  value: string | undefined,
+  check?: (v: number) => string | null,
+): number | undefined {
   if (value === undefined) return undefined;
   const v = Number(value);
   if (value.trim() === '' || !Number.isFinite(v)) throw new UserError(`--${name} ${value}: not a number`);
@@ -31,7 +35,11 @@ export const nonNegative = (v: number): string | null => (v >= 0 ? null : 'must 
 export const positiveInteger = (v: number): string | null =>
   Number.isInteger(v) && v >= 1 ? null : 'must be a whole number of at least 1';
 
-export function choiceOption<C extends string>(name: string, value: string | undefined, choices: readonly C[]): C | undefined {
+export function choiceOption<C extends string>(
+  name: string,
+  value: string | undefined,
+  choices: readonly C[],
+): C | undefined {
   if (value === undefined) return undefined;
   const found = choices.find((c) => c.toLowerCase() === value.toLowerCase());
   if (!found) throw new UserError(`--${name} ${value}: expected one of ${choices.join(', ')}`);

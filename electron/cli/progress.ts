@@ -6,7 +6,11 @@ export interface Progress {
   finish(): void;
 }
 
-export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
+export function createProgress(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+  quiet = false,
+): Progress {
   const start = performance.now();
   let lastDraw = 0;
   let lastDecile = -1;

@@ -1,16 +1,23 @@
 // The converter: one .raw file to the HDF5 layout of timepix3-format.md, streaming. Data flow:
-// rawReader (bounded chunks) -> Tpx3Decoder ('file' time mode) -> EventBuilder -> [clustering on
-// whole-trigger chunks] -> RunWriter (OUT.h5.partial, renamed on success). Memory is bounded by the
-// chunk size and the reorder horizon, not by the file.
+//   rawReader (4 MB chunks, main thread)
+//     -> decode+events stage (Tpx3Decoder 'file' time mode + EventBuilder; a worker thread)
+//     -> RunWriter (main thread: raw/, timing/, triggers/)
+//     -> WholeTriggerBuffer -> cluster stages (N worker threads, round robin) -> RunWriter centroided/
+// Buffers are transferred between threads, never copied. Results are written in request order, so
+// the file is identical whatever the number of workers. In-flight work is bounded, so memory depends
+// on the chunk size and the reorder horizon, not on the file. Output goes to OUT.h5.partial and is
+// renamed on success.
 import { createHash } from 'node:crypto';
-import type { CentroidBatch, EventBatch } from '../../shared/batches';
+import { availableParallelism } from 'node:os';
+import type { CentroidBatch } from '../../shared/batches';
 import type { ClusteringSettings, Orientation } from '../../shared/processingSettings';
 import { UserError } from '../../shared/userError';
-import { EventBuilder, type EventCounts, newEventOutput } from '../pipeline/eventBuilder';
+import type { EventCounts } from '../pipeline/eventBuilder';
 import type { PacketCounts } from '../pipeline/packetCounts';
 import type { TimeJumpCounts } from '../pipeline/globalTime';
-import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
 import { WholeTriggerBuffer } from '../pipeline/wholeTriggers';
+import { type StagePort, type StageTransport, openStage } from '../stages/stagePort';
+import type { DecodeEventsResponse } from '../stages/stages';
 import { type RawFileInfo, inspectRawFile, readWords } from './rawReader';
 import { openRunWriter, type RunWriter } from './runH5Writer';
 
@@ -33,8 +40,10 @@ export interface ConvertOptions {
   /** Reorder horizon for event building, seconds. */
   horizon: number;
   clustering: ClusteringSettings;
-  /** Clusters whole-trigger chunks; required unless clustering.algorithm is 'none'. */
-  cluster?: (events: EventBatch) => Promise<CentroidBatch> | CentroidBatch;
+  /** Clustering workers (default: the number of cores). The output does not depend on it. */
+  workers?: number;
+  /** 'thread' (default) runs the stages in worker threads, 'inline' in this thread. */
+  transport?: StageTransport;
   chunkBytes?: number;
   version: string;
   /** Aborting stops the conversion between chunks; the partial output is removed. */
@@ -51,6 +60,8 @@ export interface ConvertSummary {
   timeJumps: TimeJumpCounts;
   triggers: { trigger1: number; trigger2: number };
   centroids: number;
+  /** Clustering workers used (0 without clustering). */
+  workers: number;
   seconds: number;
 }
 
@@ -64,7 +75,9 @@ export function coordinateDtypeFor(generation: 3 | 4, offset: [number, number]):
 export async function convertRawFile(opts: ConvertOptions): Promise<ConvertSummary> {
   const started = performance.now();
   if (opts.offset[0] < 0 || opts.offset[1] < 0) {
-    throw new UserError(`position offset ${opts.offset.join(',')} would push coordinates below 0; use offsets >= 0`);
+    throw new UserError(
+      `position offset ${opts.offset.join(',')} would push coordinates below 0; use offsets >= 0`,
+    );
   }
   const info = await inspectRawFile(opts.input, opts.camera);
   if (info.generation !== 3) {
@@ -84,83 +97,122 @@ export async function convertRawFile(opts: ConvertOptions): Promise<ConvertSumma
   }
 }
 
-async function runConversion(opts: ConvertOptions, info: RawFileInfo, writer: RunWriter): Promise<ConvertSummary> {
-  const decoder = new Tpx3Decoder({
-    orientation: opts.orientation,
-    offsetX: opts.offset[0],
-    offsetY: opts.offset[1],
-    hitLut: opts.hitTimewalk?.values,
-    timeMode: 'file',
-  });
-  const builder = new EventBuilder({
-    windowMin: opts.eventWindow[0],
-    windowMax: opts.eventWindow[1],
-    horizon: opts.horizon,
-    startTimeNs: info.startTimeNs === null ? 0 : Number(info.startTimeNs),
-  });
+/** Decode requests in flight: enough to keep the decode thread busy while the writer works. */
+const DECODE_DEPTH = 4;
+/** Cluster requests in flight per worker. */
+const CLUSTER_DEPTH = 2;
+
+async function runConversion(
+  opts: ConvertOptions,
+  info: RawFileInfo,
+  writer: RunWriter,
+): Promise<ConvertSummary> {
+  const transport = opts.transport ?? 'thread';
+  const decode = openStage(
+    'decodeEvents',
+    {
+      orientation: opts.orientation,
+      offsetX: opts.offset[0],
+      offsetY: opts.offset[1],
+      hitLut: opts.hitTimewalk?.values,
+      windowMin: opts.eventWindow[0],
+      windowMax: opts.eventWindow[1],
+      horizon: opts.horizon,
+      startTimeNs: info.startTimeNs === null ? 0 : Number(info.startTimeNs),
+    },
+    transport,
+  );
   const clustering = opts.clustering.algorithm !== 'none';
-  if (clustering && !opts.cluster) throw new Error('clustering requested without a cluster function');
-  const pendingRows = new WholeTriggerBuffer(CLUSTER_CHUNK_ROWS);
-  let centroids = 0;
-  const cluster = async (final: boolean): Promise<void> => {
-    for (let chunk = pendingRows.take(final); chunk; chunk = pendingRows.take(final)) {
-      const c = await opts.cluster!(chunk);
-      if (c.n > 0) writer.appendCentroids(c);
-      centroids += c.n;
-    }
-  };
-  const decoded = newDecodedBatch(1 << 19);
-  const out = newEventOutput();
-  const emit = async (): Promise<void> => {
-    if (out.events.n > 0) {
-      writer.appendEvents(out.events);
-      if (clustering) pendingRows.add(out.events);
-    }
-    if (out.timing.n > 0) writer.appendTiming(out.timing);
-    out.events.n = 0;
-    out.timing.n = 0;
-    if (clustering) await cluster(false);
-  };
-  let done = info.dataOffset;
-  const total = info.size;
-  for await (const words of readWords(info, opts.chunkBytes)) {
-    if (opts.signal?.aborted) throw new UserError(`conversion of ${opts.input} interrupted; no output written`);
-    decoder.decode(words, decoded);
-    if (decoded.tdc1.n > 0) writer.appendTriggers(1, decoded.tdc1);
-    if (decoded.tdc2.n > 0) writer.appendTriggers(2, decoded.tdc2);
-    builder.push(decoded.hits, decoded.triggers, out);
-    await emit();
-    done += words.byteLength;
-    opts.onProgress?.(done, total);
-  }
-  if (decoder.time.longtime < 0) {
-    throw new UserError(
-      `${opts.input} has no global-time packet (0x4/0x5): no hit can be placed in time, so there is nothing to convert`,
+  const nWorkers = clustering ? Math.max(1, opts.workers ?? availableParallelism()) : 0;
+  const clusterPorts: StagePort<'cluster'>[] = [];
+  for (let i = 0; i < nWorkers; i++) {
+    clusterPorts.push(
+      openStage(
+        'cluster',
+        {
+          settings: opts.clustering,
+          sensorWidth: 256 + opts.offset[0],
+          sensorHeight: 256 + opts.offset[1],
+          centroidLut: opts.centroidTimewalk?.values,
+        },
+        transport,
+      ),
     );
   }
-  builder.flush(out);
-  await emit();
-  if (clustering) await cluster(true);
-  opts.onProgress?.(total, total);
-  return {
-    input: opts.input,
-    output: opts.output,
-    info,
-    packets: decoder.counts,
-    events: builder.counts,
-    timeJumps: decoder.time.jumps,
-    triggers: {
-      trigger1: decoder.counts.tdc1Rise + decoder.counts.tdc1Fall,
-      trigger2: decoder.counts.tdc2Rise + decoder.counts.tdc2Fall,
-    },
-    centroids,
-    seconds: 0,
-  };
+  try {
+    const pendingRows = new WholeTriggerBuffer(CLUSTER_CHUNK_ROWS);
+    const clusterQueue: Promise<CentroidBatch>[] = [];
+    let dispatched = 0;
+    let centroids = 0;
+    const writeNextCentroids = async (): Promise<void> => {
+      const c = await clusterQueue.shift()!;
+      if (c.n > 0) writer.appendCentroids(c);
+      centroids += c.n;
+    };
+    const dispatchClusters = async (final: boolean): Promise<void> => {
+      for (let chunk = pendingRows.take(final); chunk; chunk = pendingRows.take(final)) {
+        clusterQueue.push(clusterPorts[dispatched++ % nWorkers].call(chunk));
+        while (clusterQueue.length > CLUSTER_DEPTH * nWorkers) await writeNextCentroids();
+      }
+    };
+    const write = async (r: DecodeEventsResponse): Promise<void> => {
+      if (r.tdc1.n > 0) writer.appendTriggers(1, r.tdc1);
+      if (r.tdc2.n > 0) writer.appendTriggers(2, r.tdc2);
+      if (r.events.n > 0) writer.appendEvents(r.events);
+      if (r.timing.n > 0) writer.appendTiming(r.timing);
+      if (clustering && r.events.n > 0) {
+        pendingRows.add(r.events);
+        await dispatchClusters(false);
+      }
+    };
+    const decodeQueue: Promise<DecodeEventsResponse>[] = [];
+    let done = info.dataOffset;
+    for await (const words of readWords(info, opts.chunkBytes)) {
+      if (opts.signal?.aborted)
+        throw new UserError(`conversion of ${opts.input} interrupted; no output written`);
+      const bytes = words.byteLength;
+      decodeQueue.push(decode.call({ words }));
+      while (decodeQueue.length >= DECODE_DEPTH) await write(await decodeQueue.shift()!);
+      done += bytes;
+      opts.onProgress?.(done, info.size);
+    }
+    while (decodeQueue.length > 0) await write(await decodeQueue.shift()!);
+    const last = await decode.call({ finish: true });
+    const final = last.final!;
+    if (!final.sawGlobalTime) {
+      throw new UserError(
+        `${opts.input} has no global-time packet (0x4/0x5): no hit can be placed in time, so there is nothing to convert`,
+      );
+    }
+    await write(last);
+    if (clustering) await dispatchClusters(true);
+    while (clusterQueue.length > 0) await writeNextCentroids();
+    opts.onProgress?.(info.size, info.size);
+    return {
+      input: opts.input,
+      output: opts.output,
+      info,
+      packets: final.packets,
+      events: final.events,
+      timeJumps: final.timeJumps,
+      triggers: {
+        trigger1: final.packets.tdc1Rise + final.packets.tdc1Fall,
+        trigger2: final.packets.tdc2Rise + final.packets.tdc2Fall,
+      },
+      centroids,
+      workers: nWorkers,
+      seconds: 0,
+    };
+  } finally {
+    await Promise.all([decode.close(), ...clusterPorts.map((p) => p.close())]);
+  }
 }
 
 function tableMeta(t: TimewalkTable | undefined): Record<string, unknown> | null {
   if (!t) return null;
-  const sha = createHash('sha256').update(new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength));
+  const sha = createHash('sha256').update(
+    new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength),
+  );
   return { path: t.path, entries: t.values.length, sha256OfFloat64: sha.digest('hex') };
 }
 
@@ -179,9 +231,12 @@ function metadataFor(
       'start time ns': start === null ? 0 : start.toString(),
       'start time': start === null ? 'unknown' : new Date(Number(start / 1000000n)).toISOString(),
       'start time source':
-        start === null ? 'none: the file has no start-time header, timestamps are camera time' : 'file header',
+        start === null
+          ? 'none: the file has no start-time header, timestamps are camera time'
+          : 'file header',
       'converted at': new Date().toISOString(),
       'duration s': s.seconds,
+      'clustering workers': s.workers,
       node: process.version,
     },
     settings: {

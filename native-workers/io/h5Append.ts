@@ -248,7 +248,8 @@ class AppendFile implements H5AppendFile {
       const file = this.file;
       this.file = null;
       const status = this.h5('cannot close', () => file?.close() ?? 0);
-      if (status < 0) throw this.poison(new UserError(`cannot close ${this.partialPath}: HDF5 status ${status}`));
+      if (status < 0)
+        throw this.poison(new UserError(`cannot close ${this.partialPath}: HDF5 status ${status}`));
       this.freeBuffers();
       await syncPath(this.partialPath, 'r+');
       if (!this.force && (await lstat(this.finalPath).catch(() => null))) {

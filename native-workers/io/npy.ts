@@ -8,7 +8,9 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 export function parseNpy(bytes: Uint8Array, name = 'array'): Float64Array {
   const fail = (why: string): never => {
-    throw new UserError(`${name}: not a usable .npy time-walk table (${why}); expected a 1-D float32 or float64 array`);
+    throw new UserError(
+      `${name}: not a usable .npy time-walk table (${why}); expected a 1-D float32 or float64 array`,
+    );
   };
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('no NUMPY magic');
   const major = bytes[6];
@@ -24,7 +26,9 @@ export function parseNpy(bytes: Uint8Array, name = 'array'): Float64Array {
     start = 12;
   } else return fail(`unsupported version ${major}`);
   if (start + headerLen > bytes.length) fail('truncated header');
-  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
+    bytes.subarray(start, start + headerLen),
+  );
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
@@ -72,6 +76,8 @@ export function encodeNpy(values: Float64Array): Uint8Array {
   out[7] = 0;
   new DataView(out.buffer).setUint16(8, header.length, true);
   out.set(new TextEncoder().encode(header), 10);
-  new Uint8Array(out.buffer, 10 + header.length).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  new Uint8Array(out.buffer, 10 + header.length).set(
+    new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+  );
   return out;
 }

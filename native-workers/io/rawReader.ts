@@ -1,7 +1,7 @@
 // Reads a Timepix `.raw` file as a stream of whole 64-bit words in bounded chunks, so any file size
 // converts in constant memory. Checks first that the file is one (Decision 6), detects the optional
 // 8-byte start-time header (Decision 5), and counts a truncated last word instead of failing.
-// Reads run one chunk ahead of the consumer (two buffers), overlapping disk and decoding.
+// Reads run one chunk ahead of the consumer, overlapping disk and decoding.
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { UserError } from '../../shared/userError';
 import { LOOKS_LIKE_THRESHOLD, SAMPLE_BYTES, scoreGenerations } from '../pipeline/detectCamera';
@@ -76,7 +76,9 @@ export async function inspectRawFile(path: string, camera?: 3 | 4): Promise<RawF
       throw new UserError(
         `${path} does not look like a Timepix${generation} file: only ${pct(known)} of its first ${scores.words} words ` +
           `are Timepix${generation} packets` +
-          (generation === 3 && scores.tpx4 >= LOOKS_LIKE_THRESHOLD ? ' (it looks like Timepix4: try --camera 4)' : ''),
+          (generation === 3 && scores.tpx4 >= LOOKS_LIKE_THRESHOLD
+            ? ' (it looks like Timepix4: try --camera 4)'
+            : ''),
       );
     }
     return {
@@ -102,7 +104,9 @@ async function openForReading(path: string): Promise<FileHandle> {
   try {
     return await open(path, 'r');
   } catch (err) {
-    throw new UserError(`${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UserError(
+      `${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
 }
 
@@ -117,27 +121,29 @@ async function readFully(fh: FileHandle, into: Uint8Array, position: number): Pr
 }
 
 /**
- * Yields the file's whole words as Uint32Array views (lo, hi interleaved) of at most `chunkBytes`.
- * A yielded view is valid until the next one is requested (its buffer is reused).
+ * Yields the file's whole words as Uint32Array views (lo, hi interleaved) of at most `chunkBytes`,
+ * each on a buffer of its own (so it may be transferred to another thread). The next chunk is read
+ * while the caller works on the current one.
  */
 export async function* readWords(info: RawFileInfo, chunkBytes = 4 << 20): AsyncGenerator<Uint32Array> {
   const chunk = Math.max(8, chunkBytes - (chunkBytes % 8));
   const fh = await openForReading(info.path);
   try {
-    const buffers = [new Uint8Array(chunk), new Uint8Array(chunk)];
     const end = info.dataOffset + info.words * 8;
+    const readAt = async (p: number): Promise<Uint8Array> => {
+      const buf = new Uint8Array(Math.min(chunk, end - p));
+      const got = await readFully(fh, buf, p);
+      return got === buf.length ? buf : buf.subarray(0, got - (got % 8));
+    };
     let pos = info.dataOffset;
-    let which = 0;
-    const readAt = (p: number, b: Uint8Array): Promise<number> => readFully(fh, b.subarray(0, Math.min(chunk, end - p)), p);
-    let next: Promise<number> | null = pos < end ? readAt(pos, buffers[which]) : null;
+    let next: Promise<Uint8Array> | null = pos < end ? readAt(pos) : null;
     while (next) {
-      const got = await next;
-      const buf = buffers[which];
-      pos += got;
-      which ^= 1;
-      next = got > 0 && pos < end ? readAt(pos, buffers[which]) : null;
-      if (got === 0) break;
-      yield new Uint32Array(buf.buffer, 0, got >>> 2);
+      const buf = await next;
+      pos += buf.length;
+      // A file that shrank while being read ends the stream early.
+      next = buf.length > 0 && pos < end ? readAt(pos) : null;
+      if (buf.length === 0) break;
+      yield new Uint32Array(buf.buffer, 0, buf.length >>> 2);
     }
   } finally {
     await fh.close();

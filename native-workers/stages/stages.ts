@@ -1,0 +1,134 @@
+// The processing stages that can run in another thread or process: each is created from a plain
+// (structured-cloneable) config and handles one request at a time, returning a response whose typed
+// arrays own their buffers, so a transport can transfer them without copying. Stages never know
+// their transport (stagePort.ts): the same code runs in-process, in a worker thread, and later in an
+// Electron utility process.
+import type { CentroidBatch, EventBatch, TimingBatch, TriggerEdges } from '../../shared/batches';
+import type { ClusteringSettings, Orientation } from '../../shared/processingSettings';
+import { clusterEvents } from '../pipeline/clustering';
+import { EventBuilder, type EventCounts, newEventOutput } from '../pipeline/eventBuilder';
+import type { TimeJumpCounts } from '../pipeline/globalTime';
+import type { PacketCounts } from '../pipeline/packetCounts';
+import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
+
+export interface DecodeEventsConfig {
+  orientation: Orientation;
+  offsetX: number;
+  offsetY: number;
+  hitLut?: Float64Array;
+  windowMin: number;
+  windowMax: number;
+  horizon: number;
+  startTimeNs: number;
+}
+
+/** A chunk of words (interleaved uint32 halves), or the end of the stream. */
+export type DecodeEventsRequest = { words: Uint32Array } | { finish: true };
+
+export interface DecodeEventsResponse {
+  tdc1: TriggerEdges;
+  tdc2: TriggerEdges;
+  events: EventBatch;
+  timing: TimingBatch;
+  /** Only in the response to `finish`. */
+  final?: { packets: PacketCounts; events: EventCounts; timeJumps: TimeJumpCounts; sawGlobalTime: boolean };
+}
+
+/** Decoding ('file' time mode) and event building over a stream of chunks, in order. */
+export class DecodeEventsStage {
+  private readonly decoder: Tpx3Decoder;
+  private readonly builder: EventBuilder;
+  private readonly decoded = newDecodedBatch(1 << 16);
+
+  constructor(config: DecodeEventsConfig) {
+    this.decoder = new Tpx3Decoder({
+      orientation: config.orientation,
+      offsetX: config.offsetX,
+      offsetY: config.offsetY,
+      hitLut: config.hitLut,
+      timeMode: 'file',
+    });
+    this.builder = new EventBuilder({
+      windowMin: config.windowMin,
+      windowMax: config.windowMax,
+      horizon: config.horizon,
+      startTimeNs: config.startTimeNs,
+    });
+  }
+
+  handle(req: DecodeEventsRequest): DecodeEventsResponse {
+    const out = newEventOutput();
+    if ('words' in req) {
+      this.decoder.decode(req.words, this.decoded);
+      this.builder.push(this.decoded.hits, this.decoded.triggers, out);
+      return { ...ownEdges(this.decoded.tdc1, this.decoded.tdc2), events: out.events, timing: out.timing };
+    }
+    this.builder.flush(out);
+    return {
+      tdc1: { n: 0, time: new Float64Array(0) },
+      tdc2: { n: 0, time: new Float64Array(0) },
+      events: out.events,
+      timing: out.timing,
+      final: {
+        packets: this.decoder.counts,
+        events: this.builder.counts,
+        timeJumps: this.decoder.time.jumps,
+        sawGlobalTime: this.decoder.time.longtime >= 0,
+      },
+    };
+  }
+}
+
+function ownEdges(tdc1: TriggerEdges, tdc2: TriggerEdges): { tdc1: TriggerEdges; tdc2: TriggerEdges } {
+  // The decoder reuses its edge buffers: copy the few edges out (they are small).
+  return {
+    tdc1: { n: tdc1.n, time: tdc1.time.slice(0, tdc1.n) },
+    tdc2: { n: tdc2.n, time: tdc2.time.slice(0, tdc2.n) },
+  };
+}
+
+export interface ClusterConfig {
+  settings: ClusteringSettings;
+  sensorWidth: number;
+  sensorHeight: number;
+  centroidLut?: Float64Array;
+}
+
+/** Clustering of whole-trigger chunks; stateless, so any number may run side by side. */
+export class ClusterStage {
+  constructor(private readonly config: ClusterConfig) {}
+
+  handle(events: EventBatch): CentroidBatch {
+    const { settings, sensorWidth, sensorHeight, centroidLut } = this.config;
+    return clusterEvents(events, settings, { sensorWidth, sensorHeight, centroidLut });
+  }
+}
+
+/** Every stage a worker can host, by name: its config, request and response types. */
+export interface StageTypes {
+  decodeEvents: { config: DecodeEventsConfig; request: DecodeEventsRequest; response: DecodeEventsResponse };
+  cluster: { config: ClusterConfig; request: EventBatch; response: CentroidBatch };
+}
+export type StageName = keyof StageTypes;
+
+export interface StageHandler<K extends StageName> {
+  handle(req: StageTypes[K]['request']): StageTypes[K]['response'];
+}
+
+export function createStage<K extends StageName>(name: K, config: StageTypes[K]['config']): StageHandler<K> {
+  const stages: { [N in StageName]: (c: StageTypes[N]['config']) => StageHandler<N> } = {
+    decodeEvents: (c) => new DecodeEventsStage(c),
+    cluster: (c) => new ClusterStage(c),
+  };
+  return stages[name](config);
+}
+
+/** The distinct ArrayBuffers under every typed array in a message, for a transfer list. */
+export function buffersOf(value: unknown, out: Set<ArrayBuffer> = new Set()): ArrayBuffer[] {
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) out.add(value.buffer);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) buffersOf(v, out);
+  }
+  return [...out];
+}
