@@ -1,9 +1,11 @@
 // `chronopix convert` end to end through the bundled CLI: outputs, refusals and one-line errors.
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chronopix } from './cli';
-import { FIXTURES_SKIP_REASON, HAVE_FIXTURES, fixturePath } from './fixtures';
+import { writeGeneratedRun } from '../native-workers/io/generateRun';
+import { FIXTURES_SKIP_REASON, HAVE_FIXTURES, REPO_ROOT, fixturePath } from './fixtures';
 import { readH5 } from './readH5';
 import { useTmpDir } from './tmpDir';
 
@@ -202,5 +204,50 @@ describe('convert refuses bad input with one clear line and a non-zero exit', ()
     expect(r.status).toBe(0);
     expect(r.stderr + r.stdout).toMatch(/last 3 bytes are an incomplete word/);
     expect(existsSync(join(dir, 'trunc.h5'))).toBe(true);
+  });
+});
+
+describe('interrupted and failing conversions leave no file that looks complete', () => {
+  it('Ctrl-C (SIGINT) stops the conversion, exits 130 and removes the partial output', async () => {
+    const input = join(dir, 'long.raw');
+    await writeGeneratedRun(input, { seconds: 8, triggerRate: 20000, ionsPerTrigger: 20, seed: 4 }, {});
+    const output = join(dir, 'long.h5');
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'chronopix.mjs'), 'convert', input, '-o', output], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Interrupt once the partial output exists, i.e. mid-conversion.
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(`${output}.partial`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(existsSync(`${output}.partial`)).toBe(true);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted; no output written/);
+    expect(existsSync(output)).toBe(false);
+    expect(existsSync(`${output}.partial`)).toBe(false);
+  });
+
+  // A full disk needs a small file system: a tmpfs, which only root can mount (CI runs as root).
+  const canMount = process.getuid?.() === 0 && spawnSync('which', ['mount']).status === 0;
+  it.skipIf(!canMount)('a full disk (ENOSPC) gives one line, a non-zero exit, and no partial file', () => {
+    const small = join(dir, 'tiny-fs');
+    mkdirSync(small);
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small]);
+    if (process.env.CI) expect(mounted.status, `mount tmpfs: ${mounted.stderr}`).toBe(0);
+    if (mounted.status !== 0) {
+      console.warn(`skipping the ENOSPC test: cannot mount a tmpfs (${mounted.stderr})`);
+      return;
+    }
+    try {
+      const input = join(dir, 'enospc.raw');
+      copyFileSync(HAVE_FIXTURES ? fixturePath('out_5sec.raw') : join(dir, 'long.raw'), input);
+      const r = chronopix(['convert', input, '-o', join(small, 'out.h5'), '--clustering', 'none']);
+      expectOneLineError(r, /No space left on device/);
+      expect(readdirSync(small)).toEqual([]);
+    } finally {
+      spawnSync('umount', [small]);
+    }
   });
 });

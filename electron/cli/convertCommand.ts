@@ -145,9 +145,11 @@ export async function runConvert(argv: string[]): Promise<number> {
       throw new UserError(`--out-dir ${outDir}: cannot create (${(err as NodeJS.ErrnoException).code})`);
     }
   }
+  // Ctrl-C or SIGTERM stops between chunks and removes the partial output; a second Ctrl-C kills.
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let failures = 0;
   try {
     for (const input of inputs) {
@@ -177,13 +179,18 @@ export async function runConvert(argv: string[]): Promise<number> {
         for (const w of warningsFor(summary)) process.stderr.write(`chronopix: warning: ${w}\n`);
       } catch (err) {
         progress.finish();
-        if (!(err instanceof UserError) || inputs.length === 1 || controller.signal.aborted) throw err;
+        if (controller.signal.aborted && err instanceof UserError) {
+          process.stderr.write(`chronopix: ${err.message}\n`);
+          return 130;
+        }
+        if (!(err instanceof UserError) || inputs.length === 1) throw err;
         process.stderr.write(`chronopix: ${err.message}\n`);
         failures++;
       }
     }
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
   return failures > 0 ? 1 : 0;
 }

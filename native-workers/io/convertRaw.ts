@@ -84,18 +84,25 @@ export async function convertRawFile(opts: ConvertOptions): Promise<ConvertSumma
     throw new UserError(`${opts.input} is a Timepix4 file; Timepix4 conversion is not available yet`);
   }
   const coordinateDtype = coordinateDtypeFor(info.generation, opts.offset);
-  const writer = await openRunWriter(opts.output, { force: opts.force, coordinateDtype });
+  // Opening starts the HDF5 library (about 0.1 s of WebAssembly compilation, off this thread), so
+  // the first chunks are decoded meanwhile; the output checks (exists, folder) run first thing.
+  const opening = openRunWriter(opts.output, { force: opts.force, coordinateDtype });
+  opening.catch(() => {}); // observed below; never an unhandled rejection
   try {
-    const summary = await runConversion(opts, info, writer);
+    const summary = await runConversion(opts, info, opening);
     summary.seconds = (performance.now() - started) / 1000;
-    await writer.setMetadata(metadataFor(opts, info, summary, coordinateDtype));
+    const writer = await opening;
+    writer.setMetadata(metadataFor(opts, info, summary, coordinateDtype));
     await writer.commit();
     return summary;
   } catch (err) {
-    writer.abort();
+    (await opening.catch(() => null))?.abort();
     throw err;
   }
 }
+
+/** Files smaller than this are converted in this thread: worker start-up would cost more. */
+const SMALL_FILE_BYTES = 16 << 20;
 
 /** Decode requests in flight: enough to keep the decode thread busy while the writer works. */
 const DECODE_DEPTH = 4;
@@ -105,9 +112,9 @@ const CLUSTER_DEPTH = 2;
 async function runConversion(
   opts: ConvertOptions,
   info: RawFileInfo,
-  writer: RunWriter,
+  opening: Promise<RunWriter>,
 ): Promise<ConvertSummary> {
-  const transport = opts.transport ?? 'thread';
+  const transport = opts.transport ?? (info.size < SMALL_FILE_BYTES ? 'inline' : 'thread');
   const decode = openStage(
     'decodeEvents',
     {
@@ -140,13 +147,14 @@ async function runConversion(
     );
   }
   try {
+    let writer: RunWriter | null = null;
     const pendingRows = new WholeTriggerBuffer(CLUSTER_CHUNK_ROWS);
     const clusterQueue: Promise<CentroidBatch>[] = [];
     let dispatched = 0;
     let centroids = 0;
     const writeNextCentroids = async (): Promise<void> => {
       const c = await clusterQueue.shift()!;
-      if (c.n > 0) writer.appendCentroids(c);
+      if (c.n > 0) writer!.appendCentroids(c);
       centroids += c.n;
     };
     const dispatchClusters = async (final: boolean): Promise<void> => {
@@ -156,10 +164,11 @@ async function runConversion(
       }
     };
     const write = async (r: DecodeEventsResponse): Promise<void> => {
-      if (r.tdc1.n > 0) writer.appendTriggers(1, r.tdc1);
-      if (r.tdc2.n > 0) writer.appendTriggers(2, r.tdc2);
-      if (r.events.n > 0) writer.appendEvents(r.events);
-      if (r.timing.n > 0) writer.appendTiming(r.timing);
+      const w = (writer ??= await opening);
+      if (r.tdc1.n > 0) w.appendTriggers(1, r.tdc1);
+      if (r.tdc2.n > 0) w.appendTriggers(2, r.tdc2);
+      if (r.events.n > 0) w.appendEvents(r.events);
+      if (r.timing.n > 0) w.appendTiming(r.timing);
       if (clustering && r.events.n > 0) {
         pendingRows.add(r.events);
         await dispatchClusters(false);

@@ -36,6 +36,7 @@ class ThreadPort<K extends StageName> implements StagePort<K> {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
+  private closed = false;
 
   constructor(name: K, config: StageTypes[K]['config']) {
     this.worker = new Worker(stageWorkerUrl(), { workerData: { name, config } });
@@ -66,14 +67,22 @@ class ThreadPort<K extends StageName> implements StagePort<K> {
 
   call(request: StageTypes[K]['request']): Promise<StageTypes[K]['response']> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error('stage port is closed'));
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const reply = new Promise<StageTypes[K]['response']>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ id, request }, buffersOf(request));
     });
+    // A caller that gives up on queued requests (after an earlier failure) must not turn their
+    // rejections into an unhandled-rejection crash; whoever awaits a reply still sees its error.
+    reply.catch(() => {});
+    return reply;
   }
 
+  /** Stops the worker. Requests still pending are abandoned: their promises never settle. */
   async close(): Promise<void> {
+    this.closed = true;
+    this.waiting.clear();
     await this.worker.terminate();
   }
 }
