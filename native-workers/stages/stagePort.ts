@@ -1,77 +1,98 @@
 // One port to a stage, whatever runs it: 'inline' calls the stage in this thread (unit tests, tiny
-// jobs), 'thread' hosts it in a worker thread and transfers request and response buffers (zero
-// copy). Requests are answered in order. An Electron utility-process transport (later) implements
-// the same interface.
+// jobs); 'thread' hosts it in a worker thread and transfers request and response buffers (zero
+// copy); 'process' hosts it in a child process (child_process.fork, 'advanced' serialization: one
+// copy per hop, so requests should be ~1 MB batches, not datagrams). Requests are answered in
+// order. The Electron shell adds a utility-process channel with the same shape (StageChannel).
+import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { assertNever } from '../../shared/assertNever';
 import { type StageName, type StageTypes, buffersOf, createStage } from './stages';
 
-export type StageTransport = 'inline' | 'thread';
+export type StageTransport = 'inline' | 'thread' | 'process';
 
 export interface StagePort<K extends StageName> {
-  /** Sends a request; its buffers are transferred (unusable here afterwards) with 'thread'. */
+  /** Sends a request; with 'thread' its buffers are transferred (unusable here afterwards). */
   call(request: StageTypes[K]['request']): Promise<StageTypes[K]['response']>;
   close(): Promise<void>;
+  /** Set when the stage's host died or failed; every later call rejects with it. */
+  readonly failure: Error | null;
 }
+
+/** A message pipe to a stage host (worker thread, child process, Electron utility process). */
+export interface StageChannel {
+  post(message: unknown, transfer: ArrayBuffer[]): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Called once when the host is gone (exit code, or an error). */
+  onExit(listener: (reason: string) => void): void;
+  terminate(): Promise<void>;
+}
+
+/** What a stage host receives first (as worker data, or the first message of a process). */
+export interface StageInit {
+  name: StageName;
+  config: unknown;
+}
+
+type Reply = { id: number; response?: unknown; error?: { message: string; stack?: string } };
 
 export function openStage<K extends StageName>(
   name: K,
   config: StageTypes[K]['config'],
   transport: StageTransport,
 ): StagePort<K> {
-  if (transport === 'inline') {
-    const stage = createStage(name, config);
-    return {
-      call: async (request) => stage.handle(request),
-      close: async () => {},
-    };
+  switch (transport) {
+    case 'inline': {
+      const stage = createStage(name, config);
+      return { call: async (request) => stage.handle(request), close: async () => {}, failure: null };
+    }
+    case 'thread':
+      return new RemotePort<K>(name, threadChannel({ name, config }));
+    case 'process':
+      return new RemotePort<K>(name, processChannel({ name, config }));
+    default:
+      return assertNever(transport, 'stage transport');
   }
-  return new ThreadPort<K>(name, config);
 }
 
-class ThreadPort<K extends StageName> implements StagePort<K> {
-  private readonly worker: Worker;
+export class RemotePort<K extends StageName> implements StagePort<K> {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void }>();
-  private failure: Error | null = null;
+  failure: Error | null = null;
   private closed = false;
 
-  constructor(name: K, config: StageTypes[K]['config']) {
-    this.worker = new Worker(stageWorkerUrl(), { workerData: { name, config } });
-    this.worker.on(
-      'message',
-      (msg: { id: number; response?: never; error?: { message: string; stack?: string } }) => {
-        const w = this.waiting.get(msg.id);
-        if (!w) return;
-        this.waiting.delete(msg.id);
-        if (msg.error) {
-          const e = new Error(`${name} stage: ${msg.error.message}`);
-          e.stack = msg.error.stack;
-          w.reject(e);
-        } else w.resolve(msg.response as never);
-      },
-    );
-    const fail = (err: Error): void => {
-      this.failure = err;
-      for (const w of this.waiting.values()) w.reject(err);
+  constructor(
+    private readonly name: K,
+    private readonly channel: StageChannel,
+  ) {
+    channel.onMessage((raw) => {
+      const msg = raw as Reply;
+      const w = this.waiting.get(msg.id);
+      if (!w) return;
+      this.waiting.delete(msg.id);
+      if (msg.error) {
+        const e = new Error(`${name} stage: ${msg.error.message}`);
+        e.stack = msg.error.stack;
+        w.reject(e);
+      } else w.resolve(msg.response as never);
+    });
+    channel.onExit((reason) => {
+      if (this.closed) return;
+      this.failure = new Error(`${name} stage host stopped: ${reason}`);
+      for (const w of this.waiting.values()) w.reject(this.failure);
       this.waiting.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => {
-      if (this.waiting.size > 0)
-        fail(new Error(`${name} stage worker exited (code ${code}) with requests pending`));
     });
   }
 
   call(request: StageTypes[K]['request']): Promise<StageTypes[K]['response']> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.closed) return Promise.reject(new Error('stage port is closed'));
+    if (this.closed) return Promise.reject(new Error(`${this.name} stage port is closed`));
     const id = this.nextId++;
     const reply = new Promise<StageTypes[K]['response']>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, request }, buffersOf(request));
+      this.channel.post({ id, request }, buffersOf(request));
     });
     // A caller that gives up on queued requests (after an earlier failure) must not turn their
     // rejections into an unhandled-rejection crash; whoever awaits a reply still sees its error.
@@ -79,18 +100,63 @@ class ThreadPort<K extends StageName> implements StagePort<K> {
     return reply;
   }
 
-  /** Stops the worker. Requests still pending are abandoned: their promises never settle. */
+  /** Stops the host. Requests still pending are abandoned: their promises never settle. */
   async close(): Promise<void> {
     this.closed = true;
     this.waiting.clear();
-    await this.worker.terminate();
+    await this.channel.terminate();
   }
+}
+
+function threadChannel(init: StageInit): StageChannel {
+  const worker = new Worker(stageHostUrl(), { workerData: init });
+  let exited = false;
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    onMessage: (listener) => worker.on('message', listener),
+    onExit: (listener) => {
+      worker.on('error', (err) => listener(err.message));
+      worker.on('exit', (code) => {
+        exited = true;
+        listener(`exit code ${code}`);
+      });
+    },
+    terminate: async () => {
+      if (!exited) await worker.terminate();
+    },
+  };
+}
+
+function processChannel(init: StageInit): StageChannel {
+  const child: ChildProcess = fork(fileURLToPath(stageHostUrl()), [], {
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  child.send(init);
+  let exited = false;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    post: (message) => child.send(message as object),
+    onMessage: (listener) => child.on('message', listener),
+    onExit: (listener) => {
+      child.on('error', (err) => listener(err.message));
+      child.on('exit', (code, signal) => {
+        exited = true;
+        listener(signal ? `killed by ${signal}` : `exit code ${code}`);
+      });
+    },
+    terminate: async () => {
+      if (exited) return;
+      child.kill('SIGTERM');
+      await gone;
+    },
+  };
 }
 
 let cachedUrl: URL | null = null;
 
 /** dist/stageWorker.mjs: beside this bundle in dist/, or under the repository root from sources. */
-export function stageWorkerUrl(): URL {
+export function stageHostUrl(): URL {
   if (cachedUrl) return cachedUrl;
   const here = dirname(fileURLToPath(import.meta.url));
   const sibling = join(here, 'stageWorker.mjs');

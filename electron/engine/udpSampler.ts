@@ -1,0 +1,245 @@
+// The UDP sampler of the main process: receives SPIDR datagrams, batches them into ~1 MB chunks
+// (flushed on size or after 100 ms), tracks the camera's global time from the stream, and hands
+// each batch to its listeners (recorder, pipeline) once, without per-datagram copies downstream.
+//
+// Time base (Decision 8): a batch is decoded with the sampler's global time when its first datagram
+// arrived; the batch's own 0x4/0x4 + 0x4/0x5 pairs update that time for the next batch (jump rules
+// of the file reader), and an authoritative time (a GET_TIMER reply) can be set at any moment.
+// Batches that arrive before any global time is known are held (2 s or 64 MB at most) and released
+// with the first time; beyond that bound they are dropped from processing and counted (listeners
+// that record get every batch regardless, through `onRaw`).
+import { createSocket, type Socket } from 'node:dgram';
+import { readFile } from 'node:fs/promises';
+import { TimeTracker } from '../../native-workers/pipeline/globalTime';
+
+export interface SamplerConfig {
+  address: string;
+  port: number;
+  /** Requested kernel receive buffer, bytes (64 MB). */
+  recvBufferBytes?: number;
+  /** Batch size that triggers a flush, bytes (~1 MB). */
+  batchBytes?: number;
+  /** Longest a datagram waits in a batch, ms (100). */
+  flushMs?: number;
+  /** Bounds for batches held before the first global time. */
+  holdMs?: number;
+  holdBytes?: number;
+}
+
+/** A batch of whole 8-byte words, the concatenation of the datagrams in arrival order. */
+export interface SampledBatch {
+  bytes: Uint8Array;
+  datagrams: number;
+  /** Camera time (25 ns units) to decode this batch with; -1 only for `onRaw` batches before any time. */
+  longtime: number;
+  /** performance.now() when the batch's first datagram arrived. */
+  firstArrivalMs: number;
+}
+
+export interface SamplerStats {
+  datagrams: number;
+  bytes: number;
+  batches: number;
+  /** Datagrams whose length is not a multiple of 8: counted, neither recorded nor decoded. */
+  oddDatagrams: number;
+  /** Batches dropped from processing because no global time came within the hold bound. */
+  droppedBeforeTime: number;
+  /** SPIDR packet-id gaps (lost packets), where the stream carries packet ids. */
+  packetIdGaps: number;
+  /** Kernel receive-queue drops for this socket (/proc/net/udp), -1 where unreadable. */
+  kernelDrops: number;
+  recvBufferBytes: number;
+  longtime: number;
+}
+
+export interface SamplerListeners {
+  /** Every batch, for recording (before any time is known too). */
+  onRaw?: (batch: SampledBatch) => void;
+  /** Batches with a time base, for processing. */
+  onBatch?: (batch: SampledBatch) => void;
+  onWarning?: (message: string) => void;
+}
+
+const DEFAULTS = {
+  recvBufferBytes: 64 << 20,
+  batchBytes: 1 << 20,
+  flushMs: 100,
+  holdMs: 2000,
+  holdBytes: 64 << 20,
+};
+
+export class UdpSampler {
+  private socket: Socket | null = null;
+  private readonly time = new TimeTracker();
+  private buf: Uint8Array;
+  private fill = 0;
+  private count = 0;
+  private firstArrival = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private held: SampledBatch[] = [];
+  private heldBytes = 0;
+  private lastPacketId = -1;
+  private readonly cfg: Required<SamplerConfig>;
+  readonly stats: SamplerStats = {
+    datagrams: 0,
+    bytes: 0,
+    batches: 0,
+    oddDatagrams: 0,
+    droppedBeforeTime: 0,
+    packetIdGaps: 0,
+    kernelDrops: -1,
+    recvBufferBytes: 0,
+    longtime: -1,
+  };
+
+  constructor(
+    config: SamplerConfig,
+    private readonly listeners: SamplerListeners,
+  ) {
+    this.cfg = { ...DEFAULTS, ...config };
+    this.buf = new Uint8Array(this.cfg.batchBytes + 65536);
+  }
+
+  /** Binds the socket; resolves with the bound port (useful with port 0). */
+  async start(): Promise<number> {
+    const socket = createSocket({ type: 'udp4', recvBufferSize: this.cfg.recvBufferBytes });
+    this.socket = socket;
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(this.cfg.port, this.cfg.address, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    socket.on('message', (msg) => this.onDatagram(msg));
+    socket.on('error', (err) => this.listeners.onWarning?.(`UDP socket: ${err.message}`));
+    // Linux reports twice the granted size; below the request means net.core.rmem_max caps it.
+    this.stats.recvBufferBytes = socket.getRecvBufferSize();
+    if (this.stats.recvBufferBytes < this.cfg.recvBufferBytes) {
+      this.listeners.onWarning?.(
+        `the kernel limits the UDP receive buffer to ${(this.stats.recvBufferBytes / 2 ** 20).toFixed(0)} MB ` +
+          `(asked for ${(this.cfg.recvBufferBytes / 2 ** 20).toFixed(0)} MB): packets may be lost at high rates; ` +
+          `raise it with 'sysctl -w net.core.rmem_max=${this.cfg.recvBufferBytes}' (as root)`,
+      );
+    }
+    return socket.address().port;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.flush();
+    await this.refreshKernelDrops();
+    const s = this.socket;
+    this.socket = null;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  /** An authoritative camera time (GET_TIMER reply): no jump rule, takes effect for the next batch. */
+  setTime(longtime: number): void {
+    this.time.set(longtime);
+    this.stats.longtime = longtime;
+    this.releaseHeld();
+  }
+
+  /** Reads this socket's kernel drop counter from /proc/net/udp (Linux), if readable. */
+  async refreshKernelDrops(): Promise<number> {
+    if (!this.socket) return this.stats.kernelDrops;
+    try {
+      const port = this.socket.address().port.toString(16).toUpperCase().padStart(4, '0');
+      const table = await readFile('/proc/net/udp', 'utf8');
+      for (const line of table.split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        if (cols.length > 12 && cols[1].endsWith(`:${port}`)) this.stats.kernelDrops = Number(cols[12]);
+      }
+    } catch {
+      this.stats.kernelDrops = -1;
+    }
+    return this.stats.kernelDrops;
+  }
+
+  private onDatagram(msg: Buffer): void {
+    const st = this.stats;
+    st.datagrams++;
+    if (msg.length % 8 !== 0 || msg.length === 0) {
+      st.oddDatagrams++;
+      return;
+    }
+    st.bytes += msg.length;
+    if (this.fill === 0) {
+      this.firstArrival = performance.now();
+      this.timer ??= setTimeout(() => {
+        this.timer = null;
+        this.flush();
+      }, this.cfg.flushMs);
+    }
+    if (this.fill + msg.length > this.buf.length) this.flush();
+    this.buf.set(msg, this.fill);
+    this.fill += msg.length;
+    this.count++;
+    if (this.fill >= this.cfg.batchBytes) this.flush();
+  }
+
+  /** Closes the current batch: hands it on with the time base, then learns the batch's own time. */
+  private flush(): void {
+    if (this.fill === 0) return;
+    const batch: SampledBatch = {
+      bytes: this.buf.slice(0, this.fill), // the batch outlives the reused buffer: one copy per batch
+      datagrams: this.count,
+      longtime: this.time.longtime,
+      firstArrivalMs: this.firstArrival,
+    };
+    this.fill = 0;
+    this.count = 0;
+    this.stats.batches++;
+    this.listeners.onRaw?.(batch);
+    if (batch.longtime >= 0) {
+      this.listeners.onBatch?.(batch);
+      this.learnTime(batch.bytes);
+      return;
+    }
+    // No time yet: hold the batch; if it brings the first time, everything held goes out with it.
+    this.held.push(batch);
+    this.heldBytes += batch.bytes.length;
+    this.learnTime(batch.bytes);
+    if (this.time.longtime < 0) this.enforceHoldBound();
+  }
+
+  private enforceHoldBound(): void {
+    const now = performance.now();
+    while (
+      this.held.length > 0 &&
+      (this.heldBytes > this.cfg.holdBytes || now - this.held[0].firstArrivalMs > this.cfg.holdMs)
+    ) {
+      const dropped = this.held.shift()!;
+      this.heldBytes -= dropped.bytes.length;
+      this.stats.droppedBeforeTime++;
+    }
+  }
+
+  private releaseHeld(): void {
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    for (const b of held) this.listeners.onBatch?.({ ...b, longtime: this.time.longtime });
+  }
+
+  /** Time pairs and packet ids of a batch, in arrival order. */
+  private learnTime(bytes: Uint8Array): void {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
+    const before = this.time.longtime;
+    for (let i = 1; i < words.length; i += 2) {
+      const hi = words[i];
+      const top = hi >>> 24;
+      if (top === 0x44 || top === 0x64) this.time.onLsb(((words[i - 1] >>> 16) | (hi << 16)) >>> 0);
+      else if (top === 0x45 || top === 0x65) this.time.onMsb(words[i - 1] >>> 16);
+      else if (top === 0x50) {
+        const id = (hi & 0xffff) * 2 ** 32 + words[i - 1];
+        if (this.lastPacketId >= 0 && id !== this.lastPacketId + 1) this.stats.packetIdGaps++;
+        this.lastPacketId = id;
+      }
+    }
+    this.stats.longtime = this.time.longtime;
+    if (before < 0 && this.time.longtime >= 0) this.releaseHeld();
+  }
+}

@@ -1,0 +1,122 @@
+// The UDP sampler over real loopback sockets: batching, the time base of Decision 8, held batches,
+// odd datagrams and packet-id gaps.
+import { createSocket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type SampledBatch, UdpSampler } from '../electron/engine/udpSampler';
+
+const sockets: UdpSampler[] = [];
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((s) => s.stop()));
+});
+
+function words(list: bigint[]): Buffer {
+  return Buffer.from(new BigUint64Array(list).buffer);
+}
+const timePair = (lt: number): bigint[] => [
+  (0x44n << 56n) | (BigInt(lt % 2 ** 32) << 16n),
+  (0x45n << 56n) | (BigInt(Math.floor(lt / 2 ** 32)) << 16n),
+];
+const PIX = 0xbn << 60n;
+
+async function send(port: number, datagrams: Buffer[]): Promise<void> {
+  const s = createSocket('udp4');
+  for (const d of datagrams)
+    await new Promise<void>((r, j) => s.send(d, port, '127.0.0.1', (e) => (e ? j(e) : r())));
+  s.close();
+}
+
+async function until(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function sampler(extra = {}) {
+  const raw: SampledBatch[] = [];
+  const batches: SampledBatch[] = [];
+  const warnings: string[] = [];
+  const s = new UdpSampler(
+    { address: '127.0.0.1', port: 0, flushMs: 20, ...extra },
+    { onRaw: (b) => raw.push(b), onBatch: (b) => batches.push(b), onWarning: (w) => warnings.push(w) },
+  );
+  sockets.push(s);
+  const port = await s.start();
+  return { s, port, raw, batches, warnings };
+}
+
+describe('UdpSampler', () => {
+  it('holds batches until the first global time, then releases them with it; a batch own time counts for the next', async () => {
+    const { s, port, raw, batches } = await sampler();
+    await send(port, [words([PIX, PIX])]);
+    await until(() => raw.length === 1);
+    expect(batches).toHaveLength(0); // no time yet: held from processing, but recorded
+    expect(raw[0].longtime).toBe(-1);
+    const lt1 = 5 * 2 ** 32 + 1234;
+    await send(port, [words([...timePair(lt1), PIX])]);
+    await until(() => batches.length === 2);
+    expect(batches.map((b) => b.longtime)).toEqual([lt1, lt1]);
+    expect(batches[0].bytes).toEqual(new Uint8Array(words([PIX, PIX])));
+    const lt2 = lt1 + 40_000_000; // one second later
+    await send(port, [words([PIX, ...timePair(lt2)])]);
+    await until(() => batches.length === 3);
+    expect(batches[2].longtime).toBe(lt1); // its own pair applies to the next batch only
+    await send(port, [words([PIX])]);
+    await until(() => batches.length === 4);
+    expect(batches[3].longtime).toBe(lt2);
+    expect(s.stats.longtime).toBe(lt2);
+  });
+
+  it('an authoritative time (timer read) takes effect at once, even backwards', async () => {
+    const { s, port, batches } = await sampler();
+    await send(port, [words([...timePair(9 * 2 ** 32)])]);
+    await until(() => batches.length === 1);
+    s.setTime(1000);
+    await send(port, [words([PIX])]);
+    await until(() => batches.length === 2);
+    expect(batches[1].longtime).toBe(1000);
+  });
+
+  it('counts odd-length datagrams and keeps them out of batches; flushes on size', async () => {
+    const { s, port, raw } = await sampler({ batchBytes: 64, flushMs: 1000 });
+    await send(port, [
+      Buffer.alloc(7),
+      words([PIX, PIX, PIX, PIX]),
+      words([PIX, PIX, PIX, PIX]),
+      Buffer.alloc(9),
+    ]);
+    await until(() => raw.length === 1);
+    expect(raw[0].bytes.length).toBe(64);
+    expect(raw[0].datagrams).toBe(2);
+    await until(() => s.stats.oddDatagrams === 2);
+    expect(s.stats.datagrams).toBe(4);
+  });
+
+  it('counts gaps in SPIDR packet ids', async () => {
+    const { s, port, raw } = await sampler();
+    const id = (n: number): bigint => (0x50n << 56n) | BigInt(n);
+    await send(port, [words([...timePair(2 ** 32), id(1), id(2), id(5), id(6), id(9)])]);
+    await until(() => raw.length === 1);
+    expect(s.stats.packetIdGaps).toBe(2);
+  });
+
+  it('reports the receive buffer it got, and warns when the kernel caps it', async () => {
+    const { s, warnings } = await sampler({ recvBufferBytes: 1 << 30 });
+    expect(s.stats.recvBufferBytes).toBeGreaterThan(0);
+    if (s.stats.recvBufferBytes < 1 << 30) expect(warnings.join('\n')).toMatch(/net\.core\.rmem_max/);
+  });
+
+  it('drops held batches from processing beyond the hold bound, never from recording', async () => {
+    const { s, port, raw, batches } = await sampler({ holdBytes: 16 });
+    await send(port, [words([PIX, PIX, PIX])]);
+    await until(() => raw.length === 1);
+    await send(port, [words([PIX])]);
+    await until(() => raw.length === 2);
+    expect(s.stats.droppedBeforeTime).toBe(1);
+    await send(port, [words(timePair(2 ** 33))]);
+    await until(() => batches.length === 2);
+    expect(batches.map((b) => b.bytes.length)).toEqual([8, 16]);
+    expect(raw).toHaveLength(3);
+  });
+});
