@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 const entries = {
   cli: 'electron/cli/main.ts',
   stageWorker: 'native-workers/stageWorker.ts',
+  emulatorMain: 'native-workers/live/emulatorMain.ts',
   bench: 'bench/bench.ts',
 };
 

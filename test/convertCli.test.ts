@@ -212,14 +212,19 @@ describe('interrupted and failing conversions leave no file that looks complete'
     const input = join(dir, 'long.raw');
     await writeGeneratedRun(input, { seconds: 8, triggerRate: 20000, ionsPerTrigger: 20, seed: 4 }, {});
     const output = join(dir, 'long.h5');
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'chronopix.mjs'), 'convert', input, '-o', output], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'chronopix.mjs'), 'convert', input, '-o', output],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Interrupt once the partial output exists, i.e. mid-conversion.
     const deadline = Date.now() + 20_000;
-    while (!existsSync(`${output}.partial`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (!existsSync(`${output}.partial`) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
     expect(existsSync(`${output}.partial`)).toBe(true);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

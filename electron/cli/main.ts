@@ -1,8 +1,11 @@
 // The `chronopix` command line: dispatches a subcommand, turns user errors into one clean line on
 // stderr and a non-zero exit code. Runs under plain Node (no electron import): bundled to dist/cli.mjs.
 import { UserError } from '../../shared/userError';
+import { runAcquire } from './acquireCommand';
 import { runConvert } from './convertCommand';
+import { runEmulate } from './emulateCommand';
 import { runGenerate } from './generateCommand';
+import { runServe } from './serveCommand';
 import { VERSION } from './version';
 
 const USAGE = `chronopix ${VERSION}: Timepix3/Timepix4 acquisition and analysis
@@ -11,12 +14,21 @@ usage:
   chronopix convert RUN.raw [MORE.raw ...] [-o OUT.h5 | --out-dir DIR] [options]
   chronopix generate OUT.raw [--seconds S] [--trigger-rate HZ] [--ions-per-trigger N] [--seed N]
                      [--start-time ISO] [--truth TRUTH.h5]
+  chronopix emulate [--to HOST:PORT] [--rate MB/s] [--seconds S] [--replay FILE.raw [--speed X] [--loop]]
+  chronopix acquire --seconds N --record DIR [--source emulator|udp://ADDR:PORT]
+  chronopix serve [--host ADDR] [--port N] [--source emulator|udp://ADDR:PORT]
   chronopix --version | --help
 
 Run 'chronopix COMMAND --help' for a command's options.`;
 
 type Command = (argv: string[]) => Promise<number>;
-const COMMANDS: Record<string, Command> = { convert: runConvert, generate: runGenerate };
+const COMMANDS: Record<string, Command> = {
+  convert: runConvert,
+  generate: runGenerate,
+  emulate: runEmulate,
+  acquire: runAcquire,
+  serve: runServe,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -19,10 +19,13 @@ export interface StagePort<K extends StageName> {
   close(): Promise<void>;
   /** Set when the stage's host died or failed; every later call rejects with it. */
   readonly failure: Error | null;
+  /** The host's process id ('process' transport), for CPU accounting and tests. */
+  readonly pid?: number;
 }
 
 /** A message pipe to a stage host (worker thread, child process, Electron utility process). */
 export interface StageChannel {
+  readonly pid?: number;
   post(message: unknown, transfer: ArrayBuffer[]): void;
   onMessage(listener: (message: unknown) => void): void;
   /** Called once when the host is gone (exit code, or an error). */
@@ -62,6 +65,10 @@ export class RemotePort<K extends StageName> implements StagePort<K> {
   private readonly waiting = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void }>();
   failure: Error | null = null;
   private closed = false;
+
+  get pid(): number | undefined {
+    return this.channel.pid;
+  }
 
   constructor(
     private readonly name: K,
@@ -136,6 +143,7 @@ function processChannel(init: StageInit): StageChannel {
   let exited = false;
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
+    pid: child.pid,
     post: (message) => child.send(message as object),
     onMessage: (listener) => child.on('message', listener),
     onExit: (listener) => {

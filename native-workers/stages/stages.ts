@@ -10,6 +10,12 @@ import { EventBuilder, type EventCounts, newEventOutput } from '../pipeline/even
 import type { TimeJumpCounts } from '../pipeline/globalTime';
 import type { PacketCounts } from '../pipeline/packetCounts';
 import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
+import {
+  LivePipeline,
+  type LivePipelineConfig,
+  type LiveRequest,
+  type LiveResponse,
+} from '../live/livePipeline';
 
 export interface DecodeEventsConfig {
   orientation: Orientation;
@@ -108,6 +114,7 @@ export class ClusterStage {
 export interface StageTypes {
   decodeEvents: { config: DecodeEventsConfig; request: DecodeEventsRequest; response: DecodeEventsResponse };
   cluster: { config: ClusterConfig; request: EventBatch; response: CentroidBatch };
+  live: { config: LivePipelineConfig; request: LiveRequest; response: LiveResponse };
 }
 export type StageName = keyof StageTypes;
 
@@ -119,6 +126,7 @@ export function createStage<K extends StageName>(name: K, config: StageTypes[K][
   const stages: { [N in StageName]: (c: StageTypes[N]['config']) => StageHandler<N> } = {
     decodeEvents: (c) => new DecodeEventsStage(c),
     cluster: (c) => new ClusterStage(c),
+    live: (c) => new LivePipeline(c),
   };
   return stages[name](config);
 }

@@ -1,0 +1,331 @@
+// The acquisition engine: what the operator's start button runs, in the Electron main process or
+// headless (`chronopix serve`, `chronopix acquire`, tests). Data flow:
+//   source (built-in emulator process, or a detector) --UDP--> UdpSampler (this process)
+//     --every batch--> Recording (async writer, bounded queue; never waits for processing)
+//     --batches with a time base--> PipelineSupervisor --one hop--> live pipeline process
+//   a timer at the views' refresh rate asks the pipeline for a snapshot and publishes it.
+// Implements the typed EngineApi of shared/engineApi.ts.
+import { homedir } from 'node:os';
+import type {
+  EngineApi,
+  EngineState,
+  EngineStatus,
+  RecordingResult,
+  RecordingStatus,
+} from '../../shared/engineApi';
+import { DEFAULT_LIVE_VIEWS, type LiveSnapshot } from '../../shared/liveViews';
+import { type Settings, describeSettingsError, settingsSchema } from '../../shared/settings';
+import { UserError } from '../../shared/userError';
+import type { LivePipelineConfig } from '../../native-workers/live/livePipeline';
+import { type Recording, startRecording } from '../../native-workers/live/recorder';
+import type { StageTransport } from '../../native-workers/stages/stagePort';
+import { EmulatorProcess } from './emulatorProcess';
+import { PipelineSupervisor } from './pipelineSupervisor';
+import { UdpSampler } from './udpSampler';
+
+export interface EngineOptions {
+  /** Where the pipeline stage runs: 'process' in production, 'inline' or 'thread' in tests. */
+  transport?: StageTransport;
+  /** Live views configuration (the UI's); defaults to DEFAULT_LIVE_VIEWS. */
+  views?: unknown;
+  /** Called after settings changed through the API (to persist them). */
+  onSettingsChanged?: (settings: Settings) => void;
+}
+
+const MAX_MESSAGES = 20;
+
+export class Engine implements EngineApi {
+  private settings: Settings;
+  private state: EngineState = 'idle';
+  private sampler: UdpSampler | null = null;
+  private supervisor: PipelineSupervisor | null = null;
+  private emulator: EmulatorProcess | null = null;
+  private recording: Recording | null = null;
+  private startedMs = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private statusTimer: NodeJS.Timeout | null = null;
+  private views: unknown;
+  private readonly messages: string[] = [];
+  private readonly statusListeners = new Set<(s: EngineStatus) => void>();
+  private readonly viewListeners = new Set<(s: LiveSnapshot) => void>();
+  private lastBytes = { atMs: 0, bytes: 0, rate: 0 };
+  private boundPort = 0;
+
+  constructor(
+    settings: Settings,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.settings = settings;
+    this.views = options.views ?? DEFAULT_LIVE_VIEWS;
+  }
+
+  /** Seconds since acquisition start: the engine's clock for views and rates. */
+  private nowS(): number {
+    return (performance.now() - this.startedMs) / 1000;
+  }
+
+  private note(message: string): void {
+    this.messages.push(`${new Date().toISOString().slice(11, 19)} ${message}`);
+    if (this.messages.length > MAX_MESSAGES) this.messages.shift();
+  }
+
+  async start(): Promise<EngineStatus> {
+    if (this.state !== 'idle') return this.getStatus();
+    this.state = 'starting';
+    const { source } = this.settings;
+    const emulated = source.kind === 'emulator';
+    try {
+      this.startedMs = performance.now();
+      this.supervisor = new PipelineSupervisor(this.liveConfig(), {
+        transport: this.options.transport ?? 'process',
+        onEvent: (m) => this.note(m),
+      });
+      const sampler = new UdpSampler(
+        // The built-in emulator streams to an ephemeral loopback port, so it never collides with a detector.
+        emulated ? { address: '127.0.0.1', port: 0 } : { address: source.udp.address, port: source.udp.port },
+        {
+          onRaw: (b) => this.recording?.write(b.bytes),
+          onBatch: (b) => this.supervisor?.submit(b.bytes, b.longtime, this.nowS()),
+          onWarning: (w) => this.note(w),
+        },
+      );
+      this.sampler = sampler;
+      this.boundPort = await sampler.start().catch((err: Error) => {
+        throw new UserError(`cannot listen on UDP ${source.udp.address}:${source.udp.port}: ${err.message}`);
+      });
+      if (emulated) {
+        const e = source.emulator;
+        this.emulator = new EmulatorProcess(
+          {
+            source: {
+              kind: 'generated',
+              triggerRate: e.triggerRate,
+              ionsPerTrigger: e.ionsPerTrigger,
+              seed: e.seed,
+            },
+            sender: {
+              host: '127.0.0.1',
+              port: this.boundPort,
+              pacing: { kind: 'rate', megabytesPerSecond: e.rateMBps },
+            },
+          },
+          (ev) => {
+            if (ev.type === 'error') this.note(`emulator: ${ev.message}`);
+          },
+        );
+      }
+      this.state = 'running';
+      this.schedule();
+      this.note(
+        `acquisition started (${emulated ? 'EMULATOR' : `UDP ${source.udp.address}:${this.boundPort}`})`,
+      );
+    } catch (err) {
+      await this.teardown();
+      this.state = 'idle';
+      throw err;
+    }
+    return this.getStatus();
+  }
+
+  async stop(): Promise<EngineStatus> {
+    if (this.state !== 'running') return this.getStatus();
+    this.state = 'stopping';
+    await this.emulator?.stop();
+    this.emulator = null;
+    await this.sampler?.stop(); // flushes the last batch to the recorder and the pipeline
+    if (this.recording) await this.stopRecording();
+    await this.publishViews();
+    await this.teardown();
+    this.state = 'idle';
+    this.note('acquisition stopped');
+    this.publishStatus();
+    return this.getStatus();
+  }
+
+  private async teardown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.timer = this.statusTimer = null;
+    await this.emulator?.stop();
+    await this.sampler?.stop();
+    await this.supervisor?.stop();
+    this.emulator = null;
+    this.sampler = null;
+    this.supervisor = null;
+  }
+
+  async startRecording(options: { folder?: string; prefix?: string } = {}): Promise<RecordingStatus> {
+    if (this.state !== 'running') throw new UserError('start acquisition before recording');
+    if (this.recording) return this.recordingStatus()!;
+    const folder = options.folder ?? (this.settings.recording.folder || homedir());
+    const prefix = options.prefix ?? this.settings.recording.prefix;
+    const longtime = this.sampler!.stats.longtime;
+    this.recording = await startRecording({
+      folder,
+      prefix,
+      generation: 3,
+      nowNs: BigInt(Date.now()) * 1_000_000n,
+      longtime: longtime >= 0 ? longtime : null,
+      settings: { ...this.settings } as Record<string, unknown>,
+      onError: (error) => {
+        this.note(`recording stopped: ${error.message}`);
+        this.recording = null;
+      },
+    });
+    this.note(`recording to ${this.recording.partialPath}`);
+    return this.recordingStatus()!;
+  }
+
+  async stopRecording(): Promise<RecordingResult | null> {
+    const r = this.recording;
+    if (!r) return null;
+    this.recording = null;
+    const s = await r.stop();
+    this.note(`recording ${s.state}: ${s.rawPath} (${s.fileBytes} bytes)`);
+    return {
+      state: s.state,
+      error: s.error,
+      rawPath: s.rawPath,
+      sidecarPath: s.sidecarPath,
+      fileBytes: s.fileBytes,
+      durationS: s.durationS,
+    };
+  }
+
+  async getSettings(): Promise<Settings> {
+    return this.settings;
+  }
+
+  async setSettings(patch: unknown): Promise<Settings> {
+    const merged = deepMerge(this.settings, patch);
+    const parsed = settingsSchema.safeParse(merged);
+    if (!parsed.success) throw new UserError(`settings: ${describeSettingsError(parsed.error)}`);
+    const next = parsed.data;
+    const p = next.processing;
+    await this.supervisor?.setParams({
+      pipeline: p.pipeline,
+      eventWindow: p.eventWindow,
+      clustering: p.clustering,
+    });
+    this.settings = next;
+    this.options.onSettingsChanged?.(next);
+    return next;
+  }
+
+  async setViews(views: unknown): Promise<void> {
+    this.views = views;
+    await this.supervisor?.setParams({ views });
+  }
+
+  async resetViews(): Promise<void> {
+    await this.supervisor?.reset();
+  }
+
+  async getStatus(): Promise<EngineStatus> {
+    return this.status();
+  }
+
+  onStatus(listener: (status: EngineStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  onViews(listener: (snapshot: LiveSnapshot) => void): () => void {
+    this.viewListeners.add(listener);
+    return () => this.viewListeners.delete(listener);
+  }
+
+  private liveConfig(): LivePipelineConfig {
+    const p = this.settings.processing;
+    return {
+      pipeline: p.pipeline,
+      eventWindow: p.eventWindow,
+      clustering: p.clustering,
+      views: this.views,
+      orientation: p.orientation,
+      offset: p.offset,
+      horizon: p.reorderHorizon,
+      sensor: { width: 256 + p.offset[0], height: 256 + p.offset[1] },
+    };
+  }
+
+  private schedule(): void {
+    const hz = (this.views as { refreshHz?: number }).refreshHz ?? 5;
+    this.timer = setInterval(() => void this.publishViews(), 1000 / hz);
+    this.statusTimer = setInterval(() => {
+      void this.sampler?.refreshKernelDrops();
+      this.publishStatus();
+    }, 1000);
+  }
+
+  private async publishViews(): Promise<void> {
+    const s = this.supervisor;
+    const sampler = this.sampler;
+    if (!s || !sampler || this.viewListeners.size === 0) return;
+    const snap = await s.snapshot(this.nowS(), {
+      udpKernelDrops: sampler.stats.kernelDrops,
+      droppedBeforeTime: sampler.stats.droppedBeforeTime,
+    });
+    if (snap) for (const l of this.viewListeners) l(snap);
+  }
+
+  private publishStatus(): void {
+    const st = this.status();
+    for (const l of this.statusListeners) l(st);
+  }
+
+  private recordingStatus(): RecordingStatus | null {
+    const r = this.recording;
+    if (!r) return null;
+    const s = r.stats();
+    return {
+      path: r.partialPath,
+      bytes: s.bytes,
+      seconds: this.nowS(),
+      droppedDatagrams: s.droppedQueueFull,
+    };
+  }
+
+  private status(): EngineStatus {
+    const st = this.sampler?.stats;
+    const now = performance.now();
+    if (st && now - this.lastBytes.atMs >= 900) {
+      this.lastBytes = {
+        atMs: now,
+        bytes: st.bytes,
+        rate: ((st.bytes - this.lastBytes.bytes) / (now - this.lastBytes.atMs)) * 1e-3,
+      };
+    }
+    const { source } = this.settings;
+    return {
+      state: this.state,
+      source: {
+        kind: source.kind,
+        address: source.kind === 'emulator' ? '127.0.0.1' : source.udp.address,
+        port: this.boundPort || source.udp.port,
+      },
+      elapsedS: this.state === 'idle' ? 0 : this.nowS(),
+      recording: this.recordingStatus(),
+      received: { datagrams: st?.datagrams ?? 0, bytes: st?.bytes ?? 0, megabytesPerS: this.lastBytes.rate },
+      loss: {
+        kernelDrops: st?.kernelDrops ?? -1,
+        packetIdGaps: st?.packetIdGaps ?? 0,
+        oddDatagrams: st?.oddDatagrams ?? 0,
+        droppedBeforeTime: st?.droppedBeforeTime ?? 0,
+        pipelineDroppedBatches: this.supervisor?.health().droppedBatches ?? 0,
+      },
+      pipelineRestarts: this.supervisor?.restartCount ?? 0,
+      messages: [...this.messages],
+    };
+  }
+}
+
+/** Plain-object deep merge for settings patches (arrays and values replace). */
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch))
+    return patch === undefined ? base : patch;
+  if (base === null || typeof base !== 'object' || Array.isArray(base)) return patch;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(out[k], v);
+  return out;
+}

@@ -1,0 +1,129 @@
+// Supervises the live pipeline stage (native-workers/live/livePipeline.ts) behind a stage port: one
+// hop per ~1 MB batch to its process. Backpressure is explicit: batches in flight are bounded in
+// bytes and the overflow policy is 'drop' (live views lose batches and count them; the recording
+// never depends on this). A crashed stage is restarted with the current parameters and the crash
+// is reported; health is kept the way an EPICS areaDetector plugin reports it.
+import type { StageHealth, LiveHealth, LiveSnapshot } from '../../shared/liveViews';
+import type { LiveCounters, LiveParams, LivePipelineConfig } from '../../native-workers/live/livePipeline';
+import { type StagePort, type StageTransport, openStage } from '../../native-workers/stages/stagePort';
+
+export interface SupervisorOptions {
+  transport: StageTransport;
+  /** Bytes of batches in flight before new batches are dropped (default 256 MB). */
+  queueLimitBytes?: number;
+  onEvent?: (message: string) => void;
+}
+
+export class PipelineSupervisor {
+  private port: StagePort<'live'>;
+  private config: LivePipelineConfig;
+  private inFlightBytes = 0;
+  private droppedBatches = 0;
+  private droppedBytes = 0;
+  private restarts = 0;
+  private counters: LiveCounters | null = null;
+  private lastExec = { atMs: performance.now(), execMs: 0, batches: 0, meanMs: 0 };
+  private stopped = false;
+  private readonly limit: number;
+
+  constructor(
+    config: LivePipelineConfig,
+    private readonly options: SupervisorOptions,
+  ) {
+    this.config = config;
+    this.limit = options.queueLimitBytes ?? 256 << 20;
+    this.port = openStage('live', config, options.transport);
+  }
+
+  /** Hands a batch on, or drops it (counted) when the queue is full. Never blocks. */
+  submit(bytes: Uint8Array, longtime: number, nowS: number): boolean {
+    if (this.stopped) return false;
+    if (this.inFlightBytes + bytes.byteLength > this.limit) {
+      this.droppedBatches++;
+      this.droppedBytes += bytes.byteLength;
+      return false;
+    }
+    const size = bytes.byteLength;
+    this.inFlightBytes += size;
+    const port = this.port;
+    port.call({ batch: { bytes, longtime }, nowS }).then(
+      (r) => {
+        this.inFlightBytes -= size;
+        this.counters = r.counters;
+      },
+      (err: Error) => {
+        this.inFlightBytes -= size;
+        this.onFailure(port, err);
+      },
+    );
+    return true;
+  }
+
+  /** Live parameter changes: applied by the stage before the next batch it handles. */
+  async setParams(params: Partial<LiveParams>): Promise<void> {
+    this.config = { ...this.config, ...params };
+    await this.port.call({ params }).catch((err: Error) => this.onFailure(this.port, err));
+  }
+
+  async reset(): Promise<void> {
+    await this.port.call({ reset: true }).catch((err: Error) => this.onFailure(this.port, err));
+  }
+
+  /** The views now, with this supervisor's health added; null while the stage restarts. */
+  async snapshot(nowS: number, health: Omit<LiveHealth, 'stages'>): Promise<LiveSnapshot | null> {
+    const port = this.port;
+    try {
+      const r = await port.call({ snapshot: { nowS, health: { ...health, stages: [this.health()] } } });
+      this.counters = r.counters;
+      return 'snapshot' in r ? r.snapshot : null;
+    } catch (err) {
+      this.onFailure(port, err as Error);
+      return null;
+    }
+  }
+
+  health(): StageHealth {
+    const now = performance.now();
+    const c = this.counters;
+    if (c && now - this.lastExec.atMs >= 1000) {
+      const batches = c.batches - this.lastExec.batches;
+      const meanMs = batches > 0 ? (c.execMs - this.lastExec.execMs) / batches : 0;
+      this.lastExec = { atMs: now, execMs: c.execMs, batches: c.batches, meanMs };
+    }
+    return {
+      name: 'pipeline',
+      queueUsedBytes: this.inFlightBytes,
+      queueLimitBytes: this.limit,
+      overflow: 'drop',
+      droppedBatches: this.droppedBatches,
+      droppedBytes: this.droppedBytes,
+      execMs: this.lastExec.meanMs,
+    };
+  }
+
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  get liveCounters(): LiveCounters | null {
+    return this.counters;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.port.close();
+  }
+
+  private onFailure(port: StagePort<'live'>, err: Error): void {
+    // Only a dead host is restarted, once per death; an error answer from a live host is reported.
+    if (this.stopped || port !== this.port || !port.failure) {
+      if (!this.stopped && !port.failure) this.options.onEvent?.(`pipeline error: ${err.message}`);
+      return;
+    }
+    this.restarts++;
+    this.options.onEvent?.(`pipeline stage crashed (${port.failure.message}); restarted (${this.restarts})`);
+    void port.close();
+    this.inFlightBytes = 0;
+    this.port = openStage('live', this.config, this.options.transport);
+  }
+}

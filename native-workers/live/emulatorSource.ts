@@ -1,0 +1,380 @@
+// What the free-running camera emulator sends (Decision 17), as UDP datagram payloads: no sockets,
+// no clock (the replay reads its file, nothing else). Two sources, both async iterables of DatagramBatch:
+//
+// - GeneratedSource: the seeded VMI generator (pipeline/generator.ts) in segments of 60 s of camera
+//   time, for `seconds` or endlessly. Segment k starts where k - 1 ended (startLongtime continues, so
+//   the time packets, once a second, and every hit and trigger time stay monotonic for a receiver,
+//   across the 26.8 s rollovers of the 30-bit packet times; the generator extends them itself).
+//   Segment 0 uses the seed as given (its words are createVmiGenerator's with 256 KiB chunks, small
+//   so that generating one stalls the sender about a millisecond); later segments mix the segment
+//   index into it. Near the end of the 48-bit timer (81 days) the longtime restarts at 0, as after a
+//   timer reset.
+// - ReplaySource: a .raw file's own words (start-time header skipped), optionally looped.
+//
+// Each chunk of words is cut into datagrams of whole 8-byte words, at most maxDatagramBytes each,
+// as views of one buffer that the batch owns (the generator reuses its buffers, so its words are
+// copied once; a file chunk comes in a fresh buffer already). Every datagram carries its camera
+// time, the pacing clock of the sender: seconds, non-decreasing over the whole stream (loops and
+// segments included), NaN while unknown.
+import { z } from 'zod';
+import { UserError } from '../../shared/userError';
+import { inspectRawFile, readWords, type RawFileInfo } from '../io/rawReader';
+import { createVmiGenerator, type VmiCounts, type VmiGenerator } from '../pipeline/generator';
+import { TimeTracker, fillExtendTable } from '../pipeline/globalTime';
+
+/** A realistic SPIDR datagram: 1024 words. */
+export const DEFAULT_MAX_DATAGRAM_BYTES = 8192;
+/** Largest UDP payload rounded down to whole words. */
+export const MAX_DATAGRAM_BYTES = 65504;
+/** Camera seconds per generator segment. */
+export const SEGMENT_SECONDS = 60;
+/** Pixel hits per ion of the generator's cluster model (3..25 pixels, mean 14). */
+export const HITS_PER_ION = 14;
+/** The generator's background: 2000 noise hits/s plus 3 hot pixels at 1000 hits/s. */
+export const BACKGROUND_HIT_RATE = 5000;
+const GENERATOR_CHUNK_BYTES = 256 * 1024; // about 1 ms of generation: short stalls for the sender
+const COARSE_PER_SECOND = 40_000_000;
+const TWO_48 = 2 ** 48;
+
+/** Datagrams ready to send: payloads of whole words, and per datagram its camera time and hits. */
+export interface DatagramBatch {
+  datagrams: Uint8Array[];
+  /** Camera time (s) of each datagram's last word, for pacing; non-decreasing; NaN when unknown. */
+  cameraTime: Float64Array;
+  /** Pixel hit words (headers 0xB and 0xA) of each datagram. */
+  hits: Uint32Array;
+}
+
+export interface EmulatorSource extends AsyncIterable<DatagramBatch> {
+  /** One line for the operator. */
+  readonly description: string;
+  /** Whether datagrams carry camera times (pacing by camera time is possible). */
+  readonly timed: boolean;
+}
+
+export interface GeneratedSourceOptions {
+  /** Camera seconds to stream; omitted for an endless run. */
+  seconds?: number;
+  /** Laser shots per second. Default 1000. */
+  triggerRate?: number;
+  /** Poisson mean of ions per shot. Default 5; derived from hitRate when that is given. */
+  ionsPerTrigger?: number;
+  /** Pixel hits per second of camera time (background included); sets ionsPerTrigger. */
+  hitRate?: number;
+  /** Integer seed. Default 1. */
+  seed?: number;
+  /** Camera timer (25 ns units) at the first time packet. Default 0 (timer just reset). */
+  startLongtime?: number;
+  maxDatagramBytes?: number;
+}
+
+export interface ReplaySourceOptions {
+  /** The .raw file. */
+  path: string;
+  /** Start again at the first word after the last. */
+  loop?: boolean;
+  maxDatagramBytes?: number;
+  /** Bytes read from the file at a time. Default 1 MiB. */
+  readChunkBytes?: number;
+}
+
+export type SourceConfig =
+  ({ kind: 'generated' } & GeneratedSourceOptions) | ({ kind: 'replay' } & ReplaySourceOptions);
+
+const datagramBytesSchema = z.number().int().min(8).max(MAX_DATAGRAM_BYTES).optional();
+const sourceConfigSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('generated'),
+    seconds: z.number().positive().optional(),
+    triggerRate: z.number().positive().optional(),
+    ionsPerTrigger: z.number().min(0).optional(),
+    hitRate: z.number().positive().optional(),
+    seed: z.number().int().min(0).optional(),
+    startLongtime: z.number().int().min(0).optional(),
+    maxDatagramBytes: datagramBytesSchema,
+  }),
+  z.object({
+    kind: z.literal('replay'),
+    path: z.string().min(1),
+    loop: z.boolean().optional(),
+    maxDatagramBytes: datagramBytesSchema,
+    readChunkBytes: z.number().int().min(8).optional(),
+  }),
+]);
+
+/** A source configuration from another process (or anywhere untyped), checked. */
+export function parseSourceConfig(value: unknown): SourceConfig {
+  const r = sourceConfigSchema.safeParse(value);
+  if (!r.success)
+    throw new UserError(`invalid emulator source: ${z.prettifyError(r.error).replace(/\n/g, '; ')}`);
+  return r.data;
+}
+
+export async function openSource(config: SourceConfig): Promise<EmulatorSource> {
+  if (config.kind === 'generated') return new GeneratedSource(config);
+  return openReplaySource(config);
+}
+
+/** Ions per trigger that give `hitRate` pixel hits per second at `triggerRate` (0 at or below the background). */
+export function ionsPerTriggerForHitRate(hitRate: number, triggerRate: number): number {
+  return Math.max(0, (hitRate - BACKGROUND_HIT_RATE) / (triggerRate * HITS_PER_ION));
+}
+
+function datagramWords(maxDatagramBytes = DEFAULT_MAX_DATAGRAM_BYTES): number {
+  if (!(
+    Number.isInteger(maxDatagramBytes) &&
+    maxDatagramBytes >= 8 &&
+    maxDatagramBytes <= MAX_DATAGRAM_BYTES
+  )) {
+    throw new UserError(
+      `datagram size must be a whole number of bytes in 8..${MAX_DATAGRAM_BYTES}, got ${maxDatagramBytes}`,
+    );
+  }
+  return Math.floor(maxDatagramBytes / 8);
+}
+
+/**
+ * Cuts `words` (interleaved uint32 halves, a buffer the batch may keep) into datagrams of at most
+ * `perDatagram` words. `timeAt(endWord)` gives the camera time of the datagram ending before word
+ * index endWord; hits are counted here.
+ */
+export function cutDatagrams(
+  words: Uint32Array,
+  perDatagram: number,
+  timeAt: (endWord: number) => number,
+): DatagramBatch {
+  const nWords = words.length >>> 1;
+  const n = Math.ceil(nWords / perDatagram);
+  const batch: DatagramBatch = { datagrams: [], cameraTime: new Float64Array(n), hits: new Uint32Array(n) };
+  for (let d = 0; d < n; d++) {
+    const from = d * perDatagram;
+    const to = Math.min(nWords, from + perDatagram);
+    let hits = 0;
+    for (let i = from; i < to; i++) if (words[2 * i + 1] >>> 29 === 0x5) hits++; // header 0xA or 0xB
+    batch.datagrams.push(new Uint8Array(words.buffer, words.byteOffset + from * 8, (to - from) * 8));
+    batch.cameraTime[d] = timeAt(to);
+    batch.hits[d] = hits;
+  }
+  return batch;
+}
+
+/** The seeded VMI generator, in segments with a continuing camera time. */
+export class GeneratedSource implements EmulatorSource {
+  readonly timed = true;
+  readonly description: string;
+  readonly triggerRate: number;
+  readonly ionsPerTrigger: number;
+  readonly seed: number;
+  /** Camera seconds to stream, Infinity when endless. */
+  readonly seconds: number;
+  /** Totals over all segments of what has been returned (see VmiCounts). */
+  readonly counts: VmiCounts = {
+    words: 0,
+    pixels: 0,
+    ionHits: 0,
+    noiseHits: 0,
+    hotHits: 0,
+    triggers: 0,
+    ions: 0,
+    timePairs: 0,
+  };
+  private readonly perDatagram: number;
+  private readonly startLongtime: number;
+
+  constructor(options: GeneratedSourceOptions = {}) {
+    const o = options;
+    if (o.hitRate !== undefined && o.ionsPerTrigger !== undefined) {
+      throw new UserError('give either a hit rate or ions per trigger, not both (one sets the other)');
+    }
+    if (o.seconds !== undefined && !(o.seconds > 0 && Number.isFinite(o.seconds))) {
+      throw new UserError(`seconds must be a number greater than 0, got ${o.seconds}`);
+    }
+    if (o.hitRate !== undefined && !(o.hitRate > 0 && Number.isFinite(o.hitRate))) {
+      throw new UserError(`hit rate must be a number greater than 0, got ${o.hitRate}`);
+    }
+    this.triggerRate = o.triggerRate ?? 1000;
+    this.ionsPerTrigger =
+      o.hitRate === undefined
+        ? (o.ionsPerTrigger ?? 5)
+        : ionsPerTriggerForHitRate(o.hitRate, this.triggerRate);
+    if (this.ionsPerTrigger > 1000) {
+      throw new UserError(
+        `a hit rate of ${o.hitRate} hits/s needs ${Math.round(this.ionsPerTrigger)} ions per trigger ` +
+          `at ${this.triggerRate} triggers/s (at most 1000): raise the trigger rate`,
+      );
+    }
+    this.seed = o.seed ?? 1;
+    this.seconds = o.seconds ?? Infinity;
+    this.startLongtime = o.startLongtime ?? 0;
+    this.perDatagram = datagramWords(o.maxDatagramBytes);
+    // Validates every generator option now, not at the first segment.
+    this.segment(0, Math.min(this.seconds, SEGMENT_SECONDS), this.startLongtime);
+    const len = Number.isFinite(this.seconds) ? `${this.seconds} s` : 'endless';
+    this.description =
+      `generated VMI run (${len}, ${this.triggerRate} triggers/s, ` +
+      `${Number(this.ionsPerTrigger.toFixed(2))} ions/trigger, seed ${this.seed})`;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<DatagramBatch> {
+    yield* this.batches();
+  }
+
+  /** The same batches, synchronously (generation never waits). */
+  *batches(): Generator<DatagramBatch> {
+    let longtime = this.startLongtime;
+    for (let k = 0; k * SEGMENT_SECONDS < this.seconds; k++) {
+      const start = k * SEGMENT_SECONDS;
+      const seconds = Math.min(SEGMENT_SECONDS, this.seconds - start);
+      if (longtime + (seconds + 2) * COARSE_PER_SECOND >= TWO_48) longtime = 0; // the 48-bit timer wraps
+      const gen = this.segment(k, seconds, longtime);
+      let before = start;
+      for (let c = gen.next(); c; c = gen.next()) {
+        // Copied: the generator reuses its buffers, the datagrams must outlive the next chunk.
+        const words = c.words.slice();
+        const after = start + gen.fractionDone * seconds;
+        const t0 = before;
+        const span = after - before;
+        const n = c.nWords;
+        yield cutDatagrams(words, this.perDatagram, (end) => t0 + (span * end) / n);
+        before = after;
+      }
+      const s = gen.counts;
+      const t = this.counts;
+      t.words += s.words;
+      t.pixels += s.pixels;
+      t.ionHits += s.ionHits;
+      t.noiseHits += s.noiseHits;
+      t.hotHits += s.hotHits;
+      t.triggers += s.triggers;
+      t.ions += s.ions;
+      t.timePairs += s.timePairs;
+      longtime += seconds * COARSE_PER_SECOND;
+    }
+  }
+
+  private segment(k: number, seconds: number, startLongtime: number): VmiGenerator {
+    const seed = k === 0 ? this.seed : (this.seed + k * 2654435761) % 2 ** 53;
+    return createVmiGenerator(
+      {
+        seconds,
+        triggerRate: this.triggerRate,
+        ionsPerTrigger: this.ionsPerTrigger,
+        seed,
+        startLongtime,
+        chunkBytes: GENERATOR_CHUNK_BYTES,
+      },
+      { truth: false },
+    );
+  }
+}
+
+/** Opens and checks the file (a UserError names it and the problem) before anything is sent. */
+export async function openReplaySource(options: ReplaySourceOptions): Promise<ReplaySource> {
+  const perDatagram = datagramWords(options.maxDatagramBytes);
+  const info = await inspectRawFile(options.path);
+  return new ReplaySource(info, perDatagram, options.loop === true, options.readChunkBytes ?? 1 << 20);
+}
+
+/**
+ * Camera times of a Timepix3 word stream, per datagram: the global time follows the stream's time
+ * packets (the file reading rules, TimeTracker); a datagram's time is that of its last pixel or TDC
+ * word, extended with it, capped at 1.5 s after the global time (time packets come once a second, so
+ * one corrupt word cannot hold the stream back) and never before the previous datagram's. NaN before
+ * the first time packet.
+ */
+export class StreamClock {
+  private readonly tracker = new TimeTracker();
+  private readonly table = new Float64Array(4);
+  private tableFor = -1;
+  private last = -Infinity;
+
+  /** Times for datagrams of `perDatagram` words of `words`; cameraTime[d] is written for each. */
+  times(words: Uint32Array, perDatagram: number, out: Float64Array): void {
+    const nWords = words.length >>> 1;
+    const table = this.table;
+    for (let d = 0; d * perDatagram < nWords; d++) {
+      const to = Math.min(nWords, (d + 1) * perDatagram);
+      let coarse = -1;
+      for (let i = d * perDatagram; i < to; i++) {
+        const lo = words[2 * i];
+        const hi = words[2 * i + 1];
+        const header = hi >>> 28;
+        if (header === 0xb || header === 0xa) {
+          if (this.tableFor < 0) continue;
+          const arr = ((lo & 0xffff) << 14) | (lo >>> 30) | ((hi & 0xfff) << 2);
+          coarse = table[arr >>> 28] + arr;
+        } else if (header === 0x4 || header === 0x6) {
+          const sub = (hi >>> 24) & 0xf;
+          if (sub === 0x4) this.tracker.onLsb(((lo >>> 16) | (hi << 16)) >>> 0);
+          else if (sub === 0x5) {
+            this.tracker.onMsb(lo >>> 16);
+            if (this.tracker.longtime !== this.tableFor) {
+              fillExtendTable(this.tracker.longtime, table);
+              this.tableFor = this.tracker.longtime;
+            }
+          } else if (this.tableFor >= 0 && (sub === 0xf || sub === 0xa || sub === 0xe || sub === 0xb)) {
+            const arr = ((lo >>> 12) | (hi << 20)) >>> 0;
+            coarse = table[(arr >>> 28) & 3] + (arr & 0x3fffffff);
+          }
+        }
+      }
+      if (this.tableFor < 0) {
+        out[d] = NaN;
+        continue;
+      }
+      const cap = this.tableFor / COARSE_PER_SECOND + 1.5;
+      const t = coarse < 0 ? this.tableFor / COARSE_PER_SECOND : Math.min(coarse / COARSE_PER_SECOND, cap);
+      this.last = Math.max(this.last, t);
+      out[d] = this.last;
+    }
+  }
+}
+
+/** A .raw file's own words, optionally looped; camera times continue across loops. */
+export class ReplaySource implements EmulatorSource {
+  readonly description: string;
+  readonly timed: boolean;
+  /** Completed passes over the file. */
+  passes = 0;
+
+  constructor(
+    readonly info: RawFileInfo,
+    private readonly perDatagram: number,
+    readonly loop: boolean,
+    private readonly readChunkBytes: number,
+  ) {
+    this.timed = info.generation === 3;
+    this.description =
+      `replay of ${info.path} (${info.words.toLocaleString('en-US')} words` +
+      `${info.generation === 4 ? ', Timepix4' : ''}${loop ? ', looped' : ''})`;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<DatagramBatch> {
+    // Pacing offset of the current pass: its times continue one mean datagram interval after the
+    // previous pass's last one.
+    let offset = 0;
+    for (;;) {
+      const clock = new StreamClock();
+      let first = NaN;
+      let last = NaN;
+      let datagrams = 0;
+      for await (const words of readWords(this.info, this.readChunkBytes)) {
+        const batch = cutDatagrams(words, this.perDatagram, () => NaN);
+        if (this.timed) clock.times(words, this.perDatagram, batch.cameraTime);
+        for (let d = 0; d < batch.cameraTime.length; d++) {
+          const t = batch.cameraTime[d];
+          if (Number.isNaN(t)) continue;
+          if (Number.isNaN(first)) first = t;
+          last = t;
+          batch.cameraTime[d] = t + offset;
+        }
+        datagrams += batch.datagrams.length;
+        yield batch;
+      }
+      this.passes++;
+      if (!this.loop || datagrams === 0) return;
+      // Every pass reads the same words, so the next pass's first time is this pass's `first`.
+      if (!Number.isNaN(first)) offset += last - first + (last - first) / Math.max(1, datagrams - 1);
+    }
+  }
+}

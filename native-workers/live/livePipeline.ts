@@ -1,0 +1,135 @@
+// The live pipeline: what runs on each ~1 MB UDP batch while acquiring. Decodes the batch with its
+// one longtime ('live' time mode, Decision 8 and "The live path"), builds events (reorder horizon),
+// clusters complete triggers when the centroid pipeline is on, and feeds the live views; only
+// snapshots (small typed arrays) leave it. A stage: config in, one request at a time, no clock or
+// socket inside (time comes with the requests), so it runs in-process, in a thread or a process.
+// Parameters change between batches without a restart and apply from the next batch.
+import type { ClusteringSettings, Orientation } from '../../shared/processingSettings';
+import { type LiveHealth, type LiveSnapshot, type SensorGeometry } from '../../shared/liveViews';
+import { clusterEvents } from '../pipeline/clustering';
+import { EventBuilder, newEventOutput } from '../pipeline/eventBuilder';
+import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
+import { WholeTriggerBuffer } from '../pipeline/wholeTriggers';
+import { LiveViews } from './liveViews';
+
+/** The parameters that may change while running. */
+export interface LiveParams {
+  pipeline: 'pixel' | 'centroid';
+  /** Event window on tof, seconds. */
+  eventWindow: [number, number];
+  clustering: ClusteringSettings;
+  /** Live views configuration (parsed by LiveViews; see shared/liveViews.ts). */
+  views: unknown;
+}
+
+export interface LivePipelineConfig extends LiveParams {
+  orientation: Orientation;
+  offset: [number, number];
+  hitLut?: Float64Array;
+  /** Reorder horizon of event building, seconds. */
+  horizon: number;
+  sensor: SensorGeometry;
+}
+
+export type LiveRequest =
+  | { batch: { bytes: Uint8Array; longtime: number }; nowS: number }
+  | { params: Partial<LiveParams> }
+  | { snapshot: { nowS: number; health?: LiveHealth } }
+  | { reset: true };
+
+export interface LiveCounters {
+  batches: number;
+  hits: number;
+  events: number;
+  triggers: number;
+  centroids: number;
+  /** Total processing time of batches, ms. */
+  execMs: number;
+}
+
+export type LiveResponse = { counters: LiveCounters } | { snapshot: LiveSnapshot; counters: LiveCounters };
+
+export class LivePipeline {
+  private readonly decoder: Tpx3Decoder;
+  private readonly builder: EventBuilder;
+  private readonly views: LiveViews;
+  private readonly decoded = newDecodedBatch(1 << 17);
+  private readonly whole = new WholeTriggerBuffer(1);
+  private params: LiveParams;
+  readonly counters: LiveCounters = { batches: 0, hits: 0, events: 0, triggers: 0, centroids: 0, execMs: 0 };
+
+  constructor(private readonly config: LivePipelineConfig) {
+    this.params = {
+      pipeline: config.pipeline,
+      eventWindow: config.eventWindow,
+      clustering: config.clustering,
+      views: config.views,
+    };
+    this.decoder = new Tpx3Decoder({
+      orientation: config.orientation,
+      offsetX: config.offset[0],
+      offsetY: config.offset[1],
+      hitLut: config.hitLut,
+      timeMode: 'live',
+    });
+    this.builder = new EventBuilder({
+      windowMin: config.eventWindow[0],
+      windowMax: config.eventWindow[1],
+      horizon: config.horizon,
+      startTimeNs: 0,
+    });
+    this.views = new LiveViews(config.views, config.sensor);
+  }
+
+  handle(req: LiveRequest): LiveResponse {
+    if ('batch' in req) this.process(req.batch.bytes, req.batch.longtime, req.nowS);
+    else if ('params' in req) this.setParams(req.params);
+    else if ('reset' in req) this.views.reset();
+    else
+      return {
+        snapshot: this.views.snapshot(req.snapshot.nowS, req.snapshot.health),
+        counters: { ...this.counters },
+      };
+    return { counters: { ...this.counters } };
+  }
+
+  private process(bytes: Uint8Array, longtime: number, nowS: number): void {
+    const t0 = performance.now();
+    // A batch that crossed a process boundary may sit at any byte offset: align it once if needed.
+    const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+    const words = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >>> 2);
+    this.decoder.decode(words, this.decoded, longtime);
+    const { hits, triggers } = this.decoded;
+    this.views.addBytes(bytes.byteLength, nowS);
+    this.views.addHits(hits, nowS);
+    const out = newEventOutput();
+    this.builder.push(hits, triggers, out);
+    this.views.addEvents(out.events, triggers.n, nowS);
+    const c = this.counters;
+    c.batches++;
+    c.hits += hits.n;
+    c.triggers += triggers.n;
+    c.events += out.events.n;
+    if (this.params.pipeline === 'centroid' && this.params.clustering.algorithm !== 'none') {
+      this.whole.add(out.events);
+      for (let chunk = this.whole.take(); chunk; chunk = this.whole.take()) {
+        const centroids = clusterEvents(chunk, this.params.clustering, {
+          sensorWidth: this.config.sensor.width,
+          sensorHeight: this.config.sensor.height,
+        });
+        this.views.addCentroids(centroids, nowS);
+        c.centroids += centroids.n;
+      }
+    }
+    c.execMs += performance.now() - t0;
+  }
+
+  private setParams(p: Partial<LiveParams>): void {
+    this.params = { ...this.params, ...p };
+    if (p.eventWindow) {
+      this.builder.config.windowMin = p.eventWindow[0];
+      this.builder.config.windowMax = p.eventWindow[1];
+    }
+    if (p.views !== undefined) this.views.setConfig(p.views);
+  }
+}

@@ -1,0 +1,100 @@
+// The application settings (Decision 9): one versioned JSON file for the app and `chronopix serve`,
+// validated against this schema. Every field is documented and has a default, so a missing file or
+// field means "the default", and a bad field is reported by name while the defaults are kept.
+import { z } from 'zod';
+import { LIVE_EVENT_WINDOW } from './eventWindow';
+import { ORIENTATIONS, clusteringSettingsSchema } from './processingSettings';
+
+export const SETTINGS_VERSION = 1;
+
+const hostPort = z.object({
+  /** IPv4 address or host name. */
+  address: z.string().min(1),
+  /** UDP or TCP port, 1..65535 (0 only in tests: an ephemeral port). */
+  port: z.number().int().min(0).max(65535),
+});
+
+export const sourceSettingsSchema = z
+  .object({
+    /** 'emulator': the built-in camera emulator; 'udp': listen for a detector's packets. */
+    kind: z.enum(['emulator', 'udp']).default('emulator'),
+    /** Where the sampler listens (the real SPIDR setup sends to 192.168.1.x:8192). */
+    udp: hostPort.default({ address: '127.0.0.1', port: 8192 }),
+    /** The emulator's stream. */
+    emulator: z
+      .object({
+        /** Send rate, MB/s. */
+        rateMBps: z.number().positive().max(10000).default(20),
+        /** Laser shots per second. */
+        triggerRate: z.number().positive().max(1e6).default(1000),
+        /** Mean ions per trigger. */
+        ionsPerTrigger: z.number().min(0).max(10000).default(5),
+        seed: z.number().int().min(0).default(1),
+      })
+      .default({ rateMBps: 20, triggerRate: 1000, ionsPerTrigger: 5, seed: 1 }),
+  })
+  .default({
+    kind: 'emulator',
+    udp: { address: '127.0.0.1', port: 8192 },
+    emulator: { rateMBps: 20, triggerRate: 1000, ionsPerTrigger: 5, seed: 1 },
+  });
+
+export const processingSettingsSchema = z
+  .object({
+    /** 'pixel': decode and events only; 'centroid': plus clustering. */
+    pipeline: z.enum(['pixel', 'centroid']).default('centroid'),
+    /** Event window on tof, seconds [min, max] (live default 0..1 ms, the reference's). */
+    eventWindow: z
+      .tuple([z.number(), z.number()])
+      .refine(([a, b]) => a <= b, 'event window: min must not exceed max')
+      .default(LIVE_EVENT_WINDOW),
+    /** Reorder horizon of event building, seconds. */
+    reorderHorizon: z.number().min(0).max(1).default(1e-3),
+    orientation: z.enum(ORIENTATIONS).default('Up'),
+    /** Position offset in pixels [x, y], >= 0. */
+    offset: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([0, 0]),
+    clustering: clusteringSettingsSchema.default(clusteringSettingsSchema.parse({})),
+    /** Centroiding processes (the reference's numBlobProcesses). */
+    centroidProcesses: z.number().int().min(1).max(64).default(2),
+  })
+  .default({
+    pipeline: 'centroid',
+    eventWindow: LIVE_EVENT_WINDOW,
+    reorderHorizon: 1e-3,
+    orientation: 'Up',
+    offset: [0, 0],
+    clustering: clusteringSettingsSchema.parse({}),
+    centroidProcesses: 2,
+  });
+
+export const recordingSettingsSchema = z
+  .object({
+    /** Folder for recordings; created when recording starts. Empty: the user's home folder. */
+    folder: z.string().default(''),
+    /** File name prefix: `<prefix>_<NNNN>_<YYYYMMDD-HHMM>.raw`. */
+    prefix: z
+      .string()
+      .min(1)
+      .regex(/^[^/\\\0]+$/, 'recording prefix: no path separators')
+      .default('run'),
+  })
+  .default({ folder: '', prefix: 'run' });
+
+export const settingsSchema = z.object({
+  /** Schema version of the file. */
+  version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
+  source: sourceSettingsSchema,
+  processing: processingSettingsSchema,
+  recording: recordingSettingsSchema,
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+/** One line naming the first bad field, e.g. "processing.clustering.epsilon: Too small: ...". */
+export function describeSettingsError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+  return `${path}: ${issue.message}`;
+}

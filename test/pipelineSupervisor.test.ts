@@ -1,0 +1,95 @@
+// The live pipeline behind its supervisor, in a real child process: batches in, views out, counts
+// equal to the generator's; a killed stage process is restarted and processing goes on.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIVE_VIEWS, DEFAULT_SENSOR } from '../shared/liveViews';
+import { DEFAULT_CLUSTERING } from '../shared/processingSettings';
+import { createVmiGenerator } from '../native-workers/pipeline/generator';
+import type { LivePipelineConfig } from '../native-workers/live/livePipeline';
+import { PipelineSupervisor } from '../electron/engine/pipelineSupervisor';
+
+const CONFIG: LivePipelineConfig = {
+  pipeline: 'centroid',
+  eventWindow: [0, 1e-3],
+  clustering: DEFAULT_CLUSTERING,
+  views: DEFAULT_LIVE_VIEWS,
+  orientation: 'Up',
+  offset: [0, 0],
+  horizon: 1e-3,
+  sensor: DEFAULT_SENSOR,
+};
+
+function batches(seconds: number) {
+  const gen = createVmiGenerator({
+    seconds,
+    triggerRate: 1000,
+    ionsPerTrigger: 5,
+    seed: 11,
+    chunkBytes: 512 * 1024,
+  });
+  const out: Uint8Array[] = [];
+  for (let c = gen.next(); c; c = gen.next())
+    out.push(new Uint8Array(c.words.buffer, 0, c.nWords * 8).slice());
+  return { out, counts: gen.counts };
+}
+
+async function drain(s: PipelineSupervisor): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (s.health().queueUsedBytes > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe('PipelineSupervisor', () => {
+  it('processes batches in a child process and publishes views matching the generator', async () => {
+    const s = new PipelineSupervisor(CONFIG, { transport: 'process' });
+    try {
+      const { out, counts } = batches(1);
+      // The stream starts with a time pair, which live decoding ignores: hand the batches the run's
+      // start time (0) as their longtime, as the sampler would after the first pair.
+      for (const b of out) expect(s.submit(b, 0, 1)).toBe(true);
+      await drain(s);
+      const snap = await s.snapshot(1.5, { udpKernelDrops: 0, droppedBeforeTime: 0 });
+      expect(snap).not.toBeNull();
+      expect(snap!.totals.hits).toBe(counts.pixels);
+      expect(snap!.totals.triggers).toBe(counts.triggers);
+      expect(snap!.totals.centroids).toBeGreaterThan(counts.ions * 0.9);
+      expect(snap!.health.stages[0]).toMatchObject({ name: 'pipeline', droppedBatches: 0, overflow: 'drop' });
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('restarts a killed stage process, reports it, and keeps processing', async () => {
+    const events: string[] = [];
+    const s = new PipelineSupervisor(CONFIG, { transport: 'process', onEvent: (e) => events.push(e) });
+    try {
+      const { out } = batches(0.5);
+      s.submit(out[0], 0, 1);
+      await drain(s);
+      const pid = (s as unknown as { port: { pid: number } }).port.pid;
+      process.kill(pid, 'SIGKILL');
+      const end = Date.now() + 10_000;
+      while (s.restartCount === 0 && Date.now() < end) {
+        s.submit(out[0], 0, 1);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(s.restartCount).toBe(1);
+      expect(events.join('\n')).toMatch(/pipeline stage crashed .*restarted \(1\)/);
+      for (const b of out) s.submit(b, 0, 2);
+      await drain(s);
+      const snap = await s.snapshot(2.5, { udpKernelDrops: 0, droppedBeforeTime: 0 });
+      expect(snap!.totals.hits).toBeGreaterThan(0);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('drops batches beyond its byte limit and counts them', async () => {
+    const s = new PipelineSupervisor(CONFIG, { transport: 'inline', queueLimitBytes: 1 });
+    try {
+      const { out } = batches(0.2);
+      expect(s.submit(out[0], 0, 1)).toBe(false);
+      expect(s.health()).toMatchObject({ droppedBatches: 1, droppedBytes: out[0].byteLength });
+    } finally {
+      await s.stop();
+    }
+  });
+});

@@ -1,0 +1,371 @@
+// The recorder against real files: names and index continuation, the Timepix3 header and time pair of
+// Decision 7, datagrams byte for byte, the sidecar, queue bounds, and a disk that fills up (a 1 MB
+// tmpfs, mounted when running as root).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../shared/userError';
+import { inspectRawFile, readWords } from '../native-workers/io/rawReader';
+import {
+  startRecording,
+  type RecordingOptions,
+  type RecordingSummary,
+} from '../native-workers/live/recorder';
+import { renameNoReplace, reserveRun, runNames } from '../native-workers/live/runNaming';
+import { Tpx3Decoder, newDecodedBatch } from '../native-workers/pipeline/tpx3Decoder';
+import { writePixel } from '../native-workers/pipeline/tpx3Encoder';
+import { SeededRandom } from '../native-workers/pipeline/seededRandom';
+import { useTmpDir } from './tmpDir';
+
+const root = useTmpDir('chronopix-rec-');
+let folders = 0;
+function freshFolder(): string {
+  return join(root, `f${folders++}`);
+}
+
+const NOW_NS = 1_741_064_760_123_456_789n; // 2025-03-04, well inside Decision 5's range
+const LONGTIME = 0x1234_5678_9abc; // 48 bits: both halves of the time pair matter
+const SETTINGS = { chip: 'W0028_H06', bias: 50, thresholds: [1, 2, 3] };
+
+function options(folder: string, more: Partial<RecordingOptions> = {}): RecordingOptions {
+  return {
+    folder,
+    prefix: 'run',
+    generation: 3,
+    nowNs: NOW_NS,
+    longtime: LONGTIME,
+    settings: SETTINGS,
+    ...more,
+  };
+}
+
+/** Datagrams of valid Timepix3 pixel words, each one different. */
+function pixelDatagram(seq: number, words: number): Uint8Array {
+  const w = new Uint32Array(2 * words);
+  for (let i = 0; i < words; i++)
+    writePixel(w, i, (seq + i) & 255, (seq * 7 + i) & 255, seq * 1000 + i, i & 15, 25);
+  return new Uint8Array(w.buffer);
+}
+
+function randomDatagram(rng: SeededRandom, bytes: number): Uint8Array {
+  const d = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i++) d[i] = rng.int(256);
+  return d;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function readJson(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
+
+describe('run naming on disk', () => {
+  it('continues after 0000..0007 and a .partial 0008 with 0009, named in local time', async () => {
+    const folder = freshFolder();
+    mkdirSync(folder);
+    for (let i = 0; i < 8; i++) writeFileSync(join(folder, `run_000${i}_20240101-0000.raw`), '');
+    writeFileSync(join(folder, 'run_0008_20240101-0000.raw.partial'), '');
+    const rec = await startRecording(options(folder));
+    const d = new Date(Number(NOW_NS / 1_000_000n));
+    const stamp =
+      `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}-` +
+      `${String(d.getHours()).padStart(2, '0')}${String(d.getMinutes()).padStart(2, '0')}`;
+    expect(rec.names.base).toBe(`run_0009_${stamp}`);
+    expect(existsSync(join(folder, `run_0009_${stamp}.raw.partial`))).toBe(true);
+    expect(existsSync(join(folder, `run_0009_${stamp}.json`))).toBe(true);
+    const summary = await rec.stop();
+    expect(summary.rawPath).toBe(join(folder, `run_0009_${stamp}.raw`));
+    expect(summary.runIndex).toBe(9);
+    // The existing files are untouched.
+    expect(readdirSync(folder).filter((n) => n.includes('_000') && !n.includes('0009'))).toHaveLength(9);
+  });
+
+  it('gives concurrent recordings in one folder distinct runs, first index 0000', async () => {
+    const folder = freshFolder();
+    const recs = await Promise.all([0, 1, 2, 3].map(() => startRecording(options(folder))));
+    expect(recs.map((r) => r.names.index).sort()).toEqual([0, 1, 2, 3]);
+    const summaries = await Promise.all(recs.map((r) => r.stop()));
+    expect(new Set(summaries.map((s) => s.rawPath)).size).toBe(4);
+  });
+
+  it('never overwrites: renames refuse an existing target, reservations skip taken names', async () => {
+    const folder = freshFolder();
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a'), 'new');
+    writeFileSync(join(folder, 'b'), 'old');
+    await expect(renameNoReplace(join(folder, 'a'), join(folder, 'b'))).rejects.toThrow(/already exists/);
+    expect(readFileSync(join(folder, 'b'), 'utf8')).toBe('old');
+    expect(readFileSync(join(folder, 'a'), 'utf8')).toBe('new');
+    const date = new Date(2025, 0, 1, 12, 0);
+    const first = await reserveRun(folder, 'x', date);
+    const second = await reserveRun(folder, 'x', date);
+    await Promise.all([first.file.close(), second.file.close()]);
+    expect([first.names.index, second.names.index]).toEqual([0, 1]);
+    expect(runNames('x', 1, date).partial).toBe(second.names.partial);
+  });
+
+  it('creates a missing folder, and says clearly when it cannot', async () => {
+    const folder = join(freshFolder(), 'deep', 'er');
+    const rec = await startRecording(options(folder));
+    expect((await rec.stop()).state).toBe('stopped');
+    const file = join(root, 'plain-file');
+    writeFileSync(file, '');
+    await expect(startRecording(options(join(file, 'sub')))).rejects.toThrow(UserError);
+    await expect(startRecording(options(join(file, 'sub')))).rejects.toThrow(
+      /cannot create it \(a part of the path is a file \(ENOTDIR\)\)/,
+    );
+    await expect(startRecording(options(file))).rejects.toThrow(/is not a folder/);
+    await expect(startRecording(options(root, { prefix: 'a/b' }))).rejects.toThrow(/path separator/);
+  });
+});
+
+describe('recording layout (Decision 7)', () => {
+  it('writes header = now - longtime x 25 ns, then the time pair that decodes to the longtime', async () => {
+    const rec = await startRecording(options(freshFolder()));
+    const datagrams = [pixelDatagram(1, 100), pixelDatagram(2, 50)];
+    for (const d of datagrams) expect(rec.write(d)).toBe(true);
+    const summary = await rec.stop();
+    expect(summary.dataOffset).toBe(24);
+    const bytes = readFileSync(summary.rawPath);
+    expect(bytes.readBigUInt64LE(0)).toBe(NOW_NS - BigInt(LONGTIME) * 25n);
+    const info = await inspectRawFile(summary.rawPath);
+    expect(info.startTimeNs).toBe(NOW_NS - BigInt(LONGTIME) * 25n);
+    expect(info.words).toBe(2 + 150);
+    // The words after the header in 'file' mode: the pair sets the longtime, so no pixel is dropped.
+    const decoder = new Tpx3Decoder({ orientation: 'Up', offsetX: 0, offsetY: 0, timeMode: 'file' });
+    const out = newDecodedBatch();
+    let pixels = 0;
+    for await (const words of readWords(info)) {
+      decoder.decode(words, out);
+      pixels += out.hits.n;
+    }
+    expect(decoder.time.longtime).toBe(LONGTIME);
+    expect(decoder.counts.timeLsb).toBe(1);
+    expect(decoder.counts.timeMsb).toBe(1);
+    expect(decoder.counts.droppedBeforeTime).toBe(0);
+    expect(pixels).toBe(150);
+    expect(new Uint8Array(bytes.subarray(24))).toEqual(concat(datagrams));
+  });
+
+  it('without a global time: header = time of day, no pair', async () => {
+    const rec = await startRecording(options(freshFolder(), { longtime: null }));
+    rec.write(pixelDatagram(3, 10));
+    const summary = await rec.stop();
+    const bytes = readFileSync(summary.rawPath);
+    expect(summary.dataOffset).toBe(8);
+    expect(bytes.length).toBe(8 + 80);
+    expect(bytes.readBigUInt64LE(0)).toBe(NOW_NS);
+    const sidecar = readJson(summary.sidecarPath);
+    expect(sidecar.startTimeNs).toBe(NOW_NS.toString());
+    expect(sidecar.layout).toMatchObject({ headerBytes: 8, timePairBytes: 0, timePair: null, dataOffset: 8 });
+  });
+
+  it('Timepix4: no header, the start time in the sidecar', async () => {
+    const rec = await startRecording(options(freshFolder(), { generation: 4 }));
+    const d = randomDatagram(new SeededRandom(4), 800);
+    rec.write(d);
+    const summary = await rec.stop();
+    expect(summary.dataOffset).toBe(0);
+    expect(new Uint8Array(readFileSync(summary.rawPath))).toEqual(d);
+    const sidecar = readJson(summary.sidecarPath);
+    expect(sidecar).toMatchObject({
+      generation: 4,
+      startTimeNs: (NOW_NS - BigInt(LONGTIME) * 25n).toString(),
+    });
+    expect(sidecar.layout).toMatchObject({ headerBytes: 0, timePairBytes: 0, dataOffset: 0 });
+  });
+
+  it('records datagrams byte for byte across batches, skipping and counting odd lengths', async () => {
+    const rng = new SeededRandom(7);
+    const rec = await startRecording(options(freshFolder(), { batchBytes: 64 << 10, queueBytes: 64 << 20 }));
+    const kept: Uint8Array[] = [];
+    let odd = 0;
+    let oddBytes = 0;
+    for (let i = 0; i < 600; i++) {
+      // Mostly jumbo-frame sized, some larger than a batch, every 10th one not whole words.
+      const size =
+        i % 10 === 3 ? 8 * (1 + (i % 1100)) + 1 + (i % 7) : i % 97 === 0 ? 100_000 : 8 * (1 + (i % 1125));
+      const d = randomDatagram(rng, size);
+      const accepted = rec.write(d);
+      expect(accepted).toBe(size % 8 === 0);
+      if (accepted) kept.push(d);
+      else {
+        odd++;
+        oddBytes += size;
+      }
+    }
+    const summary = await rec.stop();
+    expect(summary.state).toBe('stopped');
+    expect(summary.error).toBeNull();
+    const expected = concat(kept);
+    const bytes = readFileSync(summary.rawPath);
+    expect(bytes.length).toBe(24 + expected.length);
+    expect(new Uint8Array(bytes.subarray(24)).every((b, i) => b === expected[i])).toBe(true);
+    expect(summary.stats).toMatchObject({
+      state: 'stopped',
+      datagrams: kept.length,
+      bytes: expected.length,
+      bytesWritten: expected.length,
+      oddLength: odd,
+      oddLengthBytes: oddBytes,
+      droppedQueueFull: 0,
+      queueUsedBytes: 0,
+    });
+    expect(summary.fileBytes).toBe(bytes.length);
+    expect(existsSync(summary.rawPath + '.partial')).toBe(false);
+    expect(rec.write(new Uint8Array(8))).toBe(false);
+    expect(rec.stats().rejectedNotRecording).toBe(1);
+    expect(await rec.stop()).toBe(summary);
+  });
+
+  it('hands a partly filled batch to the disk within the flush interval: the .partial is readable', async () => {
+    const rec = await startRecording(options(freshFolder(), { flushIntervalMs: 20 }));
+    rec.write(pixelDatagram(5, 64));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(readFileSync(rec.partialPath).length).toBe(24 + 512);
+    expect(rec.stats().bytesWritten).toBe(512);
+    // Were the process to die now, the .partial is a readable raw file.
+    expect(await inspectRawFile(rec.partialPath)).toMatchObject({ words: 2 + 64, truncatedBytes: 0 });
+    await rec.stop();
+  });
+
+  it('drops and counts datagrams beyond the queue bound without blocking', async () => {
+    const rec = await startRecording(options(freshFolder(), { queueBytes: 64 << 10, batchBytes: 16 << 10 }));
+    const all = Array.from({ length: 20 }, (_, i) => pixelDatagram(i, 1024)); // 8 KB each
+    // In one tick the writer cannot free anything: exactly 64 KB (8 datagrams) fit.
+    const accepted = all.map((d) => rec.write(d));
+    expect(accepted).toEqual(all.map((_, i) => i < 8));
+    expect(rec.stats()).toMatchObject({
+      droppedQueueFull: 12,
+      droppedQueueFullBytes: 12 * 8192,
+      queueFreeBytes: 0,
+    });
+    const summary = await rec.stop();
+    expect(new Uint8Array(readFileSync(summary.rawPath).subarray(24))).toEqual(concat(all.slice(0, 8)));
+  });
+});
+
+describe('the sidecar', () => {
+  it('is written at start and rewritten at stop with the counters', async () => {
+    const rec = await startRecording(options(freshFolder()));
+    const atStart = readJson(rec.sidecarPath);
+    expect(atStart).toMatchObject({
+      format: 'chronopix-recording',
+      run: rec.names.base,
+      raw: rec.names.raw,
+      runIndex: 0,
+      generation: 3,
+      state: 'recording',
+      error: null,
+      recordingStartNs: NOW_NS.toString(),
+      startTimeNs: (NOW_NS - BigInt(LONGTIME) * 25n).toString(),
+      longtimeAtStart: LONGTIME,
+      settings: SETTINGS,
+      counters: null,
+      layout: { headerBytes: 8, timePairBytes: 16, dataOffset: 24 },
+    });
+    expect(String((atStart.layout as Record<string, unknown>).timePair)).toMatch(/0x4\/0x4 \+ 0x4\/0x5/);
+    rec.write(pixelDatagram(1, 3));
+    rec.write(new Uint8Array(13));
+    const summary = await rec.stop();
+    const atStop = readJson(summary.sidecarPath);
+    expect(atStop).toMatchObject({ state: 'stopped', error: null, settings: SETTINGS });
+    expect(atStop.counters).toMatchObject({
+      datagrams: 1,
+      bytes: 24,
+      bytesWritten: 24,
+      oddLength: 1,
+      oddLengthBytes: 13,
+      droppedQueueFull: 0,
+      fileBytes: 48,
+      lostDatagrams: 0,
+      lostBytes: 0,
+    });
+    expect(atStop.durationS).toBe(summary.durationS);
+    expect(BigInt(String(atStop.stoppedAtNs))).toBeGreaterThanOrEqual(NOW_NS);
+    expect(existsSync(summary.sidecarPath + '.tmp')).toBe(false);
+  });
+});
+
+describe('disk full and unwritable folders', () => {
+  const isRoot = process.getuid?.() === 0;
+  /** Mounts a tmpfs, or skips the test when that is not possible here (an error in CI). */
+  function mountTmpfs(mnt: string, opts: string, ctx: { skip: (note?: string) => void }): void {
+    mkdirSync(mnt);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', opts, 'tmpfs', mnt], { stdio: 'pipe' });
+    } catch (err) {
+      if (process.env.CI) throw err;
+      ctx.skip(`cannot mount a tmpfs here: ${(err as Error).message}`);
+    }
+  }
+
+  it.skipIf(!isRoot)('refuses to start in a read-only folder, saying why, leaving nothing', async (ctx) => {
+    const mnt = freshFolder();
+    mountTmpfs(mnt, 'ro,size=64k', ctx);
+    try {
+      await expect(startRecording(options(mnt))).rejects.toThrow(UserError);
+      await expect(startRecording(options(mnt))).rejects.toThrow(/read-only file system \(EROFS\)/);
+      await expect(startRecording(options(join(mnt, 'sub')))).rejects.toThrow(/cannot create it/);
+      expect(readdirSync(mnt)).toEqual([]);
+    } finally {
+      execFileSync('umount', [mnt], { stdio: 'pipe' });
+    }
+  });
+
+  it.skipIf(!isRoot)('stops with a clear error and keeps a readable file (1 MB tmpfs)', async (ctx) => {
+    const mnt = freshFolder();
+    mountTmpfs(mnt, 'size=1m', ctx);
+    try {
+      let onError: (e: UserError, s: RecordingSummary) => void = () => undefined;
+      const fired = new Promise<{ message: string; summary: RecordingSummary }>((resolve) => {
+        onError = (error, summary) => resolve({ message: error.message, summary });
+      });
+      const rec = await startRecording(options(mnt, { batchBytes: 64 << 10, onError }));
+      const datagrams = Array.from({ length: 200 }, (_, i) => pixelDatagram(i, 1024)); // 1.6 MB
+      for (const d of datagrams) expect(rec.write(d)).toBe(true);
+      // The error ends the recording by itself, while it is still running.
+      const { message, summary } = await fired;
+      expect(rec.stats().state).toBe('failed');
+      expect(await rec.stop()).toBe(summary);
+      expect(summary.state).toBe('failed');
+      expect(summary.error).toMatch(/disk full \(ENOSPC\)/);
+      expect(message).toMatch(/stopped: disk full \(ENOSPC\); the \d+ bytes written are kept in .*\.raw$/);
+      expect(rec.write(datagrams[0])).toBe(false);
+      // Kept under its final name, whole words only, and a readable raw file.
+      expect(summary.rawPath).toBe(rec.rawPath);
+      expect(existsSync(rec.partialPath)).toBe(false);
+      const bytes = readFileSync(summary.rawPath);
+      expect(bytes.length).toBe(summary.fileBytes);
+      expect((bytes.length - 24) % 8).toBe(0);
+      expect(bytes.length).toBeGreaterThan(512 << 10);
+      const expected = concat(datagrams);
+      expect(new Uint8Array(bytes.subarray(24)).every((b, i) => b === expected[i])).toBe(true);
+      const info = await inspectRawFile(summary.rawPath);
+      expect(info).toMatchObject({ startTimeNs: NOW_NS - BigInt(LONGTIME) * 25n, truncatedBytes: 0 });
+      expect(info.words).toBe(2 + (bytes.length - 24) / 8);
+      // The sidecar says what happened, rewritten in place although the disk is full.
+      const sidecar = readJson(summary.sidecarPath);
+      expect(sidecar).toMatchObject({ state: 'failed', error: summary.error, settings: SETTINGS });
+      expect(sidecar.counters).toMatchObject({
+        datagrams: 200,
+        bytes: expected.length,
+        bytesWritten: bytes.length - 24,
+        fileBytes: bytes.length,
+        lostBytes: expected.length - (bytes.length - 24),
+      });
+      expect(summary.lostDatagrams).toBeGreaterThan(0);
+    } finally {
+      execFileSync('umount', [mnt], { stdio: 'pipe' });
+    }
+  });
+});

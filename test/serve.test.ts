@@ -1,0 +1,106 @@
+// `chronopix serve` as a user runs it: prints its URL, streams status and view frames over the
+// WebSocket API, answers requests, and requires a token on a non-loopback interface.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { decodeMessage, encodeMessage } from '../shared/wireCodec';
+import type { LiveSnapshot } from '../shared/liveViews';
+import { REPO_ROOT } from './fixtures';
+import { useTmpDir } from './tmpDir';
+
+const dir = useTmpDir();
+const children: ChildProcess[] = [];
+afterAll(() => children.forEach((c) => c.kill('SIGTERM')));
+
+async function serve(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'bin', 'chronopix.mjs'), 'serve', '--port', '0', ...args],
+    {
+      env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'cfg') },
+    },
+  );
+  children.push(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /serving at (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+  });
+  return { child, url };
+}
+
+function connect(url: string): Promise<WebSocket> {
+  const u = new URL(url);
+  const ws = new WebSocket(`ws://${u.host}/api${u.search}`);
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+describe('chronopix serve', () => {
+  it('serves the engine on the built-in emulator: views, status and requests over the WebSocket', async () => {
+    const { child, url } = await serve([]);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const ws = await connect(url);
+    const frames: Record<string, unknown>[] = [];
+    ws.on('message', (d: Buffer) => frames.push(decodeMessage(new Uint8Array(d)) as Record<string, unknown>));
+    const request = async (
+      id: number,
+      method: string,
+      params?: unknown,
+    ): Promise<Record<string, unknown>> => {
+      ws.send(encodeMessage({ id, method, params }));
+      for (let i = 0; i < 500; i++) {
+        const reply = frames.find((f) => f.id === id);
+        if (reply) return reply;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`no reply to ${method}`);
+    };
+    const until = async (pred: () => boolean): Promise<void> => {
+      for (let i = 0; i < 500 && !pred(); i++) await new Promise((r) => setTimeout(r, 20));
+    };
+    await until(() => frames.some((f) => f.event === 'views' && (f.data as LiveSnapshot).totals.hits > 1000));
+    const views = frames.filter((f) => f.event === 'views').at(-1)!.data as LiveSnapshot;
+    expect(views.hitMap.values).toBeInstanceOf(Float32Array);
+    expect(views.hitMap.values.length).toBe(256 * 256);
+    expect(views.tof.counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const status = (await request(1, 'getStatus')).result as { state: string; source: { kind: string } };
+    expect(status).toMatchObject({ state: 'running', source: { kind: 'emulator' } });
+    expect((await request(2, 'frobnicate')).error).toMatch(/unknown method 'frobnicate'/);
+    expect((await request(3, 'setSettings', { processing: { eventWindow: [5, 1] } })).error).toMatch(
+      /processing\.eventWindow/,
+    );
+    const rec = (await request(4, 'startRecording', { folder: join(dir, 'rec'), prefix: 'web' })).result as {
+      path: string;
+    };
+    expect(rec.path).toMatch(/web_0000_\d{8}-\d{4}\.raw\.partial$/);
+    const stopped = (await request(5, 'stopRecording')).result as { state: string; fileBytes: number };
+    expect(stopped.state).toBe('stopped');
+    expect(stopped.fileBytes).toBeGreaterThan(8);
+    ws.close();
+    child.kill('SIGINT');
+    expect(await new Promise((r) => child.on('exit', r))).toBe(0);
+  });
+
+  it('requires a token on a non-loopback interface', async () => {
+    const { child, url } = await serve(['--host', '0.0.0.0', '--no-start']);
+    const token = new URL(url).searchParams.get('token');
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    const port = new URL(url).port;
+    const plain = await fetch(`http://127.0.0.1:${port}/`);
+    expect(plain.status).toBe(401);
+    const ok = await fetch(`http://127.0.0.1:${port}/?token=${token}`);
+    expect(ok.status).toBe(200);
+    await expect(connect(`http://127.0.0.1:${port}/`)).rejects.toThrow(/401/);
+    const ws = await connect(`http://127.0.0.1:${port}/?token=${token}`);
+    ws.close();
+    child.kill('SIGTERM');
+  });
+});
