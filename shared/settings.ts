@@ -23,20 +23,18 @@ export const sourceSettingsSchema = z
     /** The emulator's stream. */
     emulator: z
       .object({
-        /** Send rate, MB/s. */
+        /** Send rate, MB/s. The ions per trigger follow it, so camera time runs at real time. */
         rateMBps: z.number().positive().max(10000).default(20),
         /** Laser shots per second. */
         triggerRate: z.number().positive().max(1e6).default(1000),
-        /** Mean ions per trigger. */
-        ionsPerTrigger: z.number().min(0).max(10000).default(5),
         seed: z.number().int().min(0).default(1),
       })
-      .default({ rateMBps: 20, triggerRate: 1000, ionsPerTrigger: 5, seed: 1 }),
+      .default({ rateMBps: 20, triggerRate: 1000, seed: 1 }),
   })
   .default({
     kind: 'emulator',
     udp: { address: '127.0.0.1', port: 8192 },
-    emulator: { rateMBps: 20, triggerRate: 1000, ionsPerTrigger: 5, seed: 1 },
+    emulator: { rateMBps: 20, triggerRate: 1000, seed: 1 },
   });
 
 export const processingSettingsSchema = z

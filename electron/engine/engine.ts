@@ -95,14 +95,12 @@ export class Engine implements EngineApi {
       });
       if (emulated) {
         const e = source.emulator;
+        // Hits per camera second that fill the send rate (each trigger adds a rising and a falling
+        // edge word), so the emulated camera time runs at about real time.
+        const hitRate = Math.max(1, (e.rateMBps * 1e6) / 8 - 2 * e.triggerRate);
         this.emulator = new EmulatorProcess(
           {
-            source: {
-              kind: 'generated',
-              triggerRate: e.triggerRate,
-              ionsPerTrigger: e.ionsPerTrigger,
-              seed: e.seed,
-            },
+            source: { kind: 'generated', triggerRate: e.triggerRate, hitRate, seed: e.seed },
             sender: {
               host: '127.0.0.1',
               port: this.boundPort,
