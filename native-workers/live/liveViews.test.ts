@@ -8,8 +8,9 @@ import {
   type EventBatch,
   type HitBatch,
 } from '../../shared/batches';
-import type { LiveViewsConfigInput } from '../../shared/liveViews';
-import { LiveViews, RateWindow, Trend } from './liveViews';
+import { snapshotTransferables, type LiveViewsConfigInput } from '../../shared/liveViews';
+import { LiveViews } from './liveViews';
+import { RateWindow, Trend } from './timeSeries';
 
 /** Rows [x, y, tof (s), tot (ns)]. */
 function events(rows: [number, number, number, number][]): EventBatch {
@@ -370,7 +371,7 @@ describe('LiveViews rates and trends', () => {
     expect(t.endS).toBe(2);
     expect(list(t.copy(1))).toEqual([3, 0, 0, 1]);
     expect(list(t.copy(0))).toEqual([0, 0, 0, 0]);
-    const r = new RateWindow();
+    const r = new RateWindow(5);
     for (let i = 0; i < 800; i++) r.add(i * 0.125, i % 5, 1); // prunes and compacts as it goes
     expect(list(r.sums(99.875))).toEqual([1, 1, 2, 2, 2]); // i = 792..799
   });
@@ -411,5 +412,16 @@ describe('LiveViews config and snapshots', () => {
     expect(s.tof.counts[0]).toBe(1);
     s.hitMap.values[0] = 42; // and mutating the snapshot does not reach the views
     expect(v.snapshot(0.7).hitMap.values[0]).toBe(0);
+  });
+
+  it('owns one buffer per array, so every array can be transferred', () => {
+    const v = view({ rois: [{ name: 'A', tofMin: 0, tofMax: 1 }] });
+    const s = v.snapshot(0);
+    const buffers = snapshotTransferables(s);
+    expect(buffers).toHaveLength(11 + 3);
+    expect(new Set(buffers).size).toBe(buffers.length);
+    const moved = structuredClone(s, { transfer: buffers });
+    expect(moved.rois[0].map).toHaveLength(12);
+    expect(s.hitMap.values).toHaveLength(0); // detached by the transfer
   });
 });
