@@ -16,6 +16,7 @@ import { clusterEvents } from '../native-workers/pipeline/clustering';
 import { EventBuilder, newEventOutput } from '../native-workers/pipeline/eventBuilder';
 import { WholeTriggerBuffer } from '../native-workers/pipeline/wholeTriggers';
 import { measureClusterQuality } from './clusterQuality';
+import { LIVE_RECORD_DIR, formatLiveRun, liveRun } from './liveBench';
 import { Tpx3Decoder, newDecodedBatch } from '../native-workers/pipeline/tpx3Decoder';
 
 const ROOT = process.cwd();
@@ -23,7 +24,14 @@ const OUT = resolve(ROOT, 'bench-results');
 const CLI = resolve(ROOT, 'dist', 'cli.mjs');
 const OUT_5SEC = resolve(ROOT, '..', 'shared', 'fixtures', 'pymepix', 'out_5sec.raw');
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean' }, runs: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    runs: { type: 'string' },
+    live: { type: 'boolean' },
+    soak: { type: 'boolean' },
+  },
+});
 const RUNS = Number(args.runs ?? 3);
 
 interface Row {
@@ -328,6 +336,45 @@ function printTable(): void {
   for (const r of rows) console.log(line(r));
 }
 
+async function benchLive(replay: string): Promise<void> {
+  const recordDir = LIVE_RECORD_DIR(OUT);
+  const runs = [
+    { label: 'pixel pipeline + recording', rateMBps: 300, pipeline: 'pixel' as const, recordDir },
+    { label: 'pixel pipeline + recording', rateMBps: 640, pipeline: 'pixel' as const, recordDir },
+    { label: 'centroid pipeline', rateMBps: 100, pipeline: 'centroid' as const, recordDir: null },
+    { label: 'centroid pipeline', rateMBps: 50, pipeline: 'centroid' as const, recordDir: null },
+  ];
+  for (const r of runs) {
+    const result = await liveRun({ ...r, replay, seconds: 10 });
+    add({
+      ...formatLiveRun(result),
+      target: r.pipeline === 'pixel' && r.rateMBps === 300 ? 'zero loss' : '',
+    });
+    rmSync(recordDir, { recursive: true, force: true });
+  }
+  if (args.soak) {
+    const soak = await liveRun({
+      label: 'soak, pipeline + views, no recording',
+      replay,
+      rateMBps: 100,
+      seconds: 600,
+      pipeline: 'centroid',
+      recordDir: null,
+    });
+    add({ ...formatLiveRun(soak), target: 'flat memory' });
+    const rec = await liveRun({
+      label: 'soak, recording',
+      replay,
+      rateMBps: 100,
+      seconds: 60,
+      pipeline: 'pixel',
+      recordDir,
+    });
+    add({ ...formatLiveRun(rec), target: 'flat memory' });
+    rmSync(recordDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build`);
@@ -348,6 +395,7 @@ async function main(): Promise<void> {
   await benchQuality();
   await benchIoFloor(Math.round(info.words * 0.98));
   await benchOut5sec();
+  if (args.live || !args.quick) await benchLive(vmi);
   if (!args.quick) {
     const half = await generated('vmi-0.5gb.raw', 15, 20000, 20);
     const two = await generated('vmi-2gb.raw', 60, 20000, 20);

@@ -85,7 +85,7 @@ export class Engine implements EngineApi {
         emulated ? { address: '127.0.0.1', port: 0 } : { address: source.udp.address, port: source.udp.port },
         {
           onRaw: (b) => this.recording?.write(b.bytes),
-          onBatch: (b) => this.supervisor?.submit(b.bytes, b.longtime, this.nowS()),
+          onBatch: (b) => this.supervisor?.submit(b.bytes, b.longtime, this.nowS(), b.firstArrivalMs),
           onWarning: (w) => this.note(w),
         },
       );

@@ -25,6 +25,11 @@ export class PipelineSupervisor {
   private lastExec = { atMs: performance.now(), execMs: 0, batches: 0, meanMs: 0 };
   private stopped = false;
   private readonly limit: number;
+  /** Arrival times (performance.now() ms) of batches processed since the last snapshot. */
+  private unpublished: number[] = [];
+  /** Latest latencies, ms: arrival to processed, and arrival to published in a snapshot. */
+  private readonly processedLatency = new LatencyRing();
+  private readonly publishedLatency = new LatencyRing();
 
   constructor(
     config: LivePipelineConfig,
@@ -35,8 +40,9 @@ export class PipelineSupervisor {
     this.port = openStage('live', config, options.transport);
   }
 
-  /** Hands a batch on, or drops it (counted) when the queue is full. Never blocks. */
-  submit(bytes: Uint8Array, longtime: number, nowS: number): boolean {
+  /** Hands a batch on, or drops it (counted) when the queue is full. Never blocks. `arrivalMs`:
+   * performance.now() when its first datagram arrived, for the latency figures. */
+  submit(bytes: Uint8Array, longtime: number, nowS: number, arrivalMs = performance.now()): boolean {
     if (this.stopped) return false;
     if (this.inFlightBytes + bytes.byteLength > this.limit) {
       this.droppedBatches++;
@@ -50,6 +56,8 @@ export class PipelineSupervisor {
       (r) => {
         this.inFlightBytes -= size;
         this.counters = r.counters;
+        this.processedLatency.add(performance.now() - arrivalMs);
+        if (this.unpublished.length < 100_000) this.unpublished.push(arrivalMs);
       },
       (err: Error) => {
         this.inFlightBytes -= size;
@@ -73,8 +81,12 @@ export class PipelineSupervisor {
   async snapshot(nowS: number, health: Omit<LiveHealth, 'stages'>): Promise<LiveSnapshot | null> {
     const port = this.port;
     try {
+      const pending = this.unpublished;
+      this.unpublished = [];
       const r = await port.call({ snapshot: { nowS, health: { ...health, stages: [this.health()] } } });
       this.counters = r.counters;
+      const now = performance.now();
+      for (const t of pending) this.publishedLatency.add(now - t);
       return 'snapshot' in r ? r.snapshot : null;
     } catch (err) {
       this.onFailure(port, err as Error);
@@ -101,6 +113,11 @@ export class PipelineSupervisor {
     };
   }
 
+  /** Median and 99th percentile of the latest latencies, ms (NaN before any batch). */
+  latency(): { processed: LatencyStats; published: LatencyStats } {
+    return { processed: this.processedLatency.stats(), published: this.publishedLatency.stats() };
+  }
+
   get restartCount(): number {
     return this.restarts;
   }
@@ -125,5 +142,28 @@ export class PipelineSupervisor {
     void port.close();
     this.inFlightBytes = 0;
     this.port = openStage('live', this.config, this.options.transport);
+  }
+}
+
+export interface LatencyStats {
+  n: number;
+  medianMs: number;
+  p99Ms: number;
+}
+
+/** The latest 4096 latencies. */
+class LatencyRing {
+  private readonly values = new Float64Array(4096);
+  private count = 0;
+
+  add(ms: number): void {
+    this.values[this.count++ % this.values.length] = ms;
+  }
+
+  stats(): LatencyStats {
+    const n = Math.min(this.count, this.values.length);
+    if (n === 0) return { n: 0, medianMs: NaN, p99Ms: NaN };
+    const sorted = this.values.slice(0, n).sort();
+    return { n, medianMs: sorted[Math.floor(n / 2)], p99Ms: sorted[Math.min(n - 1, Math.floor(n * 0.99))] };
   }
 }
