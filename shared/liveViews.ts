@@ -237,7 +237,7 @@ export interface LiveSnapshot {
   /** ToF-vs-ToT counts of event rows, row-major: counts[totBin * tofBins + column]. The columns are
    * whole ToF-histogram bins (bin b goes to column floor(b * tofBins / tof.bins), uniform when
    * tofBins divides tof.bins, as by default; tofBins is at most tof.bins). ToT rows are binIndex
-   * over [0, totMax). Rows out of either range are not counted. */
+   * over [0, totMax). Event rows out of either range are not counted. */
   tofTot: {
     tofMin: number;
     tofMax: number;

@@ -1,8 +1,8 @@
-// The emulator as its own process (native-workers/live/emulatorMain.ts), the way the app and tests
-// start it: bundled, forked with serialization 'advanced', configured by a message, streaming to a
+// The emulator as its own process (native-workers/live/emulatorMain.ts, bundled to
+// dist/emulatorMain.mjs by scripts/build.mjs, run by test/globalSetup.ts), the way the app starts it:
+// forked with serialization 'advanced', configured by a message, streaming to a
 // socket bound here (Decision 16); stopped by a message; a bad configuration is an 'error' event and
 // exit code 1; plain `node` with the configuration as argv reports JSON lines on stdout.
-import { build } from 'esbuild';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { join } from 'node:path';
@@ -13,23 +13,13 @@ import { REPO_ROOT } from './fixtures';
 import { useTmpDir } from './tmpDir';
 
 const dir = useTmpDir('chronopix-emulator-process-');
-const entry = join(dir, 'emulator.mjs');
+const entry = join(REPO_ROOT, 'dist', 'emulatorMain.mjs');
 let socket: Socket;
 let port = 0;
 let received = 0;
 const decoder = new Tpx3Decoder({ orientation: 'Up', offsetX: 0, offsetY: 0, timeMode: 'file' });
 
 beforeAll(async () => {
-  // scripts/build.mjs does not bundle this entry yet; everything is bundled so it runs from here.
-  await build({
-    entryPoints: [join(REPO_ROOT, 'native-workers/live/emulatorMain.ts')],
-    outfile: entry,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-  });
   socket = createSocket({ type: 'udp4', recvBufferSize: 8 << 20 });
   const out = newDecodedBatch();
   socket.on('message', (m) => {
