@@ -21,6 +21,7 @@ export interface LiveRun {
   kernelDrops: number;
   droppedBatches: number;
   recordedMB: number;
+  /** CPU per process, cores; with the pipeline in a worker thread it is part of `main`. */
   cpu: { main: number; pipeline: number; emulator: number };
   latency: { processedMedian: number; processedP99: number; publishedMedian: number; publishedP99: number };
   rss: { startMB: number; endMB: number };
@@ -60,7 +61,9 @@ export async function liveRun(opts: {
   settings.source.udp = { address: '127.0.0.1', port: 0 };
   settings.processing.pipeline = opts.pipeline;
   settings.processing.eventWindow = [0, 1e-3];
-  const engine = new Engine(settings, { transport: 'process' });
+  const engine = new Engine(settings, {
+    transport: (process.env.CHRONOPIX_BENCH_TRANSPORT as 'thread' | undefined) ?? 'process',
+  });
   let snap: LiveSnapshot | null = null;
   engine.onViews((s) => (snap = s));
   const status = await engine.start();
@@ -86,14 +89,15 @@ export async function liveRun(opts: {
     pipeline: cpuSeconds(pipelinePid),
     emulator: cpuSeconds(emulator.pid),
   };
-  const rssStart = rssMB(pipelinePid) + process.memoryUsage().rss / 2 ** 20;
+  const rssOf = (): number => (pipelinePid ? rssMB(pipelinePid) : 0) + process.memoryUsage().rss / 2 ** 20;
+  const rssStart = rssOf();
   await new Promise((r) => setTimeout(r, opts.seconds * 1000));
   const cpu1 = {
     main: process.cpuUsage(cpu0.main),
     pipeline: cpuSeconds(pipelinePid),
     emulator: cpuSeconds(emulator.pid),
   };
-  const rssEnd = rssMB(pipelinePid) + process.memoryUsage().rss / 2 ** 20;
+  const rssEnd = rssOf();
   await emulator.stop();
   await new Promise((r) => setTimeout(r, 300)); // the last batches reach the sampler
   const sampler = engine['sampler']!;
@@ -139,10 +143,10 @@ export function formatLiveRun(r: LiveRun): { stage: string; value: string; memor
   return {
     stage: `live: ${r.label} @ ${r.rateMBps} MB/s for ${r.seconds} s`,
     value:
-      `received ${(r.receivedMB / r.seconds).toFixed(0)} MB/s, lost ${r.lostDatagrams} datagrams ` +
+      `sent ${(r.sentMB / r.seconds).toFixed(0)} MB/s, received ${(r.receivedMB / r.seconds).toFixed(0)} MB/s, lost ${r.lostDatagrams} datagrams ` +
       `(kernel drops ${r.kernelDrops}), not processed ${r.droppedBatches} batches` +
       (r.recordedMB > 0 ? `, recorded ${r.recordedMB.toFixed(0)} MB` : '') +
-      `; CPU main ${pct(r.cpu.main)}, pipeline ${pct(r.cpu.pipeline)}, emulator ${pct(r.cpu.emulator)}; ` +
+      `; CPU main ${pct(r.cpu.main)}${Number.isNaN(r.cpu.pipeline) ? ' (pipeline thread included)' : `, pipeline ${pct(r.cpu.pipeline)}`}, emulator ${pct(r.cpu.emulator)}; ` +
       `latency processed ${r.latency.processedMedian.toFixed(0)}/${r.latency.processedP99.toFixed(0)} ms, ` +
       `published ${r.latency.publishedMedian.toFixed(0)}/${r.latency.publishedP99.toFixed(0)} ms (median/p99)`,
     memory: `RSS ${r.rss.startMB.toFixed(0)} -> ${r.rss.endMB.toFixed(0)} MB`,

@@ -24,7 +24,8 @@ import { PipelineSupervisor } from './pipelineSupervisor';
 import { UdpSampler } from './udpSampler';
 
 export interface EngineOptions {
-  /** Where the pipeline stage runs: 'process' in production, 'inline' or 'thread' in tests. */
+  /** Where the pipeline stage runs: a worker thread by default (batches are transferred, not
+   * copied); 'process' isolates it in a child process at one copy per batch; 'inline' for tests. */
   transport?: StageTransport;
   /** Live views configuration (the UI's); defaults to DEFAULT_LIVE_VIEWS. */
   views?: unknown;
@@ -77,7 +78,7 @@ export class Engine implements EngineApi {
     try {
       this.startedMs = performance.now();
       this.supervisor = new PipelineSupervisor(this.liveConfig(), {
-        transport: this.options.transport ?? 'process',
+        transport: this.options.transport ?? 'thread',
         onEvent: (m) => this.note(m),
       });
       const sampler = new UdpSampler(

@@ -192,17 +192,19 @@ export class UdpSampler {
     this.fill = 0;
     this.count = 0;
     this.stats.batches++;
+    // The recorder copies the bytes at once; the pipeline may take ownership of them (a transfer to
+    // a worker thread), so the batch's time packets are read before it is handed on.
     this.listeners.onRaw?.(batch);
+    this.learnTime(batch.bytes);
     if (batch.longtime >= 0) {
       this.listeners.onBatch?.(batch);
-      this.learnTime(batch.bytes);
       return;
     }
-    // No time yet: hold the batch; if it brings the first time, everything held goes out with it.
+    // No time yet: hold the batch; if it brought the first time, everything held goes out with it.
     this.held.push(batch);
     this.heldBytes += batch.bytes.length;
-    this.learnTime(batch.bytes);
-    if (this.time.longtime < 0) this.enforceHoldBound();
+    if (this.time.longtime >= 0) this.releaseHeld();
+    else this.enforceHoldBound();
   }
 
   private enforceHoldBound(): void {
