@@ -11,15 +11,21 @@
 // brute-force path, |a|^2+|b|^2-2ab, is the defect we FIX).
 //
 // Why it can be fast: two hits of different triggers are at least eps * 1000 apart in the first
-// coordinate, so clusters never span triggers: rows are grouped by trigger (stable) and each trigger
-// is clustered on its own, in tof order (dbscanTrigger.ts: tof groups, each one ion as a rule,
-// clustered with bitmasks or a windowed sweep; dense triggers on a pixel-cell grid, dbscanGrid.ts;
-// near-linear either way, floods of identical hits included). The reference's chunking (whole
-// triggers, about chunk_size_limit rows) cannot change any label, so there is none here.
+// coordinate, so clusters never span triggers: each trigger (a run of equal trigger numbers; rows
+// not grouped by trigger are first grouped, stably, in a copy) is clustered on its own, with no
+// sort when the rows come grouped, as the event builder emits them. A trigger goes to the pixel
+// path (dbscanPixel.ts: per-pixel lists over the sensor, union-find; eps < 4, the usual case),
+// or, when that declines it (eps >= 4, floods of hits on few pixels, huge triggers or sensors), to
+// the tof-ordered path (dbscanTrigger.ts: tof groups clustered with bitmasks or a windowed sweep;
+// dense triggers on a pixel-cell grid, dbscanGrid.ts; near-linear, floods included). The
+// reference's chunking (whole triggers, about chunk_size_limit rows) cannot change any label, so
+// there is none here.
 // Not handled: trigger numbers above ~4.5e15, where scikit-learn's rounded trigger coordinate of two
 // consecutive triggers may coincide (2000 * trigger loses integer precision); irrelevant in practice.
 import type { EventBatch } from '../../shared/batches';
 import { neighbourhood } from './dbscanGrid';
+import { pixelTrigger } from './dbscanPixel';
+import { pixelWork } from './dbscanPixelWork';
 import { clusterTrigger, type TriggerWork } from './dbscanTrigger';
 import { sortIndicesByKey } from './indexSort';
 
@@ -42,18 +48,14 @@ export interface DbscanResult {
 
 /** DBSCAN labels of the rows, in any row order (see the module comment for the semantics). */
 export function dbscan(rows: DbscanRows, params: DbscanParams): DbscanResult {
-  const n = rows.n;
-  const { triggerNr } = rows;
-  for (let i = 1; i < n; i++) {
-    if (triggerNr[i] < triggerNr[i - 1]) return dbscanRegrouped(rows, params);
-  }
-  const { labels, nClusters } = dbscanGrouped(rows, params);
-  return { labels, nClusters };
+  const res = dbscanGrouped(rows, params, false);
+  if (res === null) return dbscanRegrouped(rows, params);
+  return { labels: res.labels, nClusters: res.nClusters };
 }
 
 interface GroupedResult extends DbscanResult {
-  /** Row of each cluster's first core hit. */
-  firstCore: Int32Array;
+  /** Row of each cluster's first core hit (when asked for). */
+  firstCore: Int32Array | null;
 }
 
 /** Rows not grouped by trigger: cluster a stably grouped copy, then map back and renumber. */
@@ -76,13 +78,12 @@ function dbscanRegrouped(rows: DbscanRows, params: DbscanParams): DbscanResult {
     g.y[k] = rows.y[r];
     g.tof[k] = rows.tof[r];
   }
-  const res = dbscanGrouped(g, params);
+  const res = dbscanGrouped(g, params, true) as GroupedResult;
   // A trigger's rows keep their relative order in the copy, so a cluster's first core row in the
   // copy is its first core row in the input: number clusters by that row.
   const C = res.nClusters;
-  const byFirst = Array.from({ length: C }, (_, c) => c).sort(
-    (p, q) => idx[res.firstCore[p]] - idx[res.firstCore[q]],
-  );
+  const first = res.firstCore as Int32Array;
+  const byFirst = Array.from({ length: C }, (_, c) => c).sort((p, q) => idx[first[p]] - idx[first[q]]);
   const rank = new Int32Array(C);
   byFirst.forEach((c, i) => (rank[c] = i));
   const labels = new Int32Array(n);
@@ -90,30 +91,74 @@ function dbscanRegrouped(rows: DbscanRows, params: DbscanParams): DbscanResult {
   return { labels, nClusters: C };
 }
 
-/** DBSCAN of rows grouped by trigger (non-decreasing trigger numbers). */
-function dbscanGrouped(rows: DbscanRows, params: DbscanParams): GroupedResult {
+/**
+ * DBSCAN of rows grouped by trigger (non-decreasing trigger numbers); null if they are not. With
+ * needFirst, also each cluster's first core row.
+ */
+function dbscanGrouped(rows: DbscanRows, params: DbscanParams, needFirst: boolean): GroupedResult | null {
   const n = rows.n;
   const labels = new Int32Array(n);
   const minS = Math.max(1, Math.ceil(params.minSamples));
   // A cluster can be smaller than minSamples (its border hits may belong to earlier clusters), so
-  // room for one per row; untouched pages cost nothing.
-  const firstCore = new Int32Array(n);
+  // room for one per row.
+  const firstCore = needFirst ? new Int32Array(n) : null;
   const { triggerNr, x, y, tof } = rows;
   const scale = params.tofScale;
+  const pw = pixelWork(params.epsilon, minS);
+  let tw: TofWork | null = null;
+  let nClusters = 0;
+  for (let a = 0, b = 0; a < n; a = b) {
+    const trig = triggerNr[a];
+    // The trigger's rows (four at a time: a trigger holds hundreds of rows).
+    b = a + 1;
+    while (
+      b + 3 < n &&
+      triggerNr[b] === trig &&
+      triggerNr[b + 1] === trig &&
+      triggerNr[b + 2] === trig &&
+      triggerNr[b + 3] === trig
+    )
+      b += 4;
+    while (b < n && triggerNr[b] === trig) b++;
+    if (b < n && triggerNr[b] < trig) return null;
+    if (b - a < minS) {
+      for (let r = a; r < b; r++) labels[r] = -1;
+      continue;
+    }
+    if (pw !== null) {
+      const c = pixelTrigger(pw, x, y, tof, scale, a, b, labels, firstCore, nClusters);
+      if (c >= 0) {
+        nClusters = c;
+        continue;
+      }
+    }
+    tw ??= tofWork(params, minS, rows);
+    nClusters = tofOrdered(tw, rows, scale, a, b, labels, firstCore, nClusters);
+  }
+  return { labels, nClusters, firstCore };
+}
+
+/** Scratch of the tof-ordered path (dbscanTrigger.ts), sized to the largest trigger. */
+interface TofWork {
+  w: TriggerWork;
+  ltof: Float64Array;
+  tmp: Uint32Array;
+  segBase: number;
+}
+
+function tofWork(params: DbscanParams, minS: number, rows: DbscanRows): TofWork {
+  const { n, triggerNr, x, y } = rows;
   let maxX = 0;
   let maxY = 0;
   let maxLen = 0;
-  let runStart = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0, start = 0; i < n; i++) {
     if (x[i] > maxX) maxX = x[i];
     if (y[i] > maxY) maxY = y[i];
-    if (i > 0 && triggerNr[i] !== triggerNr[i - 1]) {
-      if (i - runStart > maxLen) maxLen = i - runStart;
-      runStart = i;
+    if (i + 1 === n || triggerNr[i + 1] !== triggerNr[i]) {
+      maxLen = Math.max(maxLen, i + 1 - start);
+      start = i + 1;
     }
   }
-  if (n - runStart > maxLen) maxLen = n - runStart;
-  // Per trigger, rows are numbered locally (0..len-1 in row order): the kernels' row ids.
   const w: TriggerWork = {
     eps2: params.epsilon * params.epsilon,
     minS,
@@ -138,58 +183,62 @@ function dbscanGrouped(rows: DbscanRows, params: DbscanParams): GroupedResult {
     rootRow: new Int32Array(maxLen).fill(-1),
     best: new Int32Array(maxLen).fill(-1),
   };
-  const ltof = new Float64Array(maxLen);
-  const tmp = new Uint32Array(maxLen);
+  return { w, ltof: new Float64Array(maxLen), tmp: new Uint32Array(maxLen), segBase: 1 };
+}
+
+/** Rows a..b-1 (one trigger) in tof order through dbscanTrigger.ts; returns the cluster count. */
+function tofOrdered(
+  tw: TofWork,
+  rows: DbscanRows,
+  scale: number,
+  a: number,
+  b: number,
+  labels: Int32Array,
+  firstCore: Int32Array | null,
+  nClusters: number,
+): number {
+  const { w, ltof, tmp } = tw;
   const { st, px, py, prow, rootRow, best } = w;
-  let nClusters = 0;
-  let segBase = 1;
-  for (let a = 0, b = 0; a < n; a = b) {
-    const trig = triggerNr[a];
-    while (b < n && triggerNr[b] === trig) b++;
-    const len = b - a;
-    if (len < minS) {
-      labels.fill(-1, a, b);
-      continue;
-    }
-    // Tof order (rows usually arrive in it already: then no sort and no indirection).
-    let sorted = true;
+  const { x, y, tof } = rows;
+  const len = b - a;
+  // Tof order (rows usually arrive in it already: then no sort and no indirection).
+  let sorted = true;
+  for (let i = 0; i < len; i++) {
+    const t = tof[a + i];
+    prow[i] = i;
+    st[i] = t * scale;
+    px[i] = x[a + i];
+    py[i] = y[a + i];
+    if (i > 0 && t < tof[a + i - 1]) sorted = false;
+  }
+  if (!sorted) {
+    for (let i = 0; i < len; i++) ltof[i] = tof[a + i];
+    sortIndicesByKey(prow, 0, len, ltof, tmp);
     for (let i = 0; i < len; i++) {
-      const t = tof[a + i];
-      prow[i] = i;
-      st[i] = t * scale;
-      px[i] = x[a + i];
-      py[i] = y[a + i];
-      if (i > 0 && t < tof[a + i - 1]) sorted = false;
-    }
-    if (!sorted) {
-      for (let i = 0; i < len; i++) ltof[i] = tof[a + i];
-      sortIndicesByKey(prow, 0, len, ltof, tmp);
-      for (let i = 0; i < len; i++) {
-        const r = prow[i];
-        st[i] = ltof[r] * scale;
-        px[i] = x[a + r];
-        py[i] = y[a + r];
-      }
-    }
-    if (clusterTrigger(w, len, segBase)) segBase += len + 1;
-    // Number this trigger's clusters by their first core row (a component's root is its smallest
-    // row), then give each border row its cluster; reset the per-row results for the next trigger.
-    for (let i = 0; i < len; i++) {
-      const root = rootRow[i];
-      if (root < 0) labels[a + i] = -1;
-      else if (root === i) {
-        firstCore[nClusters] = a + i;
-        labels[a + i] = nClusters++;
-      } else labels[a + i] = labels[a + root];
-      rootRow[i] = -1;
-    }
-    for (let i = 0; i < len; i++) {
-      const bb = best[i];
-      if (bb >= 0) {
-        labels[a + i] = labels[a + bb];
-        best[i] = -1;
-      }
+      const r = prow[i];
+      st[i] = ltof[r] * scale;
+      px[i] = x[a + r];
+      py[i] = y[a + r];
     }
   }
-  return { labels, nClusters, firstCore };
+  if (clusterTrigger(w, len, tw.segBase)) tw.segBase += len + 1;
+  // Number this trigger's clusters by their first core row (a component's root is its smallest
+  // row), then give each border row its cluster; reset the per-row results for the next trigger.
+  for (let i = 0; i < len; i++) {
+    const root = rootRow[i];
+    if (root < 0) labels[a + i] = -1;
+    else if (root === i) {
+      if (firstCore !== null) firstCore[nClusters] = a + i;
+      labels[a + i] = nClusters++;
+    } else labels[a + i] = labels[a + root];
+    rootRow[i] = -1;
+  }
+  for (let i = 0; i < len; i++) {
+    const bb = best[i];
+    if (bb >= 0) {
+      labels[a + i] = labels[a + bb];
+      best[i] = -1;
+    }
+  }
+  return nClusters;
 }

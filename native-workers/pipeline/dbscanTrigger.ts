@@ -1,6 +1,7 @@
-// DBSCAN on the hits of ONE trigger (the driver, dbscan.ts, groups rows by trigger and numbers the
-// clusters). Input: the trigger's hits in tof order ("positions" 0..len-1) with scaled tof, x, y and
-// their row numbers. Output, per row: rootRow[row] = smallest row of the hit's core component (core
+// DBSCAN on the hits of ONE trigger, in tof order: the driver's (dbscan.ts) path for what the pixel
+// path (dbscanPixel.ts) declines: eps >= 4, floods of hits on few pixels, huge triggers. Input:
+// the trigger's hits in tof order ("positions" 0..len-1) with scaled tof, x, y and their row
+// numbers. Output, per row: rootRow[row] = smallest row of the hit's core component (core
 // hits), best[row] = smallest such root among a border hit's core neighbours. Neighbours: ((dx^2 +
 // dy^2) + dt^2) <= eps^2 in float64 (scikit-learn's rule), the point itself counted for core.
 //
