@@ -4,20 +4,22 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type StageName, buffersOf, createStage } from './stages/stages';
 
 type Request = { id: number; request: never };
-type Handler = (msg: Request) => {
-  id: number;
-  response?: unknown;
-  error?: { message: string; stack?: string };
-};
+type Reply = { id: number; response?: unknown; error?: { message: string; stack?: string } };
 
-function handlerFor(init: { name: StageName; config: never }): Handler {
+/** Answers requests one after another (a stage may answer asynchronously), in arrival order. */
+function handlerFor(init: { name: StageName; config: never }): (msg: Request) => Promise<Reply> {
   const stage = createStage(init.name, init.config);
+  let chain: Promise<unknown> = Promise.resolve();
   return (msg) => {
-    try {
-      return { id: msg.id, response: stage.handle(msg.request) };
-    } catch (err) {
-      return { id: msg.id, error: { message: (err as Error).message, stack: (err as Error).stack } };
-    }
+    const reply = chain.then(async (): Promise<Reply> => {
+      try {
+        return { id: msg.id, response: await stage.handle(msg.request) };
+      } catch (err) {
+        return { id: msg.id, error: { message: (err as Error).message, stack: (err as Error).stack } };
+      }
+    });
+    chain = reply;
+    return reply;
   };
 }
 
@@ -25,14 +27,13 @@ if (parentPort) {
   const port = parentPort;
   const handle = handlerFor(workerData as { name: StageName; config: never });
   port.on('message', (msg: Request) => {
-    const reply = handle(msg);
-    port.postMessage(reply, buffersOf(reply.response));
+    void handle(msg).then((reply) => port.postMessage(reply, buffersOf(reply.response)));
   });
 } else if (process.send) {
-  let handle: Handler | null = null;
+  let handle: ((msg: Request) => Promise<Reply>) | null = null;
   process.on('message', (msg: unknown) => {
     if (!handle) handle = handlerFor(msg as { name: StageName; config: never });
-    else process.send!(handle(msg as Request));
+    else void handle(msg as Request).then((reply) => process.send!(reply));
   });
   process.on('disconnect', () => process.exit(0)); // the parent is gone
 }

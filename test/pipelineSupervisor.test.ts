@@ -57,6 +57,23 @@ describe('PipelineSupervisor', () => {
     }
   });
 
+  it('clusters in helper threads when asked (clusterWorkers), with the same centroids', async () => {
+    const { out } = batches(1);
+    const totals = [];
+    for (const clusterWorkers of [0, 2]) {
+      const s = new PipelineSupervisor({ ...CONFIG, clusterWorkers }, { transport: 'thread' });
+      try {
+        for (const b of out) expect(s.submit(b.slice(), 0, 1)).toBe(true);
+        await drain(s);
+        totals.push((await s.snapshot(1.5, { udpKernelDrops: 0, droppedBeforeTime: 0 }))!.totals);
+      } finally {
+        await s.stop();
+      }
+    }
+    expect(totals[0].centroids).toBeGreaterThan(1000);
+    expect(totals[1]).toEqual(totals[0]);
+  });
+
   it('restarts a killed stage process, reports it, and keeps processing', async () => {
     const events: string[] = [];
     const s = new PipelineSupervisor(CONFIG, { transport: 'process', onEvent: (e) => events.push(e) });

@@ -245,6 +245,7 @@ export class Engine implements EngineApi {
       offset: p.offset,
       horizon: p.reorderHorizon,
       sensor: { width: 256 + p.offset[0], height: 256 + p.offset[1] },
+      clusterWorkers: p.centroidProcesses,
     };
   }
 

@@ -4,12 +4,14 @@
 // snapshots (small typed arrays) leave it. A stage: config in, one request at a time, no clock or
 // socket inside (time comes with the requests), so it runs in-process, in a thread or a process.
 // Parameters change between batches without a restart and apply from the next batch.
+import type { CentroidBatch } from '../../shared/batches';
 import type { ClusteringSettings, Orientation } from '../../shared/processingSettings';
 import { type LiveHealth, type LiveSnapshot, type SensorGeometry } from '../../shared/liveViews';
 import { clusterEvents } from '../pipeline/clustering';
 import { EventBuilder, newEventOutput } from '../pipeline/eventBuilder';
 import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
 import { WholeTriggerBuffer } from '../pipeline/wholeTriggers';
+import { type StagePort, openStage } from '../stages/stagePort';
 import { LiveViews } from './liveViews';
 
 /** The parameters that may change while running. */
@@ -29,6 +31,9 @@ export interface LivePipelineConfig extends LiveParams {
   /** Reorder horizon of event building, seconds. */
   horizon: number;
   sensor: SensorGeometry;
+  /** Clustering threads of the centroid pipeline (the reference's numBlobProcesses); 0 clusters
+   * in the pipeline's own thread. */
+  clusterWorkers?: number;
 }
 
 export type LiveRequest =
@@ -56,6 +61,9 @@ export class LivePipeline {
   private readonly decoded = newDecodedBatch(1 << 17);
   private readonly whole = new WholeTriggerBuffer(1);
   private params: LiveParams;
+  private clusterPorts: StagePort<'cluster'>[] | null = null;
+  private readonly clustering: Promise<CentroidBatch>[] = [];
+  private dispatched = 0;
   readonly counters: LiveCounters = { batches: 0, hits: 0, events: 0, triggers: 0, centroids: 0, execMs: 0 };
 
   constructor(private readonly config: LivePipelineConfig) {
@@ -81,19 +89,27 @@ export class LivePipeline {
     this.views = new LiveViews(config.views, config.sensor);
   }
 
-  handle(req: LiveRequest): LiveResponse {
-    if ('batch' in req) this.process(req.batch.bytes, req.batch.longtime, req.nowS);
+  async handle(req: LiveRequest): Promise<LiveResponse> {
+    if ('batch' in req) await this.process(req.batch.bytes, req.batch.longtime, req.nowS);
     else if ('params' in req) this.setParams(req.params);
     else if ('reset' in req) this.views.reset();
-    else
+    else {
+      await this.drainClustering(0, req.snapshot.nowS);
       return {
         snapshot: this.views.snapshot(req.snapshot.nowS, req.snapshot.health),
         counters: { ...this.counters },
       };
+    }
     return { counters: { ...this.counters } };
   }
 
-  private process(bytes: Uint8Array, longtime: number, nowS: number): void {
+  async close(): Promise<void> {
+    const ports = this.clusterPorts ?? [];
+    this.clusterPorts = null;
+    await Promise.all(ports.map((p) => p.close()));
+  }
+
+  private async process(bytes: Uint8Array, longtime: number, nowS: number): Promise<void> {
     const t0 = performance.now();
     // A batch that crossed a process boundary may sit at any byte offset: align it once if needed.
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
@@ -112,16 +128,36 @@ export class LivePipeline {
     c.events += out.events.n;
     if (this.params.pipeline === 'centroid' && this.params.clustering.algorithm !== 'none') {
       this.whole.add(out.events);
+      const workers = this.config.clusterWorkers ?? 0;
       for (let chunk = this.whole.take(); chunk; chunk = this.whole.take()) {
-        const centroids = clusterEvents(chunk, this.params.clustering, {
-          sensorWidth: this.config.sensor.width,
-          sensorHeight: this.config.sensor.height,
-        });
-        this.views.addCentroids(centroids, nowS);
-        c.centroids += centroids.n;
+        if (workers === 0) {
+          this.addCentroids(clusterEvents(chunk, this.params.clustering, this.clusterOptions()), nowS);
+          continue;
+        }
+        this.clusterPorts ??= Array.from({ length: workers }, () =>
+          openStage('cluster', { settings: this.params.clustering, ...this.clusterOptions() }, 'thread'),
+        );
+        this.clustering.push(this.clusterPorts[this.dispatched++ % workers].call(chunk));
+        // At most two chunks per worker in flight: beyond that this batch waits (the supervisor's
+        // byte-bounded queue then decides what to drop).
+        await this.drainClustering(2 * workers, nowS);
       }
     }
     c.execMs += performance.now() - t0;
+  }
+
+  private clusterOptions(): { sensorWidth: number; sensorHeight: number } {
+    return { sensorWidth: this.config.sensor.width, sensorHeight: this.config.sensor.height };
+  }
+
+  /** Adds finished clustering results, oldest first, until at most `keep` are in flight. */
+  private async drainClustering(keep: number, nowS: number): Promise<void> {
+    while (this.clustering.length > keep) this.addCentroids(await this.clustering.shift()!, nowS);
+  }
+
+  private addCentroids(centroids: CentroidBatch, nowS: number): void {
+    this.views.addCentroids(centroids, nowS);
+    this.counters.centroids += centroids.n;
   }
 
   private setParams(p: Partial<LiveParams>): void {
@@ -131,5 +167,11 @@ export class LivePipeline {
       this.builder.config.windowMax = p.eventWindow[1];
     }
     if (p.views !== undefined) this.views.setConfig(p.views);
+    if (p.clustering && this.clusterPorts) {
+      // The workers were configured with the old settings: new ones for the next chunk.
+      const old = this.clusterPorts;
+      this.clusterPorts = null;
+      void Promise.all(old.map((port) => port.close()));
+    }
   }
 }

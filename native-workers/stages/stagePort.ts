@@ -49,7 +49,20 @@ export function openStage<K extends StageName>(
   switch (transport) {
     case 'inline': {
       const stage = createStage(name, config);
-      return { call: async (request) => stage.handle(request), close: async () => {}, failure: null };
+      // Requests are answered in order even when the stage answers asynchronously.
+      let chain: Promise<unknown> = Promise.resolve();
+      return {
+        call: (request) => {
+          const reply = chain.then(() => stage.handle(request));
+          chain = reply.catch(() => undefined);
+          return reply;
+        },
+        close: async () => {
+          await chain;
+          await stage.close?.();
+        },
+        failure: null,
+      };
     }
     case 'thread':
       return new RemotePort<K>(name, threadChannel({ name, config }));

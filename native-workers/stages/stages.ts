@@ -119,7 +119,10 @@ export interface StageTypes {
 export type StageName = keyof StageTypes;
 
 export interface StageHandler<K extends StageName> {
-  handle(req: StageTypes[K]['request']): StageTypes[K]['response'];
+  /** May answer later (a stage that waits for helpers of its own); hosts answer in request order. */
+  handle(req: StageTypes[K]['request']): StageTypes[K]['response'] | Promise<StageTypes[K]['response']>;
+  /** Releases what the stage holds (helper threads); called when its port closes. */
+  close?(): Promise<void>;
 }
 
 export function createStage<K extends StageName>(name: K, config: StageTypes[K]['config']): StageHandler<K> {
