@@ -88,7 +88,8 @@ describe('Engine', () => {
   });
 
   it('runs on the built-in emulator with no detector configured, and applies settings live', async () => {
-    const engine = new Engine(settings(() => {}));
+    // A moderate rate: this checks behaviour, on a machine the other test files keep busy.
+    const engine = new Engine(settings((s) => (s.source.emulator.rateMBps = 5)));
     const snaps: LiveSnapshot[] = [];
     engine.onViews((s) => snaps.push(s));
     const status = await engine.start();

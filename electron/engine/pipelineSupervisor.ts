@@ -9,8 +9,8 @@ import { type StagePort, type StageTransport, openStage } from '../../native-wor
 
 export interface SupervisorOptions {
   transport: StageTransport;
-  /** Bytes of batches in flight before new batches are dropped (default 32 MB: about 0.2 s of work,
-   * which bounds the views' latency and memory under overload). */
+  /** Bytes of batches in flight before new batches are dropped (default 8 MB, about 8 batches: it
+   * bounds the views' latency, and how long a snapshot or a parameter change waits, under overload). */
   queueLimitBytes?: number;
   onEvent?: (message: string) => void;
 }
@@ -37,7 +37,7 @@ export class PipelineSupervisor {
     private readonly options: SupervisorOptions,
   ) {
     this.config = config;
-    this.limit = options.queueLimitBytes ?? 32 << 20;
+    this.limit = options.queueLimitBytes ?? 8 << 20;
     this.port = openStage('live', config, options.transport);
   }
 

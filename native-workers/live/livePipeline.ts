@@ -38,7 +38,7 @@ export interface LivePipelineConfig extends LiveParams {
 
 export type LiveRequest =
   | { batch: { bytes: Uint8Array; longtime: number }; nowS: number }
-  | { params: Partial<LiveParams> }
+  | { params: Partial<LiveParams>; nowS?: number }
   | { snapshot: { nowS: number; health?: LiveHealth } }
   | { reset: true };
 
@@ -91,7 +91,7 @@ export class LivePipeline {
 
   async handle(req: LiveRequest): Promise<LiveResponse> {
     if ('batch' in req) await this.process(req.batch.bytes, req.batch.longtime, req.nowS);
-    else if ('params' in req) this.setParams(req.params);
+    else if ('params' in req) await this.setParams(req.params, req.nowS);
     else if ('reset' in req) this.views.reset();
     else {
       await this.drainClustering(0, req.snapshot.nowS);
@@ -160,18 +160,22 @@ export class LivePipeline {
     this.counters.centroids += centroids.n;
   }
 
-  private setParams(p: Partial<LiveParams>): void {
+  private async setParams(p: Partial<LiveParams>, nowS = 0): Promise<void> {
+    const clusteringChanged =
+      p.clustering !== undefined && JSON.stringify(p.clustering) !== JSON.stringify(this.params.clustering);
     this.params = { ...this.params, ...p };
     if (p.eventWindow) {
       this.builder.config.windowMin = p.eventWindow[0];
       this.builder.config.windowMax = p.eventWindow[1];
     }
     if (p.views !== undefined) this.views.setConfig(p.views);
-    if (p.clustering && this.clusterPorts) {
-      // The workers were configured with the old settings: new ones for the next chunk.
+    if (clusteringChanged && this.clusterPorts) {
+      // The workers were configured with the old settings: finish their chunks, then start new
+      // ones with the new settings at the next chunk.
+      await this.drainClustering(0, nowS);
       const old = this.clusterPorts;
       this.clusterPorts = null;
-      void Promise.all(old.map((port) => port.close()));
+      await Promise.all(old.map((port) => port.close()));
     }
   }
 }

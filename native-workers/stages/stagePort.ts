@@ -120,9 +120,11 @@ export class RemotePort<K extends StageName> implements StagePort<K> {
     return reply;
   }
 
-  /** Stops the host. Requests still pending are abandoned: their promises never settle. */
+  /** Stops the host. Requests still pending reject (nobody waits forever on a closed port). */
   async close(): Promise<void> {
     this.closed = true;
+    const closedError = new Error(`${this.name} stage port is closed`);
+    for (const w of this.waiting.values()) w.reject(closedError);
     this.waiting.clear();
     await this.channel.terminate();
   }
