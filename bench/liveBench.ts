@@ -61,9 +61,9 @@ export async function liveRun(opts: {
   settings.source.udp = { address: '127.0.0.1', port: 0 };
   settings.processing.pipeline = opts.pipeline;
   settings.processing.eventWindow = [0, 1e-3];
-  const engine = new Engine(settings, {
-    transport: (process.env.CHRONOPIX_BENCH_TRANSPORT as 'thread' | undefined) ?? 'process',
-  });
+  // The engine's own default transport (a worker thread); CHRONOPIX_BENCH_TRANSPORT=process compares.
+  const transport = process.env.CHRONOPIX_BENCH_TRANSPORT as 'thread' | 'process' | undefined;
+  const engine = new Engine(settings, transport ? { transport } : {});
   let snap: LiveSnapshot | null = null;
   engine.onViews((s) => (snap = s));
   const status = await engine.start();

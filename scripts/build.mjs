@@ -17,6 +17,9 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
+  // Shared code in chunks, so the CLI loads each command (and HDF5) only when it runs.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   packages: 'external',
   sourcemap: 'linked',
   logLevel: 'warning',

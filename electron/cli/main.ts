@@ -1,11 +1,6 @@
 // The `chronopix` command line: dispatches a subcommand, turns user errors into one clean line on
 // stderr and a non-zero exit code. Runs under plain Node (no electron import): bundled to dist/cli.mjs.
 import { UserError } from '../../shared/userError';
-import { runAcquire } from './acquireCommand';
-import { runConvert } from './convertCommand';
-import { runEmulate } from './emulateCommand';
-import { runGenerate } from './generateCommand';
-import { runServe } from './serveCommand';
 import { VERSION } from './version';
 
 const USAGE = `chronopix ${VERSION}: Timepix3/Timepix4 acquisition and analysis
@@ -22,12 +17,13 @@ usage:
 Run 'chronopix COMMAND --help' for a command's options.`;
 
 type Command = (argv: string[]) => Promise<number>;
-const COMMANDS: Record<string, Command> = {
-  convert: runConvert,
-  generate: runGenerate,
-  emulate: runEmulate,
-  acquire: runAcquire,
-  serve: runServe,
+// Each command is loaded on demand: start-up stays short, and only `convert` pays for HDF5.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  convert: async () => (await import('./convertCommand')).runConvert,
+  generate: async () => (await import('./generateCommand')).runGenerate,
+  emulate: async () => (await import('./emulateCommand')).runEmulate,
+  acquire: async () => (await import('./acquireCommand')).runAcquire,
+  serve: async () => (await import('./serveCommand')).runServe,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -40,9 +36,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new UserError(`unknown command '${name}'; run 'chronopix --help' for the list`);
-  return command(rest);
+  const load = COMMANDS[name];
+  if (!load) throw new UserError(`unknown command '${name}'; run 'chronopix --help' for the list`);
+  return (await load())(rest);
 }
 
 export function reportFatal(err: unknown): number {
