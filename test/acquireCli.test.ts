@@ -44,7 +44,7 @@ describe('chronopix acquire', () => {
     for (const [args, pattern] of [
       [['acquire', '--record', dir], /give --seconds N/],
       [['acquire', '--seconds', '1'], /give --record DIR/],
-      [['acquire', '--seconds', '-1', '--record', dir], /--seconds -1|argument is ambiguous/],
+      [['acquire', '--seconds', '-1', '--record', dir], /--seconds -1: must be greater than 0/],
       [
         ['acquire', '--seconds', '1', '--record', dir, '--source', 'tcp://x'],
         /expected 'emulator' or udp:\/\/ADDR:PORT/,

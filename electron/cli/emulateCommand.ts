@@ -82,19 +82,6 @@ export function parseHostPort(text: string): { host: string; port: number } {
   return { host: m[1], port };
 }
 
-/** `--rate -1` as `--rate=-1`, so a negative value is reported as such, not as an unknown option. */
-function joinNegativeValues(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const name = argv[i].startsWith('--') ? argv[i].slice(2) : '';
-    const spec = (OPTIONS as Record<string, { type: string }>)[name];
-    if (spec?.type === 'string' && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) {
-      out.push(`${argv[i]}=${argv[++i]}`);
-    } else out.push(argv[i]);
-  }
-  return out;
-}
-
 export interface EmulatePlan {
   source: SourceConfig;
   sender: SenderConfig;
@@ -103,7 +90,7 @@ export interface EmulatePlan {
 
 /** The arguments as source and sender configurations, or null for --help. Throws UserError. */
 export function planEmulation(argv: string[]): EmulatePlan | null {
-  const { values: o, positionals } = parseCommandArgs('emulate', joinNegativeValues(argv), OPTIONS);
+  const { values: o, positionals } = parseCommandArgs('emulate', argv, OPTIONS);
   if (o.help) return null;
   if (positionals.length > 0) {
     throw new UserError(`emulate: unexpected argument '${positionals[0]}'; run 'chronopix emulate --help'`);

@@ -65,21 +65,8 @@ const integerAtLeast0 = (v: number): string | null =>
 const atMost = (limit: number, check: (v: number) => string | null) => (v: number) =>
   check(v) ?? (v <= limit ? null : `must be at most ${limit}`);
 
-/** `--seconds -1` as `--seconds=-1`, so a negative value is reported as such, not as an unknown option. */
-function joinNegativeValues(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const name = argv[i].startsWith('--') ? argv[i].slice(2) : '';
-    const spec = (OPTIONS as Record<string, { type: string }>)[name];
-    if (spec?.type === 'string' && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) {
-      out.push(`${argv[i]}=${argv[++i]}`);
-    } else out.push(argv[i]);
-  }
-  return out;
-}
-
 export async function runGenerate(argv: string[]): Promise<number> {
-  const { values: o, positionals } = parseCommandArgs('generate', joinNegativeValues(argv), OPTIONS);
+  const { values: o, positionals } = parseCommandArgs('generate', argv, OPTIONS);
   if (o.help) {
     console.log(HELP);
     return 0;

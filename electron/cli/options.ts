@@ -9,12 +9,29 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   options: T,
 ) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: joinNegativeValues(argv, options),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     // Node's message may span lines (e.g. the hint for values starting with '-'): keep it on one.
     const msg = (err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
     throw new UserError(`${command}: ${msg}; run 'chronopix ${command} --help'`);
   }
+}
+
+/** `--rate -1` as `--rate=-1`, so a negative value is reported as such, not as an unknown option. */
+function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : '';
+    if (options[name]?.type === 'string' && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) {
+      out.push(`${argv[i]}=${argv[++i]}`);
+    } else out.push(argv[i]);
+  }
+  return out;
 }
 
 export function numberOption(

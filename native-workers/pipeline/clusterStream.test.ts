@@ -2,30 +2,14 @@
 // window, grid replacement, first-hit root, min size, sort order) and against a literal
 // transcription of the reference's walk (with its first-hit defect fixed) on random inputs.
 import { describe, expect, it } from 'vitest';
-import { emptyEventBatch, type EventBatch } from '../../shared/batches';
+import { type EventBatch } from '../../shared/batches';
 import { CLUSTER_STREAM_RINGS, clusterStream, type ClusterStreamParams } from './clusterStream';
 import { SeededRandom } from './seededRandom';
+import { type EventRow, eventRows } from '../../test/eventRows';
 
-interface Hit {
-  trig: number;
-  x: number;
-  y: number;
-  tof: number;
-  tot: number;
-}
+type Hit = Required<EventRow>;
 
-function batch(hits: Hit[]): EventBatch {
-  const ev = emptyEventBatch(hits.length);
-  ev.n = hits.length;
-  hits.forEach((h, i) => {
-    ev.triggerNr[i] = h.trig;
-    ev.x[i] = h.x;
-    ev.y[i] = h.y;
-    ev.tof[i] = h.tof;
-    ev.tot[i] = h.tot;
-  });
-  return ev;
-}
+const batch = (hits: Hit[]): EventBatch => eventRows(hits);
 
 const DEFAULT: ClusterStreamParams = { maxDistTof: 5e-8, totOffset: 0.5, minClusterSize: 3 };
 const ns = 1e-9;

@@ -2,30 +2,14 @@
 // walk variant), keys too coarse for the tofs (insertion fix, comparison fallback), ToTs beyond the
 // packed cells, odd parameters, grid growth and the workspace reused between calls.
 import { describe, expect, it } from 'vitest';
-import { emptyEventBatch, type EventBatch } from '../../shared/batches';
+import { type EventBatch } from '../../shared/batches';
 import { CLUSTER_STREAM_RINGS, clusterStream, type ClusterStreamParams } from './clusterStream';
 import { SeededRandom } from './seededRandom';
+import { type EventRow, eventRows } from '../../test/eventRows';
 
-interface Hit {
-  trig: number;
-  x: number;
-  y: number;
-  tof: number;
-  tot: number;
-}
+type Hit = Required<EventRow>;
 
-function batch(hits: Hit[]): EventBatch {
-  const ev = emptyEventBatch(hits.length);
-  ev.n = hits.length;
-  hits.forEach((h, i) => {
-    ev.triggerNr[i] = h.trig;
-    ev.x[i] = h.x;
-    ev.y[i] = h.y;
-    ev.tof[i] = h.tof;
-    ev.tot[i] = h.tot;
-  });
-  return ev;
-}
+const batch = (hits: Hit[]): EventBatch => eventRows(hits);
 
 /** The reference's walk per trigger (stable sorts, a map as the image, cluster 0 kept). */
 function reference(hits: Hit[], p: ClusterStreamParams): { order: number[]; labels: number[] } {

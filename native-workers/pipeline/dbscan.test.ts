@@ -6,32 +6,16 @@ import { emptyEventBatch, type EventBatch } from '../../shared/batches';
 import { centroidsFromLabels } from './centroids';
 import { dbscan, type DbscanParams } from './dbscan';
 import { SeededRandom } from './seededRandom';
+import { type EventRow, eventRows } from '../../test/eventRows';
 
 function rng(seed: number): () => number {
   const g = new SeededRandom(seed);
   return () => g.uniform();
 }
 
-interface Hit {
-  trig: number;
-  x: number;
-  y: number;
-  tof: number;
-  tot?: number;
-}
+type Hit = EventRow;
 
-function batch(hits: Hit[]): EventBatch {
-  const ev = emptyEventBatch(hits.length);
-  ev.n = hits.length;
-  hits.forEach((h, i) => {
-    ev.triggerNr[i] = h.trig;
-    ev.x[i] = h.x;
-    ev.y[i] = h.y;
-    ev.tof[i] = h.tof;
-    ev.tot[i] = h.tot ?? 25 * (1 + (i % 40));
-  });
-  return ev;
-}
+const batch = (hits: Hit[]): EventBatch => eventRows(hits, (i) => 25 * (1 + (i % 40)));
 
 /** scikit-learn's DBSCAN, literally: X = (trig*eps*1000, x, y, tof*scale), rdist summed in order. */
 function bruteDbscan(ev: EventBatch, p: DbscanParams): Int32Array {

@@ -7,26 +7,11 @@ import { dbscan, type DbscanParams } from './dbscan';
 import { pixelTrigger } from './dbscanPixel';
 import { pixelWork } from './dbscanPixelWork';
 import { SeededRandom } from './seededRandom';
+import { type EventRow, eventRows } from '../../test/eventRows';
 
-interface Hit {
-  trig: number;
-  x: number;
-  y: number;
-  tof: number;
-}
+type Hit = EventRow;
 
-function batch(hits: Hit[]): EventBatch {
-  const ev = emptyEventBatch(hits.length);
-  ev.n = hits.length;
-  hits.forEach((h, i) => {
-    ev.triggerNr[i] = h.trig;
-    ev.x[i] = h.x;
-    ev.y[i] = h.y;
-    ev.tof[i] = h.tof;
-    ev.tot[i] = 100;
-  });
-  return ev;
-}
+const batch = (hits: Hit[]): EventBatch => eventRows(hits);
 
 /** scikit-learn's DBSCAN on (trig * eps * 1000, x, y, tof * scale), squared distances summed in order. */
 function bruteDbscan(ev: EventBatch, p: DbscanParams): Int32Array {
