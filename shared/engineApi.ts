@@ -2,7 +2,7 @@
 // main process (or `chronopix serve`), the Electron preload exposes it over IPC, and the web mode
 // over a WebSocket, so the renderer cannot tell them apart. Subscriptions return an unsubscribe
 // function (fits React effects). Payloads from the UI are validated with the settings schemas.
-import type { LiveSnapshot } from './liveViews';
+import type { LiveSnapshot, StageHealth } from './liveViews';
 import type { Settings } from './settings';
 
 export type EngineState = 'idle' | 'starting' | 'running' | 'stopping';
@@ -43,6 +43,8 @@ export interface EngineStatus {
     pipelineDroppedBatches: number;
   };
   pipelineRestarts: number;
+  /** Health of each processing stage (queue fill, drops, execution time), once a second. */
+  stages: StageHealth[];
   /** Messages for the operator (warnings, crashes), newest last, at most 20. */
   messages: string[];
 }

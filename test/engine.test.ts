@@ -87,6 +87,57 @@ describe('Engine', () => {
     }
   });
 
+  it('keeps recording every packet while the pipeline process is killed and restarted', async () => {
+    const engine = new Engine(
+      settings((s) => {
+        s.source.kind = 'udp';
+        s.source.udp = { address: '127.0.0.1', port: 0 };
+        s.recording.folder = join(dir, 'runs-kill');
+      }),
+      { transport: 'process' },
+    );
+    const status = await engine.start();
+    try {
+      await engine.startRecording();
+      const reference = join(dir, 'reference-kill.raw');
+      const sent = await writeGeneratedRun(
+        reference,
+        { seconds: 2, triggerRate: 1000, ionsPerTrigger: 5, seed: 5 },
+        {},
+      );
+      const emulator = spawn(process.execPath, [
+        join(REPO_ROOT, 'bin', 'chronopix.mjs'),
+        'emulate',
+        '--to',
+        `127.0.0.1:${status.source.port}`,
+        '--replay',
+        reference,
+        '--speed',
+        '2',
+        '--quiet',
+      ]);
+      // Kill the pipeline process once data flows; the supervisor restarts it.
+      await waitFor(
+        () => engine['sampler']!.stats.batches > 2,
+        () => `sampler batches ${engine['sampler']!.stats.batches}`,
+      );
+      process.kill((engine['supervisor'] as unknown as { port: { pid: number } }).port.pid, 'SIGKILL');
+      expect(await new Promise<number | null>((r) => emulator.on('exit', r))).toBe(0);
+      await waitFor(
+        () => engine['recording']!.stats().bytes >= sent.bytes - 8,
+        () => `recorded ${engine['recording']!.stats().bytes} of ${sent.bytes - 8}`,
+      );
+      const result = await engine.stopRecording();
+      const recorded = readFileSync(result!.rawPath);
+      expect(Buffer.compare(recorded.subarray(8), readFileSync(reference).subarray(8))).toBe(0);
+      const st = await engine.getStatus();
+      expect(st.pipelineRestarts).toBe(1);
+      expect(st.messages.join('\n')).toMatch(/pipeline stage crashed/);
+    } finally {
+      await engine.stop();
+    }
+  });
+
   it('runs on the built-in emulator with no detector configured, and applies settings live', async () => {
     // A moderate rate: this checks behaviour, on a machine the other test files keep busy.
     const engine = new Engine(settings((s) => (s.source.emulator.rateMBps = 5)));
@@ -107,6 +158,9 @@ describe('Engine', () => {
       const st = await engine.getStatus();
       expect(st.received.bytes).toBeGreaterThan(0);
       expect(st.loss.pipelineDroppedBatches).toBe(0);
+      expect(st.stages).toEqual([
+        expect.objectContaining({ name: 'pipeline', overflow: 'drop', queueLimitBytes: 8 << 20 }),
+      ]);
     } finally {
       const stopped = await engine.stop();
       expect(stopped.state).toBe('idle');

@@ -315,6 +315,7 @@ export class Engine implements EngineApi {
         pipelineDroppedBatches: this.supervisor?.health().droppedBatches ?? 0,
       },
       pipelineRestarts: this.supervisor?.restartCount ?? 0,
+      stages: this.supervisor ? [this.supervisor.health()] : [],
       messages: [...this.messages],
     };
   }
