@@ -27,4 +27,4 @@ run([
   '--force',
 ]);
 run(['convert', `${out}demo.raw`, '-o', `${out}demo.h5`, '--force']);
-console.log(`\nDone: open ${out}demo.h5 (h5py, HDFView, or 'chronopix serve' once available).`);
+console.log(`\nDone: ${out}demo.h5 holds the converted run (read it with h5py or HDFView).`);
