@@ -19,7 +19,7 @@
 import { z } from 'zod';
 import { UserError } from '../../shared/userError';
 import { inspectRawFile, readWords, type RawFileInfo } from '../io/rawReader';
-import { createVmiGenerator, type VmiCounts, type VmiGenerator } from '../pipeline/generator';
+import { createVmiGenerator, emptyVmiCounts, type VmiCounts, type VmiGenerator } from '../pipeline/generator';
 import { TimeTracker, fillExtendTable } from '../pipeline/globalTime';
 
 /** A realistic SPIDR datagram: 1024 words. */
@@ -168,16 +168,7 @@ export class GeneratedSource implements EmulatorSource {
   /** Camera seconds to stream, Infinity when endless. */
   readonly seconds: number;
   /** Totals over all segments of what has been returned (see VmiCounts). */
-  readonly counts: VmiCounts = {
-    words: 0,
-    pixels: 0,
-    ionHits: 0,
-    noiseHits: 0,
-    hotHits: 0,
-    triggers: 0,
-    ions: 0,
-    timePairs: 0,
-  };
+  readonly counts: VmiCounts = emptyVmiCounts();
   private readonly perDatagram: number;
   private readonly startLongtime: number;
 

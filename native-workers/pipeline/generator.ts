@@ -68,6 +68,10 @@ export interface VmiCounts {
   timePairs: number;
 }
 
+export function emptyVmiCounts(): VmiCounts {
+  return { words: 0, pixels: 0, ionHits: 0, noiseHits: 0, hotHits: 0, triggers: 0, ions: 0, timePairs: 0 };
+}
+
 export interface VmiGenerator {
   readonly options: ResolvedVmiOptions;
   /** The 8-byte start-time header to write before the words. */

@@ -1,7 +1,7 @@
 // The VMI run generator's implementation (API and flow: generator.ts): slices of camera time staged
 // word by word with their readout times, then ordered by ReadoutOrder into chunks.
 import { ensureCapacity } from './columns';
-import type { IonTruth, VmiChunk, VmiCounts, VmiGenerator } from './generator';
+import { type IonTruth, type VmiChunk, type VmiCounts, type VmiGenerator, emptyVmiCounts } from './generator';
 import { ReadoutOrder } from './readoutOrder';
 import { GAUSS_TABLE, SeededRandom } from './seededRandom';
 import {
@@ -35,16 +35,7 @@ const SETUP_STREAM = 0xffffffff;
 
 export class VmiStream implements VmiGenerator {
   readonly header: Uint8Array;
-  readonly counts: VmiCounts = {
-    words: 0,
-    pixels: 0,
-    ionHits: 0,
-    noiseHits: 0,
-    hotHits: 0,
-    triggers: 0,
-    ions: 0,
-    timePairs: 0,
-  };
+  readonly counts: VmiCounts = emptyVmiCounts();
   private rng: SeededRandom;
   private readonly order: ReadoutOrder;
   private readonly tables: ClusterTables;
