@@ -439,8 +439,16 @@ class Column implements H5Column {
 function split64(src: Float64Array, dst: Uint32Array, [lo, hi]: [number, number], path: string): void {
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
+    const u = v >>> 0;
+    // Fast path, the common case (trigger numbers): an integer in [0, 2^32), which fits every
+    // 64-bit column, with a zero high word.
+    if (u === v && lo <= 0) {
+      dst[2 * i] = u;
+      dst[2 * i + 1] = 0;
+      continue;
+    }
     if (!(v >= lo && v < hi && Math.floor(v) === v)) throw badValue(path, v);
-    dst[2 * i] = v >>> 0; // ToUint32 is v modulo 2^32, exact for any integral double
+    dst[2 * i] = u; // ToUint32 is v modulo 2^32, exact for any integral double
     dst[2 * i + 1] = Math.floor(v / TWO32); // negative -> two's complement high word via ToUint32
   }
 }
@@ -448,15 +456,20 @@ function split64(src: Float64Array, dst: Uint32Array, [lo, hi]: [number, number]
 /** Throws unless every value is an integer in [lo, hi). Kept monomorphic for speed: the common
  * case (x, y from Uint16Array) only needs the maximum. */
 function checkRange(src: NumericArray, [lo, hi]: [number, number], path: string): void {
-  const unsigned = src instanceof Uint8Array || src instanceof Uint16Array || src instanceof Uint32Array;
-  if (unsigned && lo <= 0 && maxOf(src) < hi) return;
+  // An unsigned source whose whole type range fits needs no look at its values; narrowing from
+  // Uint16Array (x, y into uint8) needs only the maximum.
+  const bits =
+    src instanceof Uint8Array ? 8 : src instanceof Uint16Array ? 16 : src instanceof Uint32Array ? 32 : 0;
+  if (bits > 0 && lo <= 0 && 2 ** bits <= hi) return;
+  if (src instanceof Uint16Array && lo <= 0 && maxOf16(src) < hi) return;
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
     if (!(v >= lo && v < hi && Math.floor(v) === v)) throw badValue(path, v);
   }
 }
 
-function maxOf(src: Uint8Array | Uint16Array | Uint32Array): number {
+/** Monomorphic (one array type) so V8 keeps it fast. */
+function maxOf16(src: Uint16Array): number {
   let max = 0;
   for (let i = 0; i < src.length; i++) if (src[i] > max) max = src[i];
   return max;
