@@ -76,6 +76,13 @@ describe('inspectRawFile', () => {
     words.forEach((w, i) => dv.setBigUint64(i * 8, w, false));
     const p = file(be);
     expect((await inspectRawFile(p)).generation).toBe(4);
+    // A first word whose little-endian reading looks like a start-time header is still data.
+    const lookalike = new Uint8Array(be);
+    new DataView(lookalike.buffer).setBigUint64(0, (0xe0n << 55n) | 0x10n, false); // last byte 0x10
+    const q = file(lookalike);
+    const info = await inspectRawFile(q);
+    expect(new DataView(lookalike.buffer).getBigUint64(0, true) >> 60n).toBe(1n);
+    expect([info.generation, info.startTimeNs, info.dataOffset, info.words]).toEqual([4, null, 0, 200]);
     await expect(inspectRawFile(p, 3)).rejects.toThrow(/looks like Timepix4: try --camera 4/);
   });
 });

@@ -71,6 +71,12 @@ export async function inspectRawFile(path: string, camera?: 3 | 4): Promise<RawF
           `are Timepix3 packets and ${pct(scores.tpx4)} Timepix4 packets (at least ${pct(LOOKS_LIKE_THRESHOLD)} needed)`,
       );
     }
+    // Timepix4 files have no start-time header (their first word is data, and about one in 16
+    // big-endian words reads as a plausible header in little-endian): take it back.
+    if (generation === 4 && startTimeNs !== null) {
+      startTimeNs = null;
+      dataOffset = 0;
+    }
     const known = generation === 3 ? scores.tpx3 : scores.tpx4;
     if (known < LOOKS_LIKE_THRESHOLD) {
       throw new UserError(
@@ -86,8 +92,8 @@ export async function inspectRawFile(path: string, camera?: 3 | 4): Promise<RawF
       size,
       startTimeNs,
       dataOffset,
-      words: Math.floor(dataBytes / 8),
-      truncatedBytes: dataBytes % 8,
+      words: Math.floor((size - dataOffset) / 8),
+      truncatedBytes: (size - dataOffset) % 8,
       generation,
       knownFraction: known,
     };
