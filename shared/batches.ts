@@ -11,6 +11,8 @@ export interface HitBatch {
   toa: Float64Array;
   /** Time over threshold in ns (a multiple of 25 for Timepix3). */
   tot: Uint32Array;
+  /** Exact ToT in ns (Timepix4: a multiple of 1.5625); absent for Timepix3. */
+  totNs?: Float64Array;
 }
 
 /** Hits assigned to a trigger: the HDF5 `raw/` rows. */
@@ -24,6 +26,8 @@ export interface EventBatch {
   tof: Float64Array;
   /** ns */
   tot: Uint32Array;
+  /** Exact ToT in ns, carried from the hits when they have it (Timepix4: `raw/tot` as float64). */
+  totNs?: Float64Array;
 }
 
 /** One row per trigger that kept at least one hit: the HDF5 `timing/timepix/` rows. */

@@ -173,6 +173,11 @@ export async function runConvert(argv: string[]): Promise<number> {
           version: VERSION,
           signal: controller.signal,
           onProgress: (d, t) => progress.update(d, t),
+          onDetected: (info) => {
+            // Timepix3 is the long-standing default; say so when the data chose Timepix4.
+            if (camera === undefined && info.generation === 4 && !o.quiet)
+              process.stderr.write(`chronopix: ${input}: detected Timepix4 (big-endian)\n`);
+          },
         });
         progress.finish();
         if (!o.quiet) process.stdout.write(formatSummary(summary));
@@ -198,35 +203,59 @@ export async function runConvert(argv: string[]): Promise<number> {
 function formatSummary(s: ConvertSummary): string {
   const p = s.packets;
   const mb = s.info.size / 1e6;
-  const rows: [string, string | number][] = [
+  const head: [string, string | number][] = [
     ['output', s.output],
     ['input', `${s.input} (${mb.toFixed(1)} MB, ${s.info.words} words, ${(mb / s.seconds).toFixed(0)} MB/s)`],
+    ['camera', s.generation === 4 ? 'Timepix4 (big-endian words)' : 'Timepix3'],
     [
       'start time',
       s.info.startTimeNs === null
         ? 'none in file (timestamps are camera time)'
         : new Date(Number(s.info.startTimeNs / 1000000n)).toISOString(),
     ],
-    ['pixels', p.pixels],
-    ['trigger 1 edges', `${p.tdc1Rise} rising, ${p.tdc1Fall} falling`],
-    ['trigger 2 edges', `${p.tdc2Rise} rising, ${p.tdc2Fall} falling`],
-    ['time packets', `${p.timeLsb} LSB, ${p.timeMsb} MSB`],
-    [
-      'other packets',
-      `${p.packetId} packet id, ${p.heartbeat} heartbeat, ${p.shutterOpen + p.shutterClose} shutter, ${p.control} control, ${p.otherTime + p.otherSpidr} other, ${totalUnknown(p)} unknown`,
-    ],
+  ];
+  const events: [string, string | number][] = [
     ['events', `${s.events.events} rows in ${s.events.timingRows} triggers`],
     ['centroids', s.centroids],
-    [
-      'dropped',
-      `${p.droppedBeforeTime} before the first time packet, ${s.events.beforeFirstTrigger} before the first trigger, ${s.events.outsideWindow} outside the event window, ${s.events.late} late`,
-    ],
-    ['truncated bytes', s.info.truncatedBytes],
-    [
-      'time jumps',
-      `${s.timeJumps.backwardJumps} backward (ignored), ${s.timeJumps.forwardJumps} forward, ${s.timeJumps.recoveries} recovered`,
-    ],
   ];
+  const afterTrigger = `${s.events.beforeFirstTrigger} before the first trigger, ${s.events.outsideWindow} outside the event window, ${s.events.late} late`;
+  let rows: [string, string | number][];
+  const q = s.tpx4Packets;
+  if (q) {
+    rows = [
+      ...head,
+      ['pixels', q.pixels],
+      ['trigger 1 edges', `${q.signalRise} rising, ${q.signalFall} falling (signal packets)`],
+      ['heartbeats', `${q.heartbeats} (${q.longHeartbeatGaps} gaps over 0.5 ms)`],
+      [
+        'other packets',
+        `${q.shutterRise + q.shutterFall} shutter, ${q.t0Sync} T0 sync, ${q.controlDataTest} control test, ${q.frameStart + q.frameEnd + q.sequenceStart + q.sequenceEnd} frame/sequence, ${q.facilityHeader} facility header, ${q.unknown} unknown`,
+      ],
+      ['pixel flags', `${q.pileup} pileup, ${q.invalidUltraFast} invalid ultra-fast codes`],
+      ...events,
+      ['dropped', `${q.droppedBeforeHeartbeat} before the first heartbeat, ${afterTrigger}`],
+      ['truncated bytes', s.info.truncatedBytes],
+    ];
+  } else {
+    rows = [
+      ...head,
+      ['pixels', p.pixels],
+      ['trigger 1 edges', `${p.tdc1Rise} rising, ${p.tdc1Fall} falling`],
+      ['trigger 2 edges', `${p.tdc2Rise} rising, ${p.tdc2Fall} falling`],
+      ['time packets', `${p.timeLsb} LSB, ${p.timeMsb} MSB`],
+      [
+        'other packets',
+        `${p.packetId} packet id, ${p.heartbeat} heartbeat, ${p.shutterOpen + p.shutterClose} shutter, ${p.control} control, ${p.otherTime + p.otherSpidr} other, ${totalUnknown(p)} unknown`,
+      ],
+      ...events,
+      ['dropped', `${p.droppedBeforeTime} before the first time packet, ${afterTrigger}`],
+      ['truncated bytes', s.info.truncatedBytes],
+      [
+        'time jumps',
+        `${s.timeJumps.backwardJumps} backward (ignored), ${s.timeJumps.forwardJumps} forward, ${s.timeJumps.recoveries} recovered`,
+      ],
+    ];
+  }
   return rows.map(([k, v]) => `  ${k.padEnd(16)} ${v}`).join('\n') + '\n';
 }
 
@@ -241,6 +270,11 @@ function warningsFor(s: ConvertSummary): string[] {
   if (s.events.late > 0) {
     warn.push(
       `${input}: ${s.events.late} hits arrived later than the reorder horizon and were dropped; raise --reorder-horizon`,
+    );
+  }
+  if (s.tpx4Packets && s.tpx4Packets.longHeartbeatGaps > 0) {
+    warn.push(
+      `${input}: ${s.tpx4Packets.longHeartbeatGaps} heartbeat intervals exceed 0.5 ms; hit times near them may be off by 1.6384 ms`,
     );
   }
   if (s.events.triggersBackwards > 0)

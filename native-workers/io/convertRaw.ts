@@ -14,6 +14,7 @@ import type { ClusteringSettings, Orientation } from '../../shared/processingSet
 import { UserError } from '../../shared/userError';
 import type { EventCounts } from '../pipeline/eventBuilder';
 import type { PacketCounts } from '../pipeline/packetCounts';
+import type { Tpx4PacketCounts } from '../pipeline/tpx4Decoder';
 import type { TimeJumpCounts } from '../pipeline/globalTime';
 import { WholeTriggerBuffer } from '../pipeline/wholeTriggers';
 import { type StagePort, type StageTransport, openStage } from '../stages/stagePort';
@@ -49,13 +50,20 @@ export interface ConvertOptions {
   /** Aborting stops the conversion between chunks; the partial output is removed. */
   signal?: AbortSignal;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /** Called once the input is checked, before any work (the CLI reports a detected generation). */
+  onDetected?: (info: RawFileInfo) => void;
 }
 
 export interface ConvertSummary {
   input: string;
   output: string;
   info: RawFileInfo;
+  /** The camera generation the file was decoded as (info.generation). */
+  generation: 3 | 4;
+  /** Timepix3 packet counts (all zero for Timepix4). */
   packets: PacketCounts;
+  /** Timepix4 packet counts (Timepix4 only). */
+  tpx4Packets?: Tpx4PacketCounts;
   events: EventCounts;
   timeJumps: TimeJumpCounts;
   triggers: { trigger1: number; trigger2: number };
@@ -67,6 +75,11 @@ export interface ConvertSummary {
 
 /** Rows of whole triggers handed to clustering at once (the reference's chunk_size_limit order). */
 const CLUSTER_CHUNK_ROWS = 1 << 16;
+
+/** The sensor's size in pixels (Decision 10): one Timepix3 chip, or Timepix4. */
+export function sensorSizeFor(generation: 3 | 4): [number, number] {
+  return generation === 4 ? [448, 512] : [256, 256];
+}
 
 export function coordinateDtypeFor(generation: 3 | 4, offset: [number, number]): 'uint8' | 'uint16' {
   return generation === 3 && offset[0] === 0 && offset[1] === 0 ? 'uint8' : 'uint16';
@@ -80,19 +93,23 @@ export async function convertRawFile(opts: ConvertOptions): Promise<ConvertSumma
     );
   }
   const info = await inspectRawFile(opts.input, opts.camera);
-  if (info.generation !== 3) {
-    throw new UserError(`${opts.input} is a Timepix4 file; Timepix4 conversion is not available yet`);
+  opts.onDetected?.(info);
+  if (info.generation === 4 && (opts.orientation !== 'Up' || opts.hitTimewalk)) {
+    throw new UserError(
+      `${opts.input}: ${opts.hitTimewalk ? 'a hit time-walk table' : `orientation ${opts.orientation}`} is not supported for Timepix4 data yet`,
+    );
   }
   const coordinateDtype = coordinateDtypeFor(info.generation, opts.offset);
+  const totDtype = info.generation === 4 ? 'float64' : 'uint32';
   // Opening starts the HDF5 library (about 0.1 s of WebAssembly compilation, off this thread), so
   // the first chunks are decoded meanwhile; the output checks (exists, folder) run first thing.
-  const opening = openRunWriter(opts.output, { force: opts.force, coordinateDtype });
+  const opening = openRunWriter(opts.output, { force: opts.force, coordinateDtype, totDtype });
   opening.catch(() => {}); // observed below; never an unhandled rejection
   try {
     const summary = await runConversion(opts, info, opening);
     summary.seconds = (performance.now() - started) / 1000;
     const writer = await opening;
-    writer.setMetadata(metadataFor(opts, info, summary, coordinateDtype));
+    writer.setMetadata(metadataFor(opts, info, summary, coordinateDtype, totDtype));
     await writer.commit();
     return summary;
   } catch (err) {
@@ -118,6 +135,7 @@ async function runConversion(
   const decode = openStage(
     'decodeEvents',
     {
+      generation: info.generation,
       orientation: opts.orientation,
       offsetX: opts.offset[0],
       offsetY: opts.offset[1],
@@ -130,6 +148,7 @@ async function runConversion(
     transport,
   );
   const clustering = opts.clustering.algorithm !== 'none';
+  const [sensorWidth, sensorHeight] = sensorSizeFor(info.generation);
   const nWorkers = clustering ? Math.max(1, opts.workers ?? availableParallelism()) : 0;
   const clusterPorts: StagePort<'cluster'>[] = [];
   for (let i = 0; i < nWorkers; i++) {
@@ -138,8 +157,8 @@ async function runConversion(
         'cluster',
         {
           settings: opts.clustering,
-          sensorWidth: 256 + opts.offset[0],
-          sensorHeight: 256 + opts.offset[1],
+          sensorWidth: sensorWidth + opts.offset[0],
+          sensorHeight: sensorHeight + opts.offset[1],
           centroidLut: opts.centroidTimewalk?.values,
         },
         transport,
@@ -190,7 +209,9 @@ async function runConversion(
     const final = last.final!;
     if (!final.sawGlobalTime) {
       throw new UserError(
-        `${opts.input} has no global-time packet (0x4/0x5): no hit can be placed in time, so there is nothing to convert`,
+        info.generation === 4
+          ? `${opts.input} has no Timepix4 heartbeat packet (0xE0): no hit can be placed in time, so there is nothing to convert`
+          : `${opts.input} has no global-time packet (0x4/0x5): no hit can be placed in time, so there is nothing to convert`,
       );
     }
     await write(last);
@@ -201,13 +222,17 @@ async function runConversion(
       input: opts.input,
       output: opts.output,
       info,
+      generation: info.generation,
       packets: final.packets,
+      tpx4Packets: final.tpx4Packets,
       events: final.events,
       timeJumps: final.timeJumps,
-      triggers: {
-        trigger1: final.packets.tdc1Rise + final.packets.tdc1Fall,
-        trigger2: final.packets.tdc2Rise + final.packets.tdc2Fall,
-      },
+      triggers: final.tpx4Packets
+        ? { trigger1: final.tpx4Packets.signalRise + final.tpx4Packets.signalFall, trigger2: 0 }
+        : {
+            trigger1: final.packets.tdc1Rise + final.packets.tdc1Fall,
+            trigger2: final.packets.tdc2Rise + final.packets.tdc2Fall,
+          },
       centroids,
       workers: nWorkers,
       seconds: 0,
@@ -230,6 +255,7 @@ function metadataFor(
   info: RawFileInfo,
   s: ConvertSummary,
   coordinateDtype: string,
+  totDtype: string,
 ): { run: Record<string, unknown>; settings: Record<string, unknown>; counts: Record<string, unknown> } {
   const start = info.startTimeNs;
   return {
@@ -250,6 +276,13 @@ function metadataFor(
     },
     settings: {
       'camera generation': info.generation,
+      ...(info.generation === 4
+        ? {
+            'trigger source': 'signal packets',
+            'tot dtype': totDtype,
+            'sensor size': sensorSizeFor(4),
+          }
+        : {}),
       'event window s': opts.eventWindow,
       orientation: opts.orientation,
       'position offset': opts.offset,
@@ -260,11 +293,21 @@ function metadataFor(
       clustering: opts.clustering,
     },
     counts: {
-      packets: s.packets,
+      packets: s.tpx4Packets ? tpx4CountsForMetadata(s.tpx4Packets) : s.packets,
       events: s.events,
       'time jumps': s.timeJumps,
       'truncated bytes': info.truncatedBytes,
       centroids: s.centroids,
     },
   };
+}
+
+/** Timepix4 counts for /metadata/counts: unknown packets by eoc only where seen. */
+function tpx4CountsForMetadata(c: Tpx4PacketCounts): Record<string, unknown> {
+  const { unknownByEoc, heartbeatGapWarning: _warned, ...rest } = c;
+  const byEoc: Record<string, number> = {};
+  unknownByEoc.forEach((n, eoc) => {
+    if (n > 0) byEoc[`0x${eoc.toString(16).padStart(2, '0')}`] = n;
+  });
+  return { ...rest, unknownByEoc: byEoc };
 }

@@ -13,6 +13,9 @@ export interface RunWriterOptions {
   /** uint8 for one Timepix3 chip without offset (the reference's type), uint16 when the configured
    * sensor or offset needs more than 0..255. Recorded as `/metadata/settings` `coordinate dtype`. */
   coordinateDtype: 'uint8' | 'uint16';
+  /** `raw/tot`: uint32 whole ns (Timepix3, the default) or float64 ns from the events' `totNs`
+   * (Timepix4, whose ToT is a multiple of 1.5625 ns). */
+  totDtype?: 'uint32' | 'float64';
 }
 
 export interface RunMetadata {
@@ -70,6 +73,9 @@ export async function openRunWriter(finalPath: string, options: RunWriterOptions
   const coord = options.coordinateDtype;
   if (coord !== 'uint8' && coord !== 'uint16')
     throw new Error(`coordinateDtype must be uint8 or uint16, not ${String(coord)}`);
+  const totDtype = options.totDtype ?? 'uint32';
+  if (totDtype !== 'uint32' && totDtype !== 'float64')
+    throw new Error(`totDtype must be uint32 or float64, not ${String(totDtype)}`);
   const file = await createH5File(finalPath, { force: options.force });
   try {
     file.group('raw', { description: GROUP_DESCRIPTIONS.raw, 'nr events': 0 });
@@ -78,7 +84,7 @@ export async function openRunWriter(finalPath: string, options: RunWriterOptions
       x: file.column('raw/x', coord, { unit: 'pixel' }),
       y: file.column('raw/y', coord, { unit: 'pixel' }),
       tof: file.column('raw/tof', 'float64', { unit: 's' }),
-      tot: file.column('raw/tot', 'uint32', { unit: 'ns' }),
+      tot: file.column('raw/tot', totDtype, { unit: 'ns' }),
     };
     file.group('timing', { description: GROUP_DESCRIPTIONS.timing });
     file.group('timing/timepix', { description: GROUP_DESCRIPTIONS['timing/timepix'], 'nr events': 0 });
@@ -95,7 +101,7 @@ export async function openRunWriter(finalPath: string, options: RunWriterOptions
       file.column('triggers/trigger2/time', 'float64', { unit: 's' }),
     ];
     file.group('metadata/settings', { 'coordinate dtype': coord });
-    return new RunH5Writer(file, coord, raw, timing, triggers);
+    return new RunH5Writer(file, coord, totDtype === 'float64', raw, timing, triggers);
   } catch (e) {
     file.abort();
     throw e;
@@ -108,6 +114,7 @@ class RunH5Writer implements RunWriter {
   constructor(
     private readonly file: H5AppendFile,
     private readonly coord: 'uint8' | 'uint16',
+    private readonly floatTot: boolean,
     private readonly raw: RawColumns,
     private readonly timing: TimingColumns,
     private readonly triggers: [H5Column, H5Column],
@@ -123,7 +130,10 @@ class RunH5Writer implements RunWriter {
     raw.x.append(b.x, b.n);
     raw.y.append(b.y, b.n);
     raw.tof.append(b.tof, b.n);
-    raw.tot.append(b.tot, b.n);
+    if (this.floatTot) {
+      if (!b.totNs && b.n > 0) throw new Error('raw/tot is float64 but the events carry no totNs');
+      raw.tot.append(b.totNs ?? new Float64Array(0), b.n);
+    } else raw.tot.append(b.tot, b.n);
   }
 
   appendTiming(b: TimingBatch): void {

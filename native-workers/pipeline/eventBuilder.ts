@@ -130,6 +130,11 @@ export class EventBuilder {
     p.y.set(h.y.subarray(0, h.n), n);
     p.toa.set(h.toa.subarray(0, h.n), n);
     p.tot.set(h.tot.subarray(0, h.n), n);
+    if (h.totNs) {
+      // Exact ToT (Timepix4): carried when the hits have it; a builder sees one kind of hits.
+      p.totNs = ensureCapacity(p.totNs ?? new Float64Array(0), need, n);
+      p.totNs.set(h.totNs.subarray(0, h.n), n);
+    }
     p.n = need;
   }
 
@@ -205,9 +210,11 @@ export class EventBuilder {
     // compact the kept hits to the front of the pending buffer (write index <= read index).
     const ev = out.events;
     const base = ev.n;
-    growEvents(ev, base + rows);
+    const totNs = p.totNs;
+    growEvents(ev, base + rows, totNs !== undefined);
     const { triggerNr, x: ex, y: ey, tof: etof, tot: etot } = ev;
     const { x, y, tot } = p;
+    const etotNs = ev.totNs;
     const firstNr = this.firstNr;
     let kept = 0;
     for (let i = 0; i < total; i++) {
@@ -219,11 +226,13 @@ export class EventBuilder {
         ey[r] = y[i];
         etof[r] = toa[i] - trig[k];
         etot[r] = tot[i];
+        if (totNs) etotNs![r] = totNs[i];
       } else if (k === KEEP) {
         x[kept] = x[i];
         y[kept] = y[i];
         toa[kept] = toa[i];
         tot[kept] = tot[i];
+        if (totNs) totNs[kept] = totNs[i];
         kept++;
       }
     }
@@ -256,8 +265,9 @@ export class EventBuilder {
 const KEEP = -1;
 const DROP = -2;
 
-function growEvents(ev: EventBatch, capacity: number): void {
+function growEvents(ev: EventBatch, capacity: number, withTotNs: boolean): void {
   const n = ev.n;
+  if (withTotNs) ev.totNs = ensureCapacity(ev.totNs ?? new Float64Array(0), capacity, n);
   ev.triggerNr = ensureCapacity(ev.triggerNr, capacity, n);
   ev.x = ensureCapacity(ev.x, capacity, n);
   ev.y = ensureCapacity(ev.y, capacity, n);

@@ -8,8 +8,9 @@ import type { ClusteringSettings, Orientation } from '../../shared/processingSet
 import { clusterEvents } from '../pipeline/clustering';
 import { EventBuilder, type EventCounts, newEventOutput } from '../pipeline/eventBuilder';
 import type { TimeJumpCounts } from '../pipeline/globalTime';
-import type { PacketCounts } from '../pipeline/packetCounts';
+import { type PacketCounts, newPacketCounts } from '../pipeline/packetCounts';
 import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
+import { Tpx4Decoder, type Tpx4PacketCounts, newTpx4Batch } from '../pipeline/tpx4Decoder';
 import {
   LivePipeline,
   type LivePipelineConfig,
@@ -18,6 +19,9 @@ import {
 } from '../live/livePipeline';
 
 export interface DecodeEventsConfig {
+  /** Camera generation of the words (default 3). Timepix4 applies the offset but not orientation or
+   * hitLut (the converter refuses them), and takes trigger 1 from its signal packets. */
+  generation?: 3 | 4;
   orientation: Orientation;
   offsetX: number;
   offsetY: number;
@@ -28,7 +32,8 @@ export interface DecodeEventsConfig {
   startTimeNs: number;
 }
 
-/** A chunk of words (interleaved uint32 halves), or the end of the stream. */
+/** A chunk of words (the raw bytes: interleaved little-endian uint32 halves for Timepix3, read as
+ * big-endian bytes for Timepix4), or the end of the stream. */
 export type DecodeEventsRequest = { words: Uint32Array } | { finish: true };
 
 export interface DecodeEventsResponse {
@@ -37,23 +42,49 @@ export interface DecodeEventsResponse {
   events: EventBatch;
   timing: TimingBatch;
   /** Only in the response to `finish`. */
-  final?: { packets: PacketCounts; events: EventCounts; timeJumps: TimeJumpCounts; sawGlobalTime: boolean };
+  final?: DecodeEventsFinal;
+}
+
+/** End-of-stream counts. */
+export interface DecodeEventsFinal {
+  generation: 3 | 4;
+  /** Timepix3 packet counts (all zero for generation 4). */
+  packets: PacketCounts;
+  /** Timepix4 packet counts (generation 4 only). */
+  tpx4Packets?: Tpx4PacketCounts;
+  events: EventCounts;
+  /** Timepix3 global-time jumps (all zero for generation 4). */
+  timeJumps: TimeJumpCounts;
+  /** The stream had its time reference: a global-time pair (Timepix3) or a heartbeat (Timepix4).
+   * Without it no hit can be placed in time. */
+  sawGlobalTime: boolean;
 }
 
 /** Decoding ('file' time mode) and event building over a stream of chunks, in order. */
 export class DecodeEventsStage {
-  private readonly decoder: Tpx3Decoder;
+  private readonly decoder: Tpx3Decoder | null = null;
+  private readonly decoded = newDecodedBatch(0);
+  private readonly tpx4: Tpx4Decoder | null = null;
+  private readonly tpx4Batch = newTpx4Batch(0);
   private readonly builder: EventBuilder;
-  private readonly decoded = newDecodedBatch(1 << 16);
+  private readonly offsetX: number;
+  private readonly offsetY: number;
 
   constructor(config: DecodeEventsConfig) {
-    this.decoder = new Tpx3Decoder({
-      orientation: config.orientation,
-      offsetX: config.offsetX,
-      offsetY: config.offsetY,
-      hitLut: config.hitLut,
-      timeMode: 'file',
-    });
+    this.offsetX = config.offsetX;
+    this.offsetY = config.offsetY;
+    if (config.generation === 4) {
+      this.tpx4 = new Tpx4Decoder();
+    } else {
+      this.decoder = new Tpx3Decoder({
+        orientation: config.orientation,
+        offsetX: config.offsetX,
+        offsetY: config.offsetY,
+        hitLut: config.hitLut,
+        timeMode: 'file',
+      });
+      this.decoded = newDecodedBatch(1 << 16);
+    }
     this.builder = new EventBuilder({
       windowMin: config.windowMin,
       windowMax: config.windowMax,
@@ -65,7 +96,21 @@ export class DecodeEventsStage {
   handle(req: DecodeEventsRequest): DecodeEventsResponse {
     const out = newEventOutput();
     if ('words' in req) {
-      this.decoder.decode(req.words, this.decoded);
+      if (this.tpx4) {
+        const b = this.tpx4Batch;
+        const w = req.words;
+        this.tpx4.decode(new Uint8Array(w.buffer, w.byteOffset, w.byteLength), b);
+        if (this.offsetX !== 0 || this.offsetY !== 0) {
+          const { n, x, y } = b.hits;
+          for (let i = 0; i < n; i++) {
+            x[i] += this.offsetX;
+            y[i] += this.offsetY;
+          }
+        }
+        this.builder.push({ ...b.hits, totNs: b.totNs }, b.triggers, out);
+        return { ...ownEdges(b.trigger1, NO_EDGES), events: out.events, timing: out.timing };
+      }
+      this.decoder!.decode(req.words, this.decoded);
       this.builder.push(this.decoded.hits, this.decoded.triggers, out);
       return { ...ownEdges(this.decoded.tdc1, this.decoded.tdc2), events: out.events, timing: out.timing };
     }
@@ -75,15 +120,27 @@ export class DecodeEventsStage {
       tdc2: { n: 0, time: new Float64Array(0) },
       events: out.events,
       timing: out.timing,
-      final: {
-        packets: this.decoder.counts,
-        events: this.builder.counts,
-        timeJumps: this.decoder.time.jumps,
-        sawGlobalTime: this.decoder.time.longtime >= 0,
-      },
+      final: this.tpx4
+        ? {
+            generation: 4,
+            packets: newPacketCounts(),
+            tpx4Packets: { ...this.tpx4.counts, unknownByEoc: [...this.tpx4.counts.unknownByEoc] },
+            events: this.builder.counts,
+            timeJumps: { backwardJumps: 0, forwardJumps: 0, recoveries: 0 },
+            sawGlobalTime: this.tpx4.heartbeatTick >= 0,
+          }
+        : {
+            generation: 3,
+            packets: this.decoder!.counts,
+            events: this.builder.counts,
+            timeJumps: this.decoder!.time.jumps,
+            sawGlobalTime: this.decoder!.time.longtime >= 0,
+          },
     };
   }
 }
+
+const NO_EDGES: TriggerEdges = { n: 0, time: new Float64Array(0) };
 
 function ownEdges(tdc1: TriggerEdges, tdc2: TriggerEdges): { tdc1: TriggerEdges; tdc2: TriggerEdges } {
   // The decoder reuses its edge buffers: copy the few edges out (they are small).
