@@ -18,6 +18,8 @@ import { WholeTriggerBuffer } from '../native-workers/pipeline/wholeTriggers';
 import { measureClusterQuality } from './clusterQuality';
 import { LIVE_RECORD_DIR, formatLiveRun, liveRun } from './liveBench';
 import { Tpx3Decoder, newDecodedBatch } from '../native-workers/pipeline/tpx3Decoder';
+import { Tpx4Decoder, newTpx4Batch } from '../native-workers/pipeline/tpx4Decoder';
+import { writeTpx4Heartbeat, writeTpx4Pixel } from '../native-workers/pipeline/tpx4Encoder';
 
 const ROOT = process.cwd();
 const OUT = resolve(ROOT, 'bench-results');
@@ -191,6 +193,49 @@ async function benchQuality(): Promise<void> {
       value: `${(q.fraction * 100).toFixed(1)}% of ${q.ions}; ${q.split} split, ${q.merged} merged, ${q.spurious} spurious`,
     });
   }
+}
+
+/** Timepix4 decode on a synthetic stream: a heartbeat every 1024 words, pixel hits in between. */
+function benchTpx4Decode(): void {
+  const words = 16 << 20;
+  const bytes = new Uint8Array(words * 8);
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % n;
+  };
+  let tick = 1000;
+  for (let i = 0; i < words; i++) {
+    if (i % 1024 === 0) {
+      tick += 400;
+      writeTpx4Heartbeat(bytes, i, tick);
+      continue;
+    }
+    writeTpx4Pixel(bytes, i, {
+      x: rnd(448),
+      y: rnd(512),
+      tick: tick + rnd(400),
+      ftoaRise: rnd(32),
+      ftoaFall: rnd(32),
+      uftStart: 0x0f,
+      uftStop: 0x0e,
+      totRaw: rnd(2048),
+      pileup: 0,
+    });
+  }
+  const chunk = 1 << 20;
+  const { seconds, result } = best(RUNS, () => {
+    const d = new Tpx4Decoder({});
+    const out = newTpx4Batch(chunk / 8);
+    for (let at = 0; at < bytes.length; at += chunk) d.decode(bytes.subarray(at, at + chunk), out);
+    return d.counts.pixels;
+  });
+  const rate = words / seconds / 1e6;
+  add({
+    stage: `Timepix4 decode (${(words / 1e6).toFixed(1)} M words, ${(result / 1e6).toFixed(1)} M pixels)`,
+    value: `${rate.toFixed(0)} M packets/s`,
+    target: '>= 250 M/s',
+  });
 }
 
 interface CliRun {
@@ -384,6 +429,7 @@ async function main(): Promise<void> {
   benchDecode('generated VMI', vmi);
   if (existsSync(OUT_5SEC)) benchDecode('out_5sec.raw', OUT_5SEC);
   benchConvertCli('generated VMI', vmi);
+  benchTpx4Decode();
   benchClustering(vmi);
   benchConvertCli(
     'generated VMI, DBSCAN, 2 workers',
