@@ -12,14 +12,18 @@ const HELP = `usage: chronopix generate OUT.raw [options]
 
 Writes a synthetic Timepix3 run: ions of three species in velocity-map rings, one TDC1 pulse per
 laser shot, noise and hot pixels, time packets once a second, hits in data-driven readout order.
-The same seed and start time always give the same bytes.
+With --camera 4, a Timepix4 run (448 x 512, big-endian, no header): the same model, heartbeats
+every 102.4 us, signal rise / fall packets as triggers. The same seed and start time always give
+the same bytes.
 
       --seconds S            camera time to generate (default 10)
       --trigger-rate HZ      laser shots per second (default 1000)
       --ions-per-trigger N   mean ions per shot, Poisson (default 5)
       --seed N               random seed, a whole number >= 0 (default 1)
-      --start-time ISO       header start time, e.g. 2025-01-01T00:00:00Z (a date-time needs
-                             Z or an offset; default 2025-01-01T00:00:00Z)
+      --camera 3|4           camera generation: 3 Timepix3 (default), 4 Timepix4
+      --start-time ISO       header start time (Timepix3; Timepix4 files have no header),
+                             e.g. 2025-01-01T00:00:00Z (a date-time needs Z or an
+                             offset; default 2025-01-01T00:00:00Z)
       --truth TRUTH.h5       also write the ground truth: ions/{trigger nr,x,y,tof,nr hits} and
                              hits/ion (ion index per pixel word of OUT, -1 for noise)
       --force                overwrite existing outputs
@@ -30,6 +34,7 @@ const OPTIONS = {
   'trigger-rate': { type: 'string' },
   'ions-per-trigger': { type: 'string' },
   seed: { type: 'string' },
+  camera: { type: 'string' },
   'start-time': { type: 'string' },
   truth: { type: 'string' },
   force: { type: 'boolean' },
@@ -83,6 +88,9 @@ export async function runGenerate(argv: string[]): Promise<number> {
   const triggerRate = numberOption('trigger-rate', o['trigger-rate'], atMost(1e6, positive));
   const ionsPerTrigger = numberOption('ions-per-trigger', o['ions-per-trigger'], atMost(1000, nonNegative));
   const seed = numberOption('seed', o.seed, integerAtLeast0);
+  const camera =
+    o.camera === undefined ? 3 : o.camera.trim() === '3' ? 3 : o.camera.trim() === '4' ? 4 : null;
+  if (camera === null) throw new UserError(`--camera ${o.camera}: must be 3 (Timepix3) or 4 (Timepix4)`);
   const startTimeNs = o['start-time'] === undefined ? DEFAULT_START_TIME_NS : parseStartTime(o['start-time']);
   const quiet = o.quiet === true;
   const progress = createProgress(basename(out), process.stderr, quiet);
@@ -93,6 +101,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
     {
       truthPath: o.truth,
       force: o.force === true,
+      camera,
       onProgress: (bytes, fraction) => progress.update(bytes, fraction > 0 ? bytes / fraction : bytes),
     },
   );

@@ -1,5 +1,5 @@
 // Writes a generated VMI run (pipeline/generator.ts) as a .raw file: the 8-byte start-time header,
-// then the words chunk by chunk, so memory stays bounded whatever the run's length. The file is
+// then the words chunk by chunk (camera 4: pipeline/generator4.ts, big-endian words, no header), so memory stays bounded whatever the run's length. The file is
 // written as `<out>.partial`, fsynced and renamed, so a crash never leaves a short file under the
 // final name. The write of one chunk overlaps the generation of the next (the generator alternates
 // two word buffers). Optionally the ground truth goes to an HDF5 file beside it:
@@ -12,6 +12,7 @@ import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../../shared/userError';
 import { createVmiGenerator, type VmiCounts, type VmiOptions } from '../pipeline/generator';
+import { createVmiGenerator4 } from '../pipeline/generator4';
 import { createH5File, type H5AppendFile, type H5Column } from './h5Append';
 
 export interface GenerateRunOptions {
@@ -19,12 +20,15 @@ export interface GenerateRunOptions {
   truthPath?: string;
   /** Replace existing output files. */
   force?: boolean;
+  /** Camera generation: 3 (Timepix3, the default) or 4 (Timepix4). */
+  camera?: 3 | 4;
   /** Called after each chunk with the bytes written so far and the fraction of the run generated. */
   onProgress?: (bytes: number, fraction: number) => void;
 }
 
 export interface GenerateRunSummary extends VmiCounts {
   path: string;
+  camera: 3 | 4;
   truthPath: string | null;
   /** File size, header included. */
   bytes: number;
@@ -89,11 +93,13 @@ async function createTruth(path: string, force: boolean): Promise<TruthColumns> 
 export async function writeGeneratedRun(
   outPath: string,
   options: VmiOptions,
-  { truthPath, force = false, onProgress }: GenerateRunOptions = {},
+  { truthPath, force = false, onProgress, camera = 3 }: GenerateRunOptions = {},
 ): Promise<GenerateRunSummary> {
   const out = resolve(outPath);
   const truth = truthPath === undefined ? null : resolve(truthPath);
-  const gen = createVmiGenerator(options, { truth: truth !== null }); // validates the options first
+  if (camera !== 3 && camera !== 4) throw new UserError(`camera must be 3 or 4, got ${String(camera)}`);
+  // Validates the options first.
+  const gen = (camera === 4 ? createVmiGenerator4 : createVmiGenerator)(options, { truth: truth !== null });
   if (truth === out) throw new UserError(`the truth file and the raw file are the same path: ${out}`);
   await checkTarget(out, force);
   if (truth) await checkTarget(truth, force);
@@ -137,6 +143,7 @@ export async function writeGeneratedRun(
     if (cols) {
       cols.file.setAttrs('', {
         generator: 'chronopix generate (velocity-map imaging model)',
+        'camera generation': camera,
         'raw file': basename(out),
         seed: o.seed,
         seconds: o.seconds,
@@ -152,7 +159,15 @@ export async function writeGeneratedRun(
     await rename(partial, out);
     renamed = true;
     await syncDir(dirname(out));
-    return { ...c, path: out, truthPath: truth, bytes, seconds: o.seconds, startTimeNs: o.startTimeNs };
+    return {
+      ...c,
+      path: out,
+      camera,
+      truthPath: truth,
+      bytes,
+      seconds: o.seconds,
+      startTimeNs: o.startTimeNs,
+    };
   } catch (e) {
     await (pending as Promise<void> | null)?.catch(() => undefined); // never close under a write
     await fh.close().catch(() => undefined);
