@@ -10,6 +10,7 @@ import type { HitBatch, TriggerEdges } from '../../shared/batches';
 import type { Orientation } from '../../shared/processingSettings';
 import { assertNever } from '../../shared/assertNever';
 import { TimeTracker, fillExtendTable } from './globalTime';
+import { newHitBatch, newTriggerEdges, pushEdge, reserveHits } from './hitColumns';
 import { type PacketCounts, newPacketCounts } from './packetCounts';
 
 export interface DecoderConfig {
@@ -32,40 +33,15 @@ export interface DecodedBatch {
 }
 
 export function newDecodedBatch(capacity = 0): DecodedBatch {
-  const edges = (): TriggerEdges => ({ n: 0, time: new Float64Array(16) });
   return {
-    hits: {
-      n: 0,
-      x: new Uint16Array(capacity),
-      y: new Uint16Array(capacity),
-      toa: new Float64Array(capacity),
-      tot: new Uint32Array(capacity),
-    },
-    tdc1: edges(),
-    tdc2: edges(),
-    triggers: edges(),
+    hits: newHitBatch(capacity),
+    tdc1: newTriggerEdges(),
+    tdc2: newTriggerEdges(),
+    triggers: newTriggerEdges(),
   };
 }
 
 const TOA_UNIT = 0.006103515625; // 25 / 4096 ns
-
-function ensureHitCapacity(h: HitBatch, capacity: number): void {
-  if (h.toa.length >= capacity) return;
-  const size = Math.max(capacity, h.toa.length * 2);
-  h.x = new Uint16Array(size);
-  h.y = new Uint16Array(size);
-  h.toa = new Float64Array(size);
-  h.tot = new Uint32Array(size);
-}
-
-function pushEdge(e: TriggerEdges, t: number): void {
-  if (e.n === e.time.length) {
-    const grown = new Float64Array(e.time.length * 2);
-    grown.set(e.time);
-    e.time = grown;
-  }
-  e.time[e.n++] = t;
-}
 
 export class Tpx3Decoder {
   readonly time = new TimeTracker();
@@ -82,7 +58,7 @@ export class Tpx3Decoder {
   decode(words: Uint32Array, out: DecodedBatch, liveLongtime = -1): void {
     const n = words.length >>> 1;
     const hits = out.hits;
-    ensureHitCapacity(hits, n);
+    reserveHits(hits, n);
     hits.n = 0;
     out.tdc1.n = 0;
     out.tdc2.n = 0;

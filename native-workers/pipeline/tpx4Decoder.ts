@@ -14,6 +14,7 @@
 // integer fine sum (exact below 2^53 U, about 20 days of camera time; above that one rounding), then
 // converts once: seconds = units / 5.12e9 (an exact divisor, so a correctly rounded result).
 import type { HitBatch, TriggerEdges } from '../../shared/batches';
+import { newHitBatch, newTriggerEdges, pushEdge, reserveHits } from './hitColumns';
 
 /** Packet kinds by eoc (bits 62..55). eoc <= PIXEL_EOC_MAX is a pixel hit. */
 export const TPX4_EOC = {
@@ -136,39 +137,17 @@ export interface Tpx4Batch {
 }
 
 export function newTpx4Batch(capacity = 0): Tpx4Batch {
-  const edges = (): TriggerEdges => ({ n: 0, time: new Float64Array(16) });
   return {
-    hits: {
-      n: 0,
-      x: new Uint16Array(capacity),
-      y: new Uint16Array(capacity),
-      toa: new Float64Array(capacity),
-      tot: new Uint32Array(capacity),
-    },
+    hits: newHitBatch(capacity),
     totNs: new Float64Array(capacity),
-    trigger1: edges(),
-    triggers: edges(),
+    trigger1: newTriggerEdges(),
+    triggers: newTriggerEdges(),
   };
 }
 
 function ensureCapacity(b: Tpx4Batch, capacity: number): void {
-  const h = b.hits;
-  if (h.toa.length >= capacity) return;
-  const size = Math.max(capacity, h.toa.length * 2);
-  h.x = new Uint16Array(size);
-  h.y = new Uint16Array(size);
-  h.toa = new Float64Array(size);
-  h.tot = new Uint32Array(size);
-  b.totNs = new Float64Array(size);
-}
-
-function pushEdge(e: TriggerEdges, t: number): void {
-  if (e.n === e.time.length) {
-    const grown = new Float64Array(e.time.length * 2);
-    grown.set(e.time);
-    e.time = grown;
-  }
-  e.time[e.n++] = t;
+  if (reserveHits(b.hits, capacity) || b.totNs.length < b.hits.toa.length)
+    b.totNs = new Float64Array(b.hits.toa.length);
 }
 
 /** Inverse of the 16-bit Gray code. */
