@@ -19,7 +19,6 @@
 // place in each chunk, so its bytes (little-endian host, as the Timepix3 generator assumes) are the
 // big-endian file layout.
 import { UserError } from '../../shared/userError';
-import { ensureCapacity } from './columns';
 import { type IonTruth, type VmiChunk, type VmiCounts, type VmiGenerator, emptyVmiCounts } from './generator';
 import { ReadoutOrder } from './readoutOrder';
 import { GAUSS_TABLE, SeededRandom } from './seededRandom';
@@ -36,6 +35,7 @@ import {
   type ResolvedVmiOptions,
   type VmiOptions,
 } from './vmiModel';
+import { NOT_PIXEL, growIonTruth, ionTruthView, newIonTruth, pixelIons } from './ionTruth';
 
 export const TPX4_WIDTH = 448;
 export const TPX4_HEIGHT = 512;
@@ -78,7 +78,6 @@ export function createVmiGenerator4(
   return new Vmi4Stream(r, truth);
 }
 
-const NOT_PIXEL = -2;
 const MAX_BINS = 1 << 20;
 const MEAN_HITS_PER_ION = 14;
 const U32 = 2.3283064365386963e-10; // 2^-32
@@ -121,16 +120,8 @@ class Vmi4Stream implements VmiGenerator4 {
   private nextHeartbeat = 0;
   private nextTrigger = 0;
   private done = false;
-  private hitIon = new Float64Array(1 << 16);
-  private readonly ions: IonTruth = {
-    n: 0,
-    first: 0,
-    triggerNr: new Float64Array(1024),
-    x: new Float64Array(1024),
-    y: new Float64Array(1024),
-    tof: new Float64Array(1024),
-    nHits: new Uint32Array(1024),
-  };
+  private hitIon: Float64Array = new Float64Array(1 << 16);
+  private readonly ions: IonTruth = newIonTruth();
   private readonly draws = new Uint32Array(3 * 4096);
   private ionDraws = new Uint32Array(1024);
   private readonly ionSample = new Float64Array(5);
@@ -224,10 +215,7 @@ class Vmi4Stream implements VmiGenerator4 {
     }
     let np = 0;
     if (this.truth) {
-      this.hitIon = ensureCapacity(this.hitIon, nWords, 0);
-      const hitIon = this.hitIon;
-      const tag = order.outTag;
-      for (let i = 0; i < nWords; i++) if (tag[i] !== NOT_PIXEL) hitIon[np++] = tag[i];
+      ({ hitIon: this.hitIon, np } = pixelIons(order.outTag, nWords, this.hitIon));
     }
     this.counts.words += nWords;
     this.counts.pixels += pixels;
@@ -236,15 +224,7 @@ class Vmi4Stream implements VmiGenerator4 {
       words: w.subarray(0, 2 * nWords),
       nWords,
       hitIon: this.hitIon.subarray(0, np),
-      ions: {
-        n: ions.n,
-        first: ions.first,
-        triggerNr: ions.triggerNr.subarray(0, ions.n),
-        x: ions.x.subarray(0, ions.n),
-        y: ions.y.subarray(0, ions.n),
-        tof: ions.tof.subarray(0, ions.n),
-        nHits: ions.nHits.subarray(0, ions.n),
-      },
+      ions: ionTruthView(ions),
     };
   }
 
@@ -356,7 +336,7 @@ class Vmi4Stream implements VmiGenerator4 {
     this.timestamp(TPX4_EOC.SIGNAL_RISE, tick, 0, a);
     this.timestamp(TPX4_EOC.SIGNAL_FALL, tick + this.fallTicks, 0, a);
     const ions = this.ions;
-    if (ions.n + nIons > ions.x.length) this.growIons(ions.n + nIons);
+    if (ions.n + nIons > ions.x.length) growIonTruth(ions, ions.n + nIons);
     if (this.ionDraws.length < ION_DRAWS * nIons) this.ionDraws = new Uint32Array(ION_DRAWS * nIons);
     const r = this.ionDraws;
     this.rng.fillUint32(r, ION_DRAWS * nIons);
@@ -413,14 +393,5 @@ class Vmi4Stream implements VmiGenerator4 {
       written++;
     }
     return written;
-  }
-
-  private growIons(capacity: number): void {
-    const ions = this.ions;
-    ions.triggerNr = ensureCapacity(ions.triggerNr, capacity, ions.n);
-    ions.x = ensureCapacity(ions.x, capacity, ions.n);
-    ions.y = ensureCapacity(ions.y, capacity, ions.n);
-    ions.tof = ensureCapacity(ions.tof, capacity, ions.n);
-    ions.nHits = ensureCapacity(ions.nHits, capacity, ions.n);
   }
 }

@@ -1,6 +1,5 @@
 // The VMI run generator's implementation (API and flow: generator.ts): slices of camera time staged
 // word by word with their readout times, then ordered by ReadoutOrder into chunks.
-import { ensureCapacity } from './columns';
 import { type IonTruth, type VmiChunk, type VmiCounts, type VmiGenerator, emptyVmiCounts } from './generator';
 import { ReadoutOrder } from './readoutOrder';
 import { GAUSS_TABLE, SeededRandom } from './seededRandom';
@@ -26,8 +25,8 @@ import {
   type ClusterTables,
   type ResolvedVmiOptions,
 } from './vmiModel';
+import { NOT_PIXEL, growIonTruth, ionTruthView, newIonTruth, pixelIons } from './ionTruth';
 
-const NOT_PIXEL = -2;
 const MAX_BINS = 1 << 20;
 const MEAN_HITS_PER_ION = 14;
 const U32 = 2.3283064365386963e-10; // 2^-32
@@ -64,16 +63,8 @@ export class VmiStream implements VmiGenerator {
   private trigC: number;
   private trigU: number;
   private done = false;
-  private hitIon = new Float64Array(1 << 16);
-  private readonly ions: IonTruth = {
-    n: 0,
-    first: 0,
-    triggerNr: new Float64Array(1024),
-    x: new Float64Array(1024),
-    y: new Float64Array(1024),
-    tof: new Float64Array(1024),
-    nHits: new Uint32Array(1024),
-  };
+  private hitIon: Float64Array = new Float64Array(1 << 16);
+  private readonly ions: IonTruth = newIonTruth();
   private readonly tdc: TdcFields = { coarse: 0, fine3: 0, f: 1 };
   private readonly draws = new Uint32Array(8192);
   private ionDraws = new Uint32Array(1024);
@@ -145,10 +136,7 @@ export class VmiStream implements VmiGenerator {
     if (!content || (b >= this.endTick && order.carried === 0)) this.done = true;
     let np = 0;
     if (this.truth) {
-      this.hitIon = ensureCapacity(this.hitIon, nWords, 0);
-      const hitIon = this.hitIon;
-      const tag = order.outTag;
-      for (let i = 0; i < nWords; i++) if (tag[i] !== NOT_PIXEL) hitIon[np++] = tag[i];
+      ({ hitIon: this.hitIon, np } = pixelIons(order.outTag, nWords, this.hitIon));
     } else {
       // Pixels staged so far, less those returned before and those still carried.
       const staged = this.counts.ionHits + this.counts.noiseHits + this.counts.hotHits;
@@ -161,15 +149,7 @@ export class VmiStream implements VmiGenerator {
       words: order.outWords.subarray(0, 2 * nWords),
       nWords,
       hitIon: this.hitIon.subarray(0, this.truth ? np : 0),
-      ions: {
-        n: ions.n,
-        first: ions.first,
-        triggerNr: ions.triggerNr.subarray(0, ions.n),
-        x: ions.x.subarray(0, ions.n),
-        y: ions.y.subarray(0, ions.n),
-        tof: ions.tof.subarray(0, ions.n),
-        nHits: ions.nHits.subarray(0, ions.n),
-      },
+      ions: ionTruthView(ions),
     };
   }
 
@@ -272,7 +252,7 @@ export class VmiStream implements VmiGenerator {
       this.edge(2, 'falling', k, coarse, fine, o.tdc2Delay + o.pulseWidth);
     }
     const ions = this.ions;
-    if (ions.n + nIons > ions.x.length) this.growIons(ions.n + nIons);
+    if (ions.n + nIons > ions.x.length) growIonTruth(ions, ions.n + nIons);
     // ION_DRAWS uniform draws per ion, in bulk (see SeededRandom.fillUint32).
     if (this.ionDraws.length < ION_DRAWS * nIons) this.ionDraws = new Uint32Array(ION_DRAWS * nIons);
     const r = this.ionDraws;
@@ -364,14 +344,5 @@ export class VmiStream implements VmiGenerator {
     writeTdc(scratch, 0, trigger, e, f.coarse, f.fine3, f.f, k);
     const tick = f.coarse * 16 + tdcFineUnits(f.fine3, f.f) / 256;
     this.order.push(scratch[0], scratch[1], Math.floor((tick - this.sliceStart) * this.invBin), NOT_PIXEL);
-  }
-
-  private growIons(capacity: number): void {
-    const ions = this.ions;
-    ions.triggerNr = ensureCapacity(ions.triggerNr, capacity, ions.n);
-    ions.x = ensureCapacity(ions.x, capacity, ions.n);
-    ions.y = ensureCapacity(ions.y, capacity, ions.n);
-    ions.tof = ensureCapacity(ions.tof, capacity, ions.n);
-    ions.nHits = ensureCapacity(ions.nHits, capacity, ions.n);
   }
 }
