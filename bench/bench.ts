@@ -335,11 +335,6 @@ async function benchOut5sec(): Promise<void> {
       input: OUT_5SEC,
       output: out,
       force: true,
-      eventWindow: [0, 10000],
-      orientation: 'Up',
-      offset: [0, 0],
-      horizon: 1e-3,
-      clustering: DEFAULT_CLUSTERING,
       version: 'bench',
     }),
   );

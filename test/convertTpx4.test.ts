@@ -212,10 +212,6 @@ describe('convert Timepix4', () => {
       const summary = await convertRawFile({
         input,
         output,
-        eventWindow: [0, 10000],
-        orientation: 'Up',
-        offset: [0, 0],
-        horizon: 1e-3,
         clustering: { ...DEFAULT_CLUSTERING, algorithm },
         version: 'test',
         workers: 2,
@@ -233,10 +229,7 @@ describe('convert Timepix4', () => {
     await convertRawFile({
       input,
       output,
-      eventWindow: [0, 10000],
-      orientation: 'Up',
       offset: [100, 7],
-      horizon: 1e-3,
       clustering: { ...DEFAULT_CLUSTERING, algorithm: 'none' },
       version: 'test',
     });

@@ -24,10 +24,6 @@ async function convert(
   await convertRawFile({
     input,
     output,
-    eventWindow: [0, 10000],
-    orientation: 'Up',
-    offset: [0, 0],
-    horizon: 1e-3,
     clustering: { ...DEFAULT_CLUSTERING, algorithm },
     version: 'test',
     ...extra,

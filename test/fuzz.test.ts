@@ -126,10 +126,6 @@ describe('reader and converter fuzz', () => {
         await convertRawFile({
           input,
           output: join(dir, `fuzz${round}.h5`),
-          eventWindow: [0, 10000],
-          orientation: 'Up',
-          offset: [0, 0],
-          horizon: 1e-3,
           clustering: { ...DEFAULT_CLUSTERING, algorithm: 'none' },
           version: 'fuzz',
         });

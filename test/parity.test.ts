@@ -40,11 +40,6 @@ describe.skipIf(!HAVE_FIXTURES)(
       await convertRawFile({
         input: fixturePath('centroid_pipeline_test.raw'),
         output,
-        eventWindow: [0, 10000],
-        orientation: 'Up',
-        offset: [0, 0],
-        horizon: 1e-3,
-        clustering: DEFAULT_CLUSTERING,
         version: 'test',
       });
       got = (await readH5(output)).datasets;
@@ -164,10 +159,6 @@ describe.skipIf(!HAVE_FIXTURES)('centroided/ parity with the reference, through 
       await convertRawFile({
         input: fixturePath('centroid_pipeline_test.raw'),
         output,
-        eventWindow: [0, 10000],
-        orientation: 'Up',
-        offset: [0, 0],
-        horizon: 1e-3,
         clustering: { ...DEFAULT_CLUSTERING, algorithm },
         workers: 2,
         version: 'test',

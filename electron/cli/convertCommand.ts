@@ -3,7 +3,7 @@
 // input failed (the others are still converted).
 import { basename, dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { FILE_EVENT_WINDOW, parseEventWindow } from '../../shared/eventWindow';
+import { parseEventWindow } from '../../shared/eventWindow';
 import {
   CLUSTERING_ALGORITHMS,
   ORIENTATIONS,
@@ -74,8 +74,8 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function parseOffset(text: string | undefined): [number, number] {
-  if (text === undefined) return [0, 0];
+function parseOffset(text: string | undefined): [number, number] | undefined {
+  if (text === undefined) return undefined;
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(text);
   if (!m) throw new UserError(`--offset ${text}: expected X,Y in whole pixels >= 0, e.g. 256,0`);
   return [Number(m[1]), Number(m[2])];
@@ -112,13 +112,12 @@ export async function runConvert(argv: string[]): Promise<number> {
     o.camera === undefined
       ? undefined
       : (numberOption('camera', o.camera, (v) => (v === 3 || v === 4 ? null : 'must be 3 or 4')) as 3 | 4);
+  // Options left out take the converter's defaults (CONVERT_DEFAULTS).
   const eventWindow =
-    o['event-window'] === undefined
-      ? FILE_EVENT_WINDOW
-      : parseWindowOption('event-window', o['event-window']);
+    o['event-window'] === undefined ? undefined : parseWindowOption('event-window', o['event-window']);
   const horizon =
     o['reorder-horizon'] === undefined
-      ? 1e-3
+      ? undefined
       : parseWindowOption('reorder-horizon', `0:${o['reorder-horizon']}`)[1];
   const parsedClustering = clusteringSettingsSchema.safeParse({
     algorithm: choiceOption('clustering', o.clustering, CLUSTERING_ALGORITHMS),
@@ -133,7 +132,7 @@ export async function runConvert(argv: string[]): Promise<number> {
   if (!parsedClustering.success) throw new UserError(`convert: ${parsedClustering.error.issues[0].message}`);
   const clustering = parsedClustering.data;
   const workers = numberOption('workers', o.workers, positiveInteger);
-  const orientation = choiceOption('orientation', o.orientation, ORIENTATIONS) ?? 'Up';
+  const orientation = choiceOption('orientation', o.orientation, ORIENTATIONS);
   const offset = parseOffset(o.offset);
   const hitTimewalk = loadTable(o.timewalk);
   const centroidTimewalk = loadTable(o['centroid-timewalk']);

@@ -10,7 +10,12 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { CentroidBatch } from '../../shared/batches';
-import type { ClusteringSettings, Orientation } from '../../shared/processingSettings';
+import { FILE_EVENT_WINDOW } from '../../shared/eventWindow';
+import {
+  DEFAULT_CLUSTERING,
+  type ClusteringSettings,
+  type Orientation,
+} from '../../shared/processingSettings';
 import { UserError } from '../../shared/userError';
 import type { EventCounts } from '../pipeline/eventBuilder';
 import type { PacketCounts } from '../pipeline/packetCounts';
@@ -27,20 +32,32 @@ export interface TimewalkTable {
   values: Float64Array;
 }
 
-export interface ConvertOptions {
+/** The processing settings of a conversion; each defaults to CONVERT_DEFAULTS. */
+export interface ConvertSettings {
+  /** Event window on tof, seconds (files: 0..10000 s, Decision 1). */
+  eventWindow: [number, number];
+  orientation: Orientation;
+  offset: [number, number];
+  /** Reorder horizon for event building, seconds (Decision 8: 1 ms). */
+  horizon: number;
+  clustering: ClusteringSettings;
+}
+
+export const CONVERT_DEFAULTS: ConvertSettings = {
+  eventWindow: FILE_EVENT_WINDOW,
+  orientation: 'Up',
+  offset: [0, 0],
+  horizon: 1e-3,
+  clustering: DEFAULT_CLUSTERING,
+};
+
+export interface ConvertOptions extends Partial<ConvertSettings> {
   input: string;
   output: string;
   force?: boolean;
   camera?: 3 | 4;
-  /** Event window on tof, seconds. */
-  eventWindow: [number, number];
-  orientation: Orientation;
-  offset: [number, number];
   hitTimewalk?: TimewalkTable;
   centroidTimewalk?: TimewalkTable;
-  /** Reorder horizon for event building, seconds. */
-  horizon: number;
-  clustering: ClusteringSettings;
   /** Clustering workers (default: the number of cores). The output does not depend on it. */
   workers?: number;
   /** 'thread' (default) runs the stages in worker threads, 'inline' in this thread. */
@@ -52,6 +69,13 @@ export interface ConvertOptions {
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
   /** Called once the input is checked, before any work (the CLI reports a detected generation). */
   onDetected?: (info: RawFileInfo) => void;
+}
+
+type ResolvedOptions = ConvertOptions & ConvertSettings;
+
+/** Drops keys set to undefined, so they do not hide the defaults. */
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 export interface ConvertSummary {
@@ -85,7 +109,8 @@ export function coordinateDtypeFor(generation: 3 | 4, offset: [number, number]):
   return generation === 3 && offset[0] === 0 && offset[1] === 0 ? 'uint8' : 'uint16';
 }
 
-export async function convertRawFile(opts: ConvertOptions): Promise<ConvertSummary> {
+export async function convertRawFile(options: ConvertOptions): Promise<ConvertSummary> {
+  const opts: ResolvedOptions = { ...CONVERT_DEFAULTS, ...stripUndefined(options) };
   const started = performance.now();
   if (opts.offset[0] < 0 || opts.offset[1] < 0) {
     throw new UserError(
@@ -127,7 +152,7 @@ const DECODE_DEPTH = 4;
 const CLUSTER_DEPTH = 2;
 
 async function runConversion(
-  opts: ConvertOptions,
+  opts: ResolvedOptions,
   info: RawFileInfo,
   opening: Promise<RunWriter>,
 ): Promise<ConvertSummary> {
@@ -251,7 +276,7 @@ function tableMeta(t: TimewalkTable | undefined): Record<string, unknown> | null
 }
 
 function metadataFor(
-  opts: ConvertOptions,
+  opts: ResolvedOptions,
   info: RawFileInfo,
   s: ConvertSummary,
   coordinateDtype: string,
