@@ -1,6 +1,6 @@
 // The engine end to end over real loopback UDP: emulator process -> sampler -> recorder and live
 // pipeline process -> views; the recording equals the packets sent, byte for byte.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,21 @@ import { REPO_ROOT } from './fixtures';
 import { useTmpDir } from './tmpDir';
 
 const dir = useTmpDir();
+
+/** The camera: `chronopix emulate` replaying a raw file to the engine at `speed` x real time. */
+function replay(file: string, port: number, speed: number): ChildProcess {
+  return spawn(process.execPath, [
+    join(REPO_ROOT, 'bin', 'chronopix.mjs'),
+    'emulate',
+    '--to',
+    `127.0.0.1:${port}`,
+    '--replay',
+    file,
+    '--speed',
+    String(speed),
+    '--quiet',
+  ]);
+}
 
 function settings(patch: (s: Settings) => void): Settings {
   const s = structuredClone(DEFAULT_SETTINGS);
@@ -50,17 +65,7 @@ describe('Engine', () => {
         { seconds: 1, triggerRate: 1000, ionsPerTrigger: 5, seed: 21 },
         {},
       );
-      const emulator = spawn(process.execPath, [
-        join(REPO_ROOT, 'bin', 'chronopix.mjs'),
-        'emulate',
-        '--to',
-        `127.0.0.1:${status.source.port}`,
-        '--replay',
-        reference,
-        '--speed',
-        '5',
-        '--quiet',
-      ]);
+      const emulator = replay(reference, status.source.port, 5);
       const code = await new Promise<number | null>((r) => emulator.on('exit', r));
       expect(code).toBe(0);
       // Datagrams reach the recorder when the sampler closes a batch (on size, or after 100 ms).
@@ -105,17 +110,7 @@ describe('Engine', () => {
         { seconds: 2, triggerRate: 1000, ionsPerTrigger: 5, seed: 5 },
         {},
       );
-      const emulator = spawn(process.execPath, [
-        join(REPO_ROOT, 'bin', 'chronopix.mjs'),
-        'emulate',
-        '--to',
-        `127.0.0.1:${status.source.port}`,
-        '--replay',
-        reference,
-        '--speed',
-        '2',
-        '--quiet',
-      ]);
+      const emulator = replay(reference, status.source.port, 2);
       // Kill the pipeline process once data flows; the supervisor restarts it.
       await waitFor(
         () => engine['sampler']!.stats.batches > 2,
