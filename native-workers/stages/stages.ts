@@ -17,6 +17,18 @@ import {
   type LiveRequest,
   type LiveResponse,
 } from '../live/livePipeline';
+import {
+  BrowseStage,
+  type BrowseConfig,
+  type BrowseRequest,
+  type BrowseResponse,
+} from '../offline/browseStage';
+import {
+  SummaryStage,
+  type SummaryConfig,
+  type SummaryRequest,
+  type SummaryResponse,
+} from '../offline/summaryStage';
 
 export interface DecodeEventsConfig {
   /** Camera generation of the words (default 3). Timepix4 applies the offset but not orientation or
@@ -172,6 +184,9 @@ export interface StageTypes {
   decodeEvents: { config: DecodeEventsConfig; request: DecodeEventsRequest; response: DecodeEventsResponse };
   cluster: { config: ClusterConfig; request: EventBatch; response: CentroidBatch };
   live: { config: LivePipelineConfig; request: LiveRequest; response: LiveResponse };
+  /** The offline browser: one pass over a file for its summary, or its live views over a range. */
+  summary: { config: SummaryConfig; request: SummaryRequest; response: SummaryResponse };
+  browse: { config: BrowseConfig; request: BrowseRequest; response: BrowseResponse };
 }
 export type StageName = keyof StageTypes;
 
@@ -187,6 +202,8 @@ export function createStage<K extends StageName>(name: K, config: StageTypes[K][
     decodeEvents: (c) => new DecodeEventsStage(c),
     cluster: (c) => new ClusterStage(c),
     live: (c) => new LivePipeline(c),
+    summary: (c) => new SummaryStage(c),
+    browse: (c) => new BrowseStage(c),
   };
   return stages[name](config);
 }
