@@ -14,7 +14,7 @@ const ELECTRON = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -30,7 +30,7 @@ export default tseslint.config(
   },
   {
     // Tool configuration files are loaded through their default export.
-    files: ['eslint.config.js', 'vitest.config.ts', '*.config.{js,ts,mjs}'],
+    files: ['eslint.config.js', 'vitest.config.ts', '**/*.config.{js,ts,mjs}'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
@@ -70,6 +70,8 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
+    // The page's build configuration runs in Node.
+    ignores: ['renderer/vite.config.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

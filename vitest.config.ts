@@ -7,6 +7,7 @@ export default defineConfig({
       'shared/**/*.test.ts',
       'native-workers/**/*.test.ts',
       'electron/**/*.test.ts',
+      'renderer/src/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     testTimeout: 60_000,

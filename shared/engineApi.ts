@@ -2,7 +2,8 @@
 // main process (or `chronopix serve`), the Electron preload exposes it over IPC, and the web mode
 // over a WebSocket, so the renderer cannot tell them apart. Subscriptions return an unsubscribe
 // function (fits React effects). Payloads from the UI are validated with the settings schemas.
-import type { LiveSnapshot, StageHealth } from './liveViews';
+import { z } from 'zod';
+import type { LiveSnapshot, LiveViewsConfig, StageHealth } from './liveViews';
 import type { Settings } from './settings';
 
 export type EngineState = 'idle' | 'starting' | 'running' | 'stopping';
@@ -13,6 +14,29 @@ export interface RecordingStatus {
   bytes: number;
   seconds: number;
   droppedDatagrams: number;
+  /** The recording stops itself after this many seconds (null: runs until stopped). */
+  stopAfterS: number | null;
+}
+
+/** Options of a recording; missing fields come from the recording settings. */
+export const recordingOptionsSchema = z
+  .object({
+    folder: z.string().min(1, 'recording folder: choose a folder').optional(),
+    prefix: z.string().min(1, 'recording prefix: give a name such as "run"').optional(),
+    /** Stop automatically after this many seconds (the reference's auto-stop timer). */
+    stopAfterS: z.number().positive('auto-stop: give a positive number of seconds').optional(),
+  })
+  .strict()
+  .prefault({});
+export type RecordingOptions = NonNullable<z.input<typeof recordingOptionsSchema>>;
+
+/** What a recording started now would be called, and the space left where it would go. */
+export interface RecordingPreview {
+  folder: string;
+  /** `<prefix>_<NNNN>_<YYYYMMDD-HHMM>.raw` */
+  fileName: string;
+  /** Free bytes on the folder's file system (-1 when the folder does not exist yet). */
+  freeBytes: number;
 }
 
 export interface RecordingResult {
@@ -31,6 +55,8 @@ export interface EngineStatus {
   /** Seconds since acquisition started. */
   elapsedS: number;
   recording: RecordingStatus | null;
+  /** Free space where recordings go (the current recording's folder, else the configured one). */
+  disk: { folder: string; freeBytes: number } | null;
   /** Received by the sampler. */
   received: { datagrams: number; bytes: number; megabytesPerS: number };
   /** Loss where it can be seen: kernel socket drops, SPIDR packet-id gaps, odd datagrams, and
@@ -52,27 +78,38 @@ export interface EngineStatus {
 export interface EngineApi {
   start(): Promise<EngineStatus>;
   stop(): Promise<EngineStatus>;
-  startRecording(options?: { folder?: string; prefix?: string }): Promise<RecordingStatus>;
+  startRecording(options?: RecordingOptions): Promise<RecordingStatus>;
   stopRecording(): Promise<RecordingResult | null>;
+  previewRecording(options?: RecordingOptions): Promise<RecordingPreview>;
   getSettings(): Promise<Settings>;
   /** Validates and applies (live where possible); rejects with a message naming the bad field. */
   setSettings(patch: unknown): Promise<Settings>;
   getStatus(): Promise<EngineStatus>;
+  getViews(): Promise<LiveViewsConfig>;
+  /** Validates (parseLiveViewsConfig) and applies the live views' configuration. */
+  setViews(config: unknown): Promise<LiveViewsConfig>;
   resetViews(): Promise<void>;
   onStatus(listener: (status: EngineStatus) => void): () => void;
   onViews(listener: (snapshot: LiveSnapshot) => void): () => void;
 }
 
-/** IPC channel names, one per API method (Electron) or message type (WebSocket). */
-export const ENGINE_CHANNELS = {
+/** IPC channel names of the request methods (Electron); the WebSocket uses the method names. */
+export const ENGINE_METHODS = {
   start: 'acquisition:start',
   stop: 'acquisition:stop',
   startRecording: 'recording:start',
   stopRecording: 'recording:stop',
+  previewRecording: 'recording:preview',
   getSettings: 'settings:get',
   setSettings: 'settings:set',
   getStatus: 'status:get',
+  getViews: 'views:get',
+  setViews: 'views:set',
   resetViews: 'views:reset',
+} as const;
+
+/** Pushed events: name -> IPC channel. */
+export const ENGINE_EVENTS = {
   status: 'status:update',
   views: 'views:update',
 } as const;

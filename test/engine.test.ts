@@ -1,11 +1,12 @@
 // The engine end to end over real loopback UDP: emulator process -> sampler -> recorder and live
 // pipeline process -> views; the recording equals the packets sent, byte for byte.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import type { LiveSnapshot } from '../shared/liveViews';
+import type { EngineStatus } from '../shared/engineApi';
 import { writeGeneratedRun } from '../native-workers/io/generateRun';
 import { Engine } from '../electron/engine/engine';
 import { REPO_ROOT } from './fixtures';
@@ -159,6 +160,65 @@ describe('Engine', () => {
     } finally {
       const stopped = await engine.stop();
       expect(stopped.state).toBe('idle');
+    }
+  });
+
+  it('names the next recording, stops a recording after its auto-stop time, and validates views', async () => {
+    const folder = join(dir, 'auto');
+    const engine = new Engine(
+      settings((s) => {
+        s.source.emulator.rateMBps = 2;
+        s.recording.folder = folder;
+        s.recording.prefix = 'auto';
+      }),
+    );
+    const statuses: EngineStatus[] = [];
+    engine.onStatus((st) => statuses.push(st));
+    await engine.start();
+    try {
+      const preview = await engine.previewRecording();
+      expect(preview.folder).toBe(folder);
+      expect(preview.fileName).toMatch(/^auto_0000_\d{8}-\d{4}\.raw$/);
+      // The folder does not exist yet: free space is that of its parent's file system.
+      expect(preview.freeBytes).toBeGreaterThan(0);
+      await expect(engine.previewRecording({ prefix: 'a/b' })).rejects.toThrow(/path separator/);
+
+      await waitFor(
+        () => statuses.some((st) => st.received.bytes > 0),
+        () => 'no data from the emulator',
+      );
+      const rec = await engine.startRecording({ stopAfterS: 0.6 });
+      expect(rec.stopAfterS).toBe(0.6);
+      expect((await engine.previewRecording()).fileName).toMatch(/^auto_0001_/);
+      await waitFor(
+        () =>
+          statuses.length > 0 &&
+          statuses.at(-1)!.recording === null &&
+          statuses.at(-1)!.messages.some((m) => /auto-stop/.test(m)),
+        () => `last status ${JSON.stringify(statuses.at(-1)?.recording)}`,
+      );
+      const st = await engine.getStatus();
+      expect(st.recording).toBeNull();
+      expect(st.disk?.folder).toBe(folder);
+      expect(st.disk!.freeBytes).toBeGreaterThan(0);
+      const files = readdirSync(folder).sort();
+      expect(files).toHaveLength(2);
+      expect(files[0]).toMatch(/^auto_0000_.*\.json$/);
+      expect(files[1]).toMatch(/^auto_0000_.*\.raw$/);
+      expect(statSync(join(folder, files[1])).size).toBeGreaterThan(8);
+
+      await expect(engine.setViews({ tof: { min: 1, max: 0 } })).rejects.toThrow(
+        /live views: tof\.max: tof\.min must be less than tof\.max/,
+      );
+      const views = await engine.setViews({
+        refreshHz: 10,
+        rois: [{ name: 'H+', tofMin: 1e-6, tofMax: 2e-6 }],
+      });
+      expect(views.refreshHz).toBe(10);
+      expect(views.tof.bins).toBe(1000);
+      expect(await engine.getViews()).toEqual(views);
+    } finally {
+      await engine.stop();
     }
   });
 });

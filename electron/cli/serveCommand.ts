@@ -3,11 +3,15 @@
 // once: from the configured detector, or the built-in emulator when none is configured (as the app
 // does). Settings changed through the API are saved to the settings file. Runs until Ctrl-C.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../shared/userError';
 import { loadSettings, saveSettings, settingsPath } from '../../native-workers/io/settingsFile';
+import { createApiRouter } from '../api/apiRouter';
 import { Engine } from '../engine/engine';
+import { OfflineService } from '../engine/offlineService';
+import { createServerApi } from '../api/serverApi';
 import { startWebServer } from '../server/webServer';
 import { applySource } from './acquireCommand';
 import { numberOption, parseCommandArgs } from './options';
@@ -20,6 +24,8 @@ Runs the acquisition engine headless and serves the Chronopix UI and its API (We
       --port N        TCP port (default 8765; 0 picks a free one)
       --token T       access token (default: none on 127.0.0.1, a random one elsewhere)
       --source SRC    'emulator' or udp://ADDR:PORT (default: the configured source, else the emulator)
+      --data DIR      a folder the file browser may read and convert in (repeatable; the recording
+                      folder and the home folder are always allowed)
       --no-start      do not start acquiring until asked`;
 
 const OPTIONS = {
@@ -27,6 +33,7 @@ const OPTIONS = {
   port: { type: 'string' },
   token: { type: 'string' },
   source: { type: 'string' },
+  data: { type: 'string', multiple: true },
   'no-start': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -34,7 +41,8 @@ const OPTIONS = {
 /** dist/renderer beside the CLI bundle, when the web UI has been built. */
 function rendererDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [join(here, 'renderer'), join(here, '..', 'dist', 'renderer')]) {
+  // dist/cli.mjs, or a code-split chunk in dist/chunks/.
+  for (const candidate of [join(here, 'renderer'), join(here, '..', 'renderer')]) {
     if (existsSync(join(candidate, 'index.html'))) return candidate;
   }
   return undefined;
@@ -61,12 +69,21 @@ export async function runServe(argv: string[]): Promise<number> {
         process.stderr.write(`chronopix: cannot save settings: ${e.message}\n`),
       ),
   });
-  const server = await startWebServer(engine, {
+  // The browser may read and convert files only under these folders (the page is remote-capable).
+  const roots = [homedir(), ...(o.data ?? [])].map((d) => resolve(d));
+  const offline = new OfflineService({
+    allowPath: (p) =>
+      [...roots, resolve(engine.recordingFolder())].some((root) => {
+        const rel = relative(root, p);
+        return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+      }),
+  });
+  const router = createApiRouter(createServerApi(engine, offline));
+  const server = await startWebServer(router, {
     host,
     port,
     token: o.token,
     staticDir: rendererDir(),
-    extra: { setViews: (views) => engine.setViews(views) },
   }).catch((err: NodeJS.ErrnoException) => {
     throw new UserError(
       `cannot serve on ${host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use; pick another with --port' : err.message}`,

@@ -5,19 +5,29 @@
 //     --batches with a time base--> PipelineSupervisor --one hop--> live pipeline process
 //   a timer at the views' refresh rate asks the pipeline for a snapshot and publishes it.
 // Implements the typed EngineApi of shared/engineApi.ts.
+import { statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { dirname } from 'node:path';
 import type {
   EngineApi,
   EngineState,
   EngineStatus,
+  RecordingOptions,
+  RecordingPreview,
   RecordingResult,
   RecordingStatus,
 } from '../../shared/engineApi';
-import { DEFAULT_LIVE_VIEWS, type LiveSnapshot } from '../../shared/liveViews';
+import {
+  DEFAULT_LIVE_VIEWS,
+  type LiveSnapshot,
+  type LiveViewsConfig,
+  parseLiveViewsConfig,
+} from '../../shared/liveViews';
 import { type Settings, describeSettingsError, settingsSchema } from '../../shared/settings';
 import { UserError } from '../../shared/userError';
 import type { LivePipelineConfig } from '../../native-workers/live/livePipeline';
 import { type Recording, startRecording } from '../../native-workers/live/recorder';
+import { listFolder, nextRunIndex, runNames, validatePrefix } from '../../native-workers/live/runNaming';
 import type { StageTransport } from '../../native-workers/stages/stagePort';
 import { EmulatorProcess } from './emulatorProcess';
 import { PipelineSupervisor } from './pipelineSupervisor';
@@ -28,7 +38,7 @@ export interface EngineOptions {
    * copied); 'process' isolates it in a child process at one copy per batch; 'inline' for tests. */
   transport?: StageTransport;
   /** Live views configuration (the UI's); defaults to DEFAULT_LIVE_VIEWS. */
-  views?: unknown;
+  views?: LiveViewsConfig;
   /** Called after settings changed through the API (to persist them). */
   onSettingsChanged?: (settings: Settings) => void;
 }
@@ -45,7 +55,10 @@ export class Engine implements EngineApi {
   private startedMs = 0;
   private timer: NodeJS.Timeout | null = null;
   private statusTimer: NodeJS.Timeout | null = null;
-  private views: unknown;
+  private views: LiveViewsConfig;
+  private stopAfterS: number | null = null;
+  private autoStop: NodeJS.Timeout | null = null;
+  private disk: { folder: string; freeBytes: number } | null = null;
   private readonly messages: string[] = [];
   private readonly statusListeners = new Set<(s: EngineStatus) => void>();
   private readonly viewListeners = new Set<(s: LiveSnapshot) => void>();
@@ -153,11 +166,29 @@ export class Engine implements EngineApi {
     this.supervisor = null;
   }
 
-  async startRecording(options: { folder?: string; prefix?: string } = {}): Promise<RecordingStatus> {
+  /** Where recordings go now: the configured folder, else the home folder. */
+  recordingFolder(): string {
+    return this.settings.recording.folder || homedir();
+  }
+
+  /** The folder and prefix a recording with these options uses. */
+  private recordingTarget(options: RecordingOptions): { folder: string; prefix: string } {
+    return {
+      folder: options.folder ?? this.recordingFolder(),
+      prefix: validatePrefix(options.prefix ?? this.settings.recording.prefix),
+    };
+  }
+
+  async previewRecording(options: RecordingOptions = {}): Promise<RecordingPreview> {
+    const { folder, prefix } = this.recordingTarget(options);
+    const index = nextRunIndex(prefix, await listFolder(folder));
+    return { folder, fileName: runNames(prefix, index, new Date()).raw, freeBytes: await freeBytes(folder) };
+  }
+
+  async startRecording(options: RecordingOptions = {}): Promise<RecordingStatus> {
     if (this.state !== 'running') throw new UserError('start acquisition before recording');
     if (this.recording) return this.recordingStatus()!;
-    const folder = options.folder ?? (this.settings.recording.folder || homedir());
-    const prefix = options.prefix ?? this.settings.recording.prefix;
+    const { folder, prefix } = this.recordingTarget(options);
     const longtime = this.sampler!.stats.longtime;
     this.recording = await startRecording({
       folder,
@@ -172,6 +203,14 @@ export class Engine implements EngineApi {
       },
     });
     this.note(`recording to ${this.recording.partialPath}`);
+    this.stopAfterS = options.stopAfterS ?? null;
+    if (this.stopAfterS !== null) {
+      this.autoStop = setTimeout(() => {
+        this.note(`recording stopped after ${this.stopAfterS} s (auto-stop)`);
+        void this.stopRecording().then(() => this.publishStatus());
+      }, this.stopAfterS * 1000);
+    }
+    void this.refreshDisk();
     return this.recordingStatus()!;
   }
 
@@ -179,6 +218,9 @@ export class Engine implements EngineApi {
     const r = this.recording;
     if (!r) return null;
     this.recording = null;
+    if (this.autoStop) clearTimeout(this.autoStop);
+    this.autoStop = null;
+    this.stopAfterS = null;
     const s = await r.stop();
     this.note(`recording ${s.state}: ${s.rawPath} (${s.fileBytes} bytes)`);
     return {
@@ -211,9 +253,25 @@ export class Engine implements EngineApi {
     return next;
   }
 
-  async setViews(views: unknown): Promise<void> {
-    this.views = views;
+  async getViews(): Promise<LiveViewsConfig> {
+    return this.views;
+  }
+
+  async setViews(config: unknown): Promise<LiveViewsConfig> {
+    let views: LiveViewsConfig;
+    try {
+      views = parseLiveViewsConfig(config);
+    } catch (err) {
+      throw new UserError((err as Error).message);
+    }
     await this.supervisor?.setParams({ views });
+    const rescheduled = views.refreshHz !== this.views.refreshHz && this.timer !== null;
+    this.views = views;
+    if (rescheduled) {
+      clearInterval(this.timer!);
+      this.timer = setInterval(() => void this.publishViews(), 1000 / views.refreshHz);
+    }
+    return views;
   }
 
   async resetViews(): Promise<void> {
@@ -250,10 +308,10 @@ export class Engine implements EngineApi {
   }
 
   private schedule(): void {
-    const hz = (this.views as { refreshHz?: number }).refreshHz ?? 5;
-    this.timer = setInterval(() => void this.publishViews(), 1000 / hz);
+    this.timer = setInterval(() => void this.publishViews(), 1000 / this.views.refreshHz);
     this.statusTimer = setInterval(() => {
       void this.sampler?.refreshKernelDrops();
+      void this.refreshDisk();
       this.publishStatus();
     }, 1000);
   }
@@ -267,6 +325,14 @@ export class Engine implements EngineApi {
       droppedBeforeTime: sampler.stats.droppedBeforeTime,
     });
     if (snap) for (const l of this.viewListeners) l(snap);
+  }
+
+  /** Free space where recordings go, for the status bar (statfs is cheap; once a second). */
+  private async refreshDisk(): Promise<void> {
+    const folder = this.recording
+      ? dirname(this.recording.partialPath)
+      : this.settings.recording.folder || homedir();
+    this.disk = { folder, freeBytes: await freeBytes(folder) };
   }
 
   private publishStatus(): void {
@@ -283,6 +349,7 @@ export class Engine implements EngineApi {
       bytes: s.bytes,
       seconds: this.nowS(),
       droppedDatagrams: s.droppedQueueFull,
+      stopAfterS: this.stopAfterS,
     };
   }
 
@@ -306,6 +373,7 @@ export class Engine implements EngineApi {
       },
       elapsedS: this.state === 'idle' ? 0 : this.nowS(),
       recording: this.recordingStatus(),
+      disk: this.disk,
       received: { datagrams: st?.datagrams ?? 0, bytes: st?.bytes ?? 0, megabytesPerS: this.lastBytes.rate },
       loss: {
         kernelDrops: st?.kernelDrops ?? -1,
@@ -318,6 +386,18 @@ export class Engine implements EngineApi {
       stages: this.supervisor ? [this.supervisor.health()] : [],
       messages: [...this.messages],
     };
+  }
+}
+
+/** Free bytes on the file system of `folder` (or its nearest existing parent's), -1 when unknown. */
+async function freeBytes(folder: string): Promise<number> {
+  for (let f = folder; ; f = dirname(f)) {
+    try {
+      const s = await statfs(f);
+      return s.bavail * s.bsize;
+    } catch {
+      if (dirname(f) === f) return -1;
+    }
   }
 }
 

@@ -2,15 +2,16 @@
 // files over HTTP when they exist. Bound to 127.0.0.1 by default; on any other interface a token is
 // required (query `?token=` or header `x-chronopix-token`) for every request and connection.
 // Frames use shared/wireCodec.ts: requests {id, method, params}, replies {id, result | error},
-// pushed events {event: 'status' | 'views', data}. Slow clients skip view frames (never block).
+// pushed events {event: 'status' | 'views' | 'job', data}. Slow clients skip view frames (never
+// block). Requests go through the ApiRouter, the same dispatch table as the Electron IPC adapter.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { ENGINE_CHANNELS, type EngineApi } from '../../shared/engineApi';
 import { decodeMessage, encodeMessage } from '../../shared/wireCodec';
+import type { ApiRouter } from '../api/apiRouter';
 
 export interface WebServerOptions {
   host: string;
@@ -19,8 +20,6 @@ export interface WebServerOptions {
   token?: string;
   /** Built renderer files (index.html ...); a plain status page when absent. */
   staticDir?: string;
-  /** Extra API methods (e.g. setViews) beside EngineApi's. */
-  extra?: Record<string, (params: unknown) => Promise<unknown>>;
 }
 
 export interface WebServer {
@@ -29,7 +28,6 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const METHODS = Object.keys(ENGINE_CHANNELS).filter((k) => k !== 'status' && k !== 'views');
 const MAX_BUFFERED = 8 << 20;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -46,7 +44,7 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
-export async function startWebServer(engine: EngineApi, options: WebServerOptions): Promise<WebServer> {
+export async function startWebServer(router: ApiRouter, options: WebServerOptions): Promise<WebServer> {
   const token = isLoopback(options.host)
     ? (options.token ?? null)
     : (options.token ?? randomBytes(16).toString('hex'));
@@ -82,12 +80,12 @@ export async function startWebServer(engine: EngineApi, options: WebServerOption
       if (ws.readyState !== ws.OPEN || (droppable && ws.bufferedAmount > MAX_BUFFERED)) return;
       ws.send(encodeMessage(msg));
     };
-    const offStatus = engine.onStatus((data) => send({ event: 'status', data }, false));
-    const offViews = engine.onViews((data) => send({ event: 'views', data }, true));
-    ws.on('close', () => {
-      offStatus();
-      offViews();
-    });
+    const unsubscribe = [
+      router.subscribe('status', (data) => send({ event: 'status', data }, false)),
+      router.subscribe('views', (data) => send({ event: 'views', data }, true)),
+      router.subscribe('job', (data) => send({ event: 'job', data }, false)),
+    ];
+    ws.on('close', () => unsubscribe.forEach((off) => off()));
     ws.on('message', (raw: Buffer, isBinary: boolean) => {
       let id: unknown = null;
       void (async () => {
@@ -98,7 +96,7 @@ export async function startWebServer(engine: EngineApi, options: WebServerOption
             params?: unknown;
           };
           id = msg.id ?? null;
-          const result = await call(engine, options.extra ?? {}, msg.method, msg.params);
+          const result = await router.call(msg.method, msg.params);
           send({ id, result: result ?? null }, false);
         } catch (err) {
           send({ id, error: (err as Error).message }, false);
@@ -124,50 +122,6 @@ export async function startWebServer(engine: EngineApi, options: WebServerOption
       await new Promise<void>((r) => http.close(() => r()));
     },
   };
-}
-
-async function call(
-  engine: EngineApi,
-  extra: Record<string, (params: unknown) => Promise<unknown>>,
-  method: unknown,
-  params: unknown,
-): Promise<unknown> {
-  if (typeof method !== 'string') throw new Error('request without a method');
-  if (method in extra) return extra[method](params);
-  if (!METHODS.includes(method)) throw new Error(`unknown method '${method}'`);
-  switch (method as keyof typeof ENGINE_CHANNELS) {
-    case 'start':
-      return engine.start();
-    case 'stop':
-      return engine.stop();
-    case 'startRecording':
-      return engine.startRecording(recordingParams(params));
-    case 'stopRecording':
-      return engine.stopRecording();
-    case 'getSettings':
-      return engine.getSettings();
-    case 'setSettings':
-      return engine.setSettings(params);
-    case 'getStatus':
-      return engine.getStatus();
-    case 'resetViews':
-      return engine.resetViews();
-    default:
-      throw new Error(`unknown method '${method}'`);
-  }
-}
-
-function recordingParams(params: unknown): { folder?: string; prefix?: string } {
-  if (params === undefined || params === null) return {};
-  if (typeof params !== 'object') throw new Error('startRecording takes {folder?, prefix?}');
-  const { folder, prefix } = params as Record<string, unknown>;
-  if (
-    (folder !== undefined && typeof folder !== 'string') ||
-    (prefix !== undefined && typeof prefix !== 'string')
-  ) {
-    throw new Error('startRecording: folder and prefix must be strings');
-  }
-  return { folder: folder as string | undefined, prefix: prefix as string | undefined };
 }
 
 async function serveStatic(

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { SERVER_METHODS, type ServerApi } from '../../shared/api';
+import { createApiRouter } from './apiRouter';
+
+/** A ServerApi that records the calls it gets and answers with the method's name. */
+function recordingApi(): { api: ServerApi; calls: [string, unknown[]][] } {
+  const calls: [string, unknown[]][] = [];
+  const api = new Proxy({} as ServerApi, {
+    get: (_t, name: string) =>
+      name.startsWith('on')
+        ? () => () => undefined
+        : async (...args: unknown[]) => {
+            calls.push([name, args]);
+            return name;
+          },
+  });
+  return { api, calls };
+}
+
+describe('createApiRouter', () => {
+  it('dispatches every method of the table to the API', async () => {
+    const { api, calls } = recordingApi();
+    const router = createApiRouter(api);
+    const params: Partial<Record<keyof typeof SERVER_METHODS, unknown>> = {
+      listRuns: '/data',
+      summarizeFile: '/data/a.raw',
+      cancelJob: 'job-1',
+      startRecording: { prefix: 'x', stopAfterS: 5 },
+    };
+    for (const method of Object.keys(SERVER_METHODS) as (keyof typeof SERVER_METHODS)[]) {
+      expect(await router.call(method, params[method])).toBe(method);
+    }
+    expect(calls.map(([m]) => m)).toEqual(Object.keys(SERVER_METHODS));
+    expect(calls.find(([m]) => m === 'startRecording')![1]).toEqual([{ prefix: 'x', stopAfterS: 5 }]);
+    expect(calls.find(([m]) => m === 'listRuns')![1]).toEqual(['/data']);
+  });
+
+  it('rejects unknown methods and bad parameters before they reach the API', async () => {
+    const { api, calls } = recordingApi();
+    const router = createApiRouter(api);
+    await expect(router.call('constructor', null)).rejects.toThrow("unknown method 'constructor'");
+    await expect(router.call(42, null)).rejects.toThrow("unknown method '42'");
+    await expect(router.call('startRecording', { stopAfterS: -1 })).rejects.toThrow(
+      'startRecording: stopAfterS: auto-stop: give a positive number of seconds',
+    );
+    await expect(router.call('startRecording', { folder: 3 })).rejects.toThrow(/^startRecording: folder: /);
+    await expect(router.call('startRecording', { bogus: 1 })).rejects.toThrow(/^startRecording: .*bogus/);
+    await expect(router.call('listRuns', 5)).rejects.toThrow('listRuns: give a folder path');
+    await expect(router.call('cancelJob', '')).rejects.toThrow('cancelJob: give a job id');
+    expect(calls).toEqual([]);
+    // A missing options object is the empty one.
+    await router.call('startRecording', undefined);
+    expect(calls).toEqual([['startRecording', [{}]]]);
+  });
+
+  it('subscribes to the three events and refuses others', () => {
+    const seen: string[] = [];
+    const api = new Proxy({} as ServerApi, {
+      get: (_t, name: string) => () => {
+        seen.push(name);
+        return () => undefined;
+      },
+    });
+    const router = createApiRouter(api);
+    router.subscribe('status', () => undefined);
+    router.subscribe('views', () => undefined);
+    router.subscribe('job', () => undefined);
+    expect(seen).toEqual(['onStatus', 'onViews', 'onJob']);
+    expect(() => router.subscribe('toString' as never, () => undefined)).toThrow("unknown event 'toString'");
+  });
+});

@@ -1,0 +1,134 @@
+// The one wrapper around plotly.js (the dist-min bundle; react-plotly.js would add 230 MB). It
+// draws with Plotly.react, which diffs against the previous figure, so 10-30 redraws a second do
+// not rebuild the plot; `uirevision` keeps the operator's zoom across updates. Selections on the x
+// axis and dragged shapes (ROIs) are reported through callbacks held in refs, so the listeners are
+// attached once. The plot follows its container's size, and is purged on unmount (plotly keeps
+// state on the element otherwise).
+import Plotly from 'plotly.js-dist-min';
+import { useEffect, useRef } from 'react';
+import type { Trace } from '../lib/plotData';
+
+export type PlotLayout = Partial<Plotly.Layout> & Record<string, unknown>;
+
+export interface PlotProps {
+  data: Trace[];
+  layout: PlotLayout;
+  /** Called with the x range of a box selection. */
+  onSelectX?: (x0: number, x1: number) => void;
+  /** Called when the operator dragged or resized shape `index` to [x0, x1]. */
+  onShapeX?: (index: number, x0: number, x1: number) => void;
+  /** The plot element, for image export. */
+  plotRef?: (el: HTMLDivElement | null) => void;
+  testId?: string;
+}
+
+const AXIS = { gridcolor: '#2a313b', zerolinecolor: '#3a434f', linecolor: '#3a434f', automargin: true };
+
+/** The dark theme every plot starts from. */
+export const BASE_LAYOUT: PlotLayout = {
+  paper_bgcolor: '#161a20',
+  plot_bgcolor: '#161a20',
+  font: { color: '#c9d3de', size: 11, family: 'Inter, system-ui, sans-serif' },
+  margin: { l: 50, r: 12, t: 8, b: 38 },
+  xaxis: AXIS,
+  yaxis: AXIS,
+  showlegend: false,
+  uirevision: 'keep',
+  autosize: true,
+};
+
+const CONFIG: Partial<Plotly.Config> = {
+  displaylogo: false,
+  responsive: false,
+  scrollZoom: false,
+  modeBarButtonsToRemove: ['toImage', 'lasso2d'],
+};
+
+/** Merges a plot's layout over the theme (axes merged one level deep). */
+export function themed(layout: PlotLayout): PlotLayout {
+  return {
+    ...BASE_LAYOUT,
+    ...layout,
+    xaxis: { ...AXIS, ...((layout.xaxis as object) ?? {}) },
+    yaxis: { ...AXIS, ...((layout.yaxis as object) ?? {}) },
+  };
+}
+
+type PlotElement = HTMLDivElement & { on?: (event: string, handler: (e: unknown) => void) => void };
+
+export function Plot({ data, layout, onSelectX, onShapeX, plotRef, testId }: PlotProps) {
+  const el = useRef<PlotElement | null>(null);
+  const callbacks = useRef({ onSelectX, onShapeX });
+  callbacks.current = { onSelectX, onShapeX };
+  const ready = useRef(false);
+  const latest = useRef({ data, layout });
+  latest.current = { data, layout };
+
+  useEffect(() => {
+    const node = el.current!;
+    let alive = true;
+    const first = latest.current;
+    void Plotly.newPlot(node, first.data as Plotly.Data[], themed(first.layout), CONFIG).then(() => {
+      if (!alive) return;
+      ready.current = true;
+      // Data that arrived while the first draw ran.
+      if (latest.current !== first) {
+        void Plotly.react(node, latest.current.data as Plotly.Data[], themed(latest.current.layout), CONFIG);
+      }
+      node.on?.('plotly_selected', (e) => {
+        const range = (e as { range?: { x?: [number, number] } } | undefined)?.range?.x;
+        if (range && callbacks.current.onSelectX)
+          callbacks.current.onSelectX(Math.min(...range), Math.max(...range));
+      });
+      node.on?.('plotly_relayout', (e) => {
+        const changes = e as Record<string, number>;
+        for (const key of Object.keys(changes)) {
+          const m = /^shapes\[(\d+)\]\.x0$/.exec(key);
+          if (m && callbacks.current.onShapeX) {
+            const i = Number(m[1]);
+            const x0 = changes[`shapes[${i}].x0`];
+            const x1 = changes[`shapes[${i}].x1`];
+            callbacks.current.onShapeX(i, Math.min(x0, x1), Math.max(x0, x1));
+          }
+        }
+      });
+    });
+    const resize = new ResizeObserver(() => {
+      if (ready.current && node.offsetWidth > 0) void Plotly.Plots.resize(node);
+    });
+    resize.observe(node);
+    return () => {
+      alive = false;
+      ready.current = false;
+      resize.disconnect();
+      Plotly.purge(node);
+    };
+    // The figure is drawn once here and updated by the effect below.
+  }, []);
+
+  useEffect(() => {
+    if (ready.current && el.current)
+      void Plotly.react(el.current, data as Plotly.Data[], themed(layout), CONFIG);
+  }, [data, layout]);
+
+  return (
+    <div
+      className="plot"
+      data-testid={testId}
+      ref={(node) => {
+        el.current = node;
+        plotRef?.(node);
+      }}
+    />
+  );
+}
+
+/** Saves a plot as a PNG file (the browser's download; Electron asks where). */
+export function downloadPng(node: HTMLElement, name: string): Promise<string> {
+  return Plotly.downloadImage(node, {
+    format: 'png',
+    filename: name,
+    width: node.offsetWidth * 2,
+    height: node.offsetHeight * 2,
+  });
+}

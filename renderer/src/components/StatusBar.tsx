@@ -1,0 +1,65 @@
+// The line at the bottom, always visible: connection, state, data rate, event rates, loss, disk
+// space, display rate, and the engine's latest message (all of them on hover).
+import { formatBytes, formatCount } from '../lib/format';
+import { useAcquisition, useLive } from '../stores/stores';
+import { SHORTCUTS } from './ControlBar';
+
+export function StatusBar() {
+  const status = useAcquisition((s) => s.status);
+  const connection = useAcquisition((s) => s.connection);
+  const error = useAcquisition((s) => s.error);
+  const rates = useLive((s) => s.snapshot?.rates);
+  const frameRate = useLive((s) => s.frameRate);
+  const loss = status?.loss;
+  const lost = loss
+    ? Math.max(0, loss.kernelDrops) + loss.packetIdGaps + loss.droppedBeforeTime + loss.pipelineDroppedBatches
+    : 0;
+  const lowDisk = status?.disk && status.disk.freeBytes >= 0 && status.disk.freeBytes < 5e9;
+  return (
+    <footer className="statusbar" data-testid="status-bar">
+      <span className={`dot ${connection}`} title={`connection: ${connection}`} />
+      <span data-testid="engine-state">
+        {connection === 'open'
+          ? (status?.state ?? '…')
+          : connection === 'closed'
+            ? 'disconnected, retrying'
+            : 'connecting'}
+      </span>
+      {status?.recording && <span className="rec">REC</span>}
+      <span title="Received from the detector" data-testid="data-rate">
+        {(status?.received.megabytesPerS ?? 0).toFixed(1)} MB/s
+      </span>
+      <span title="Decoded hits per second">{formatCount(rates?.hitsPerS ?? 0)} hits/s</span>
+      <span title="Triggers per second">{formatCount(rates?.triggersPerS ?? 0)} trig/s</span>
+      <span
+        className={lost > 0 ? 'warn' : undefined}
+        data-testid="loss"
+        title={
+          loss
+            ? `kernel drops ${loss.kernelDrops < 0 ? 'unknown' : loss.kernelDrops}, packet gaps ${loss.packetIdGaps}, odd datagrams ${loss.oddDatagrams}, dropped before time ${loss.droppedBeforeTime}, pipeline drops ${loss.pipelineDroppedBatches}, pipeline restarts ${status?.pipelineRestarts ?? 0}`
+            : ''
+        }
+      >
+        loss {formatCount(lost)}
+      </span>
+      {status?.disk && (
+        <span className={lowDisk ? 'warn' : undefined} title={status.disk.folder} data-testid="disk-free">
+          disk {formatBytes(status.disk.freeBytes)} free
+        </span>
+      )}
+      <span title="Display updates per second">{frameRate.toFixed(1)} fps</span>
+      <span
+        className="message"
+        title={[...(status?.messages ?? []), '', ...SHORTCUTS.map(([k, v]) => `${k}: ${v}`)].join('\n')}
+      >
+        {error ? (
+          <span className="error" data-testid="action-error">
+            {error}
+          </span>
+        ) : (
+          (status?.messages.at(-1) ?? '')
+        )}
+      </span>
+    </footer>
+  );
+}

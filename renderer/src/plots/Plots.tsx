@@ -1,0 +1,208 @@
+// The other plots of the views grid: ToT histogram, rate trends, hit map, centroid map,
+// ToF-vs-ToT and cluster sizes. Each turns its piece of a snapshot into traces (lib/plotData.ts),
+// memoised on the snapshot so a re-render without new data draws nothing.
+import { useMemo } from 'react';
+import type { LiveSnapshot } from '../../../shared/liveViews';
+import { Plot } from '../components/Plot';
+import { PlotCard } from '../components/PlotCard';
+import { formatCount } from '../lib/format';
+import {
+  clusterSizeTrace,
+  histogramCsv,
+  histogramTotal,
+  histogramTrace,
+  mapCsv,
+  mapTrace,
+  tofTotCsv,
+  tofTotTrace,
+  trendCsv,
+  trendTrace,
+} from '../lib/plotData';
+
+interface LogProps {
+  snapshot: LiveSnapshot;
+  log: boolean;
+  onToggleLog: () => void;
+}
+
+const square = { yaxis: { scaleanchor: 'x', constrain: 'domain' }, xaxis: { constrain: 'domain' } };
+
+export function TotPlot({ snapshot, log, onToggleLog }: LogProps) {
+  const h = snapshot.tot;
+  const data = useMemo(() => [histogramTrace(h, 1, 'ToT', '#9ccc65')], [h]);
+  const layout = useMemo(
+    () => ({
+      xaxis: { title: { text: 'time over threshold (ns)' } },
+      yaxis: { type: log ? 'log' : 'linear', title: { text: 'hits' } },
+    }),
+    [log],
+  );
+  return (
+    <PlotCard
+      title="ToT histogram"
+      exportName="tot-histogram"
+      log={log}
+      onToggleLog={onToggleLog}
+      csv={() => histogramCsv(h, 1, 'ns')}
+      info={`${formatCount(histogramTotal(h))} hits`}
+      testId="plot-tot"
+    >
+      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+    </PlotCard>
+  );
+}
+
+export function RatePlot({ snapshot, log, onToggleLog }: LogProps) {
+  const t = snapshot.trend;
+  const data = useMemo(
+    () => [
+      trendTrace(t.endS, t.hits, 'hits/s', '#4fc3f7'),
+      trendTrace(t.endS, t.events, 'event rows/s', '#9ccc65'),
+      trendTrace(t.endS, t.centroids, 'centroids/s', '#ffb74d'),
+      { ...trendTrace(t.endS, t.triggers, 'triggers/s', '#e57373'), yaxis: 'y2' },
+    ],
+    [t],
+  );
+  const layout = useMemo(
+    () => ({
+      showlegend: true,
+      legend: { orientation: 'h', y: 1.12, x: 0 },
+      xaxis: { title: { text: 'time since start (s)' } },
+      yaxis: { type: log ? 'log' : 'linear', title: { text: 'per second' } },
+      yaxis2: { overlaying: 'y', side: 'right', showgrid: false, title: { text: 'triggers/s' } },
+      margin: { l: 50, r: 50, t: 8, b: 38 },
+    }),
+    [log],
+  );
+  const r = snapshot.rates;
+  return (
+    <PlotCard
+      title="Rates"
+      exportName="rates"
+      log={log}
+      onToggleLog={onToggleLog}
+      testId="plot-rate"
+      csv={() =>
+        trendCsv(t.endS, [
+          { name: 'hits', values: t.hits },
+          { name: 'event_rows', values: t.events },
+          { name: 'triggers', values: t.triggers },
+          { name: 'centroids', values: t.centroids },
+          { name: 'bytes', values: t.bytes },
+        ])
+      }
+      info={
+        <>
+          <span data-testid="hit-rate">{formatCount(r.hitsPerS)}</span> hits/s · {formatCount(r.triggersPerS)}{' '}
+          triggers/s · {formatCount(r.centroidsPerS)} centroids/s
+        </>
+      }
+    >
+      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+    </PlotCard>
+  );
+}
+
+export function HitMapPlot({
+  snapshot,
+  log,
+  onToggleLog,
+  onModeChange,
+}: LogProps & { onModeChange?: (mode: 'counts' | 'totSum') => void }) {
+  const { sensor, hitMap } = snapshot;
+  const data = useMemo(
+    () => [mapTrace(hitMap.values, sensor.width, sensor.height, log)],
+    [hitMap, sensor, log],
+  );
+  const layout = useMemo(() => ({ ...square, margin: { l: 40, r: 8, t: 8, b: 30 } }), []);
+  return (
+    <PlotCard
+      title={hitMap.mode === 'counts' ? 'Hit map (counts)' : 'Hit map (summed ToT, ns)'}
+      exportName="hit-map"
+      log={log}
+      onToggleLog={onToggleLog}
+      testId="plot-hitmap"
+      csv={() => mapCsv(hitMap.values, sensor.width, sensor.height)}
+      tools={
+        onModeChange && (
+          <select
+            aria-label="hit map mode"
+            value={hitMap.mode}
+            onChange={(e) => onModeChange(e.target.value as 'counts' | 'totSum')}
+          >
+            <option value="counts">counts</option>
+            <option value="totSum">summed ToT</option>
+          </select>
+        )
+      }
+      info={hitMap.offSensor > 0 ? `${formatCount(hitMap.offSensor)} off sensor` : undefined}
+    >
+      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+    </PlotCard>
+  );
+}
+
+export function CentroidMapPlot({ snapshot, log, onToggleLog }: LogProps) {
+  const m = snapshot.centroidMap;
+  const data = useMemo(() => [mapTrace(m.counts, m.width, m.height, log, m.binSize)], [m, log]);
+  const layout = useMemo(() => ({ ...square, margin: { l: 40, r: 8, t: 8, b: 30 } }), []);
+  return (
+    <PlotCard
+      title={`Centroid map (${m.binSize} px bins)`}
+      exportName="centroid-map"
+      log={log}
+      onToggleLog={onToggleLog}
+      testId="plot-centroidmap"
+      csv={() => mapCsv(m.counts, m.width, m.height)}
+      info={`${formatCount(snapshot.totals.centroids)} centroids total`}
+    >
+      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+    </PlotCard>
+  );
+}
+
+export function TofTotPlot({ snapshot, log, onToggleLog }: LogProps) {
+  const s = snapshot.tofTot;
+  const data = useMemo(() => [tofTotTrace(s, log)], [s, log]);
+  const layout = useMemo(
+    () => ({ xaxis: { title: { text: 'ToF (µs)' } }, yaxis: { title: { text: 'ToT (ns)' } } }),
+    [],
+  );
+  return (
+    <PlotCard
+      title="ToF vs ToT"
+      exportName="tof-vs-tot"
+      log={log}
+      onToggleLog={onToggleLog}
+      csv={() => tofTotCsv(s)}
+      testId="plot-toftot"
+    >
+      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+    </PlotCard>
+  );
+}
+
+export function ClusterSizePlot({ snapshot, log, onToggleLog }: LogProps) {
+  const h = snapshot.clusterSize;
+  const data = useMemo(() => [clusterSizeTrace(h)], [h]);
+  const layout = useMemo(
+    () => ({
+      xaxis: { title: { text: 'hits per cluster' } },
+      yaxis: { type: log ? 'log' : 'linear', title: { text: 'clusters' } },
+    }),
+    [log],
+  );
+  return (
+    <PlotCard
+      title="Cluster size"
+      exportName="cluster-size"
+      log={log}
+      onToggleLog={onToggleLog}
+      csv={() => histogramCsv(h, 1, 'hits')}
+      info={`${formatCount(histogramTotal(h))} clusters · ${formatCount(h.overflow)} larger`}
+      testId="plot-clustersize"
+    >
+      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+    </PlotCard>
+  );
+}
