@@ -1,5 +1,6 @@
-// Entry of a stage host: a worker thread (init in workerData) or a child process (init as the first
-// message). Creates the named stage and answers each request in order; nothing else lives here.
+// Entry of a stage host: a worker thread (init in workerData), an Electron utility process
+// (process.parentPort, messages arrive as {data}) or a forked child (process.send); in both process
+// kinds the init is the first message. Creates the named stage and answers each request in order.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type StageName, buffersOf, createStage } from './stages/stages';
 
@@ -23,11 +24,25 @@ function handlerFor(init: { name: StageName; config: never }): (msg: Request) =>
   };
 }
 
+/** Electron's `process.parentPort` in a utility process (typed here: no electron import). */
+interface UtilityParentPort {
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+const utilityPort = (process as { parentPort?: UtilityParentPort }).parentPort;
+
 if (parentPort) {
   const port = parentPort;
   const handle = handlerFor(workerData as { name: StageName; config: never });
   port.on('message', (msg: Request) => {
     void handle(msg).then((reply) => port.postMessage(reply, buffersOf(reply.response)));
+  });
+} else if (utilityPort) {
+  // The utility process dies with the app; nothing to watch for.
+  let handle: ((msg: Request) => Promise<Reply>) | null = null;
+  utilityPort.on('message', ({ data }) => {
+    if (!handle) handle = handlerFor(data as { name: StageName; config: never });
+    else void handle(data as Request).then((reply) => utilityPort.postMessage(reply));
   });
 } else if (process.send) {
   let handle: ((msg: Request) => Promise<Reply>) | null = null;

@@ -5,10 +5,17 @@
 // is reported; health is kept the way an EPICS areaDetector plugin reports it.
 import type { StageHealth, LiveHealth, LiveSnapshot } from '../../shared/liveViews';
 import type { LiveCounters, LiveParams, LivePipelineConfig } from '../../native-workers/live/livePipeline';
-import { type StagePort, type StageTransport, openStage } from '../../native-workers/stages/stagePort';
+import {
+  type StageLauncher,
+  type StagePort,
+  type StageTransport,
+  openStage,
+} from '../../native-workers/stages/stagePort';
 
 export interface SupervisorOptions {
   transport: StageTransport;
+  /** Starts the host of the 'process' transport (the app: an Electron utility process). */
+  launcher?: StageLauncher;
   /** Bytes of batches in flight before new batches are dropped (default 8 MB, about 8 batches: it
    * bounds the views' latency, and how long a snapshot or a parameter change waits, under overload). */
   queueLimitBytes?: number;
@@ -38,7 +45,7 @@ export class PipelineSupervisor {
   ) {
     this.config = config;
     this.limit = options.queueLimitBytes ?? 8 << 20;
-    this.port = openStage('live', config, options.transport);
+    this.port = openStage('live', config, options.transport, { launcher: options.launcher });
   }
 
   /** Hands a batch on, or drops it (counted) when the queue is full. Never blocks. `arrivalMs`:
@@ -142,7 +149,9 @@ export class PipelineSupervisor {
     this.options.onEvent?.(`pipeline stage crashed (${port.failure.message}); restarted (${this.restarts})`);
     void port.close();
     this.inFlightBytes = 0;
-    this.port = openStage('live', this.config, this.options.transport);
+    this.port = openStage('live', this.config, this.options.transport, {
+      launcher: this.options.launcher,
+    });
   }
 }
 

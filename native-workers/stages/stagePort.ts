@@ -2,7 +2,8 @@
 // jobs); 'thread' hosts it in a worker thread and transfers request and response buffers (zero
 // copy); 'process' hosts it in a child process (child_process.fork, 'advanced' serialization: one
 // copy per hop, so requests should be ~1 MB batches, not datagrams). Requests are answered in
-// order. The Electron shell adds a utility-process channel with the same shape (StageChannel).
+// order. Who starts the process is pluggable (StageLauncher): child_process.fork by default, an
+// Electron utility process in the app (electron/ipc/utilityLauncher.ts), same messages either way.
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,6 +34,25 @@ export interface StageChannel {
   terminate(): Promise<void>;
 }
 
+/** A stage host process as a launcher hands it over: just enough of a ChildProcess or of an
+ * Electron UtilityProcess. Messages are structured-cloned (typed arrays survive, one copy). */
+export interface StageProcess {
+  readonly pid: number | undefined;
+  postMessage(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Called when the process is gone (or failed to start), with the reason in a few words. */
+  onExit(listener: (reason: string) => void): void;
+  kill(): void;
+}
+
+/** Starts the stage host module (the bundled stageWorker) as a process. */
+export type StageLauncher = (modulePath: string) => StageProcess;
+
+export interface OpenStageOptions {
+  /** How the 'process' transport starts its host (default: child_process.fork). */
+  launcher?: StageLauncher;
+}
+
 /** What a stage host receives first (as worker data, or the first message of a process). */
 export interface StageInit {
   name: StageName;
@@ -45,6 +65,7 @@ export function openStage<K extends StageName>(
   name: K,
   config: StageTypes[K]['config'],
   transport: StageTransport,
+  options: OpenStageOptions = {},
 ): StagePort<K> {
   switch (transport) {
     case 'inline': {
@@ -67,7 +88,7 @@ export function openStage<K extends StageName>(
     case 'thread':
       return new RemotePort<K>(name, threadChannel({ name, config }));
     case 'process':
-      return new RemotePort<K>(name, processChannel({ name, config }));
+      return new RemotePort<K>(name, processChannel({ name, config }, options.launcher ?? forkLauncher));
     default:
       return assertNever(transport, 'stage transport');
   }
@@ -149,28 +170,44 @@ function threadChannel(init: StageInit): StageChannel {
   };
 }
 
-function processChannel(init: StageInit): StageChannel {
-  const child: ChildProcess = fork(fileURLToPath(stageHostUrl()), [], {
+/** The default launcher: a Node child process with 'advanced' serialization (typed arrays). */
+export const forkLauncher: StageLauncher = (modulePath) => {
+  const child: ChildProcess = fork(modulePath, [], {
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  child.send(init);
-  let exited = false;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     pid: child.pid,
-    post: (message) => child.send(message as object),
+    postMessage: (message) => child.send(message as object),
     onMessage: (listener) => child.on('message', listener),
     onExit: (listener) => {
       child.on('error', (err) => listener(err.message));
-      child.on('exit', (code, signal) => {
-        exited = true;
-        listener(signal ? `killed by ${signal}` : `exit code ${code}`);
-      });
+      child.on('exit', (code, signal) => listener(signal ? `killed by ${signal}` : `exit code ${code}`));
     },
+    kill: () => child.kill('SIGTERM'),
+  };
+};
+
+function processChannel(init: StageInit, launch: StageLauncher): StageChannel {
+  const child = launch(fileURLToPath(stageHostUrl()));
+  let exited = false;
+  const gone = new Promise<void>((resolve) =>
+    child.onExit(() => {
+      exited = true;
+      resolve();
+    }),
+  );
+  child.postMessage(init);
+  return {
+    get pid() {
+      return child.pid; // a utility process knows it only once spawned
+    },
+    post: (message) => child.postMessage(message),
+    onMessage: (listener) => child.onMessage(listener),
+    onExit: (listener) => child.onExit(listener),
     terminate: async () => {
       if (exited) return;
-      child.kill('SIGTERM');
+      child.kill();
       await gone;
     },
   };

@@ -1,0 +1,83 @@
+// electron-vite build of the desktop app into out/: main process (electron/main.ts, plus the stage
+// and emulator hosts it starts as processes, as .mjs siblings so stagePort/emulatorProcess find
+// them beside the bundle), the sandboxed preload (one CommonJS file, only `electron` external), and
+// the React page from renderer/ with the CSP written into its index.html (file:// pages get no
+// response headers to carry it). Output: out/main, out/preload, out/renderer (`--outDir` moves all).
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { CSP } from './electron/ipc/csp';
+
+const root = import.meta.dirname;
+
+/** Adds the CSP <meta> to the built page (the dev server's page gets it as a header instead). */
+function cspMeta(): Plugin {
+  return {
+    name: 'chronopix-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
+/** The preload reads only the channel tables of shared/api.ts, but the modules holding them also
+ * build zod schemas at load time (calls on schemas that no bundler can prove pure), which would pull
+ * all of zod (~180 kB) into the page's preload. In the preload build only, `zod` resolves to a stub
+ * that absorbs any chain of calls; the tables are plain objects and unaffected. (Moving the tables
+ * to a zod-free module in shared/ would make this unnecessary.) */
+function zodStub(): Plugin {
+  const id = '\0chronopix-zod-stub';
+  return {
+    name: 'chronopix-zod-stub',
+    enforce: 'pre',
+    resolveId: (source) => (source === 'zod' ? id : null),
+    load: (loaded) =>
+      loaded === id
+        ? 'const any = new Proxy(function () {}, { get: () => any, apply: () => any });\n' +
+          'export const z = any;\n'
+        : null,
+  };
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'electron/main.ts'),
+          stageWorker: resolve(root, 'native-workers/stageWorker.ts'),
+          emulatorMain: resolve(root, 'native-workers/live/emulatorMain.ts'),
+        },
+        output: {
+          format: 'es',
+          entryFileNames: '[name].mjs',
+          chunkFileNames: 'chunks/[name]-[hash].mjs',
+        },
+      },
+    },
+  },
+  preload: {
+    plugins: [zodStub()],
+    build: {
+      // A sandboxed preload cannot require anything but electron: bundle everything into it.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(root, 'electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    plugins: [react(), cspMeta()],
+    build: {
+      rolldownOptions: { input: { index: resolve(root, 'renderer/index.html') } },
+    },
+  },
+});
