@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
-import { CSP } from './electron/ipc/csp';
+import { CSP } from './electron/api/csp';
 
 const root = import.meta.dirname;
 
@@ -23,25 +23,6 @@ function cspMeta(): Plugin {
         injectTo: 'head-prepend',
       },
     ],
-  };
-}
-
-/** The preload reads only the channel tables of shared/api.ts, but the modules holding them also
- * build zod schemas at load time (calls on schemas that no bundler can prove pure), which would pull
- * all of zod (~180 kB) into the page's preload. In the preload build only, `zod` resolves to a stub
- * that absorbs any chain of calls; the tables are plain objects and unaffected. (Moving the tables
- * to a zod-free module in shared/ would make this unnecessary.) */
-function zodStub(): Plugin {
-  const id = '\0chronopix-zod-stub';
-  return {
-    name: 'chronopix-zod-stub',
-    enforce: 'pre',
-    resolveId: (source) => (source === 'zod' ? id : null),
-    load: (loaded) =>
-      loaded === id
-        ? 'const any = new Proxy(function () {}, { get: () => any, apply: () => any });\n' +
-          'export const z = any;\n'
-        : null,
   };
 }
 
@@ -63,7 +44,6 @@ export default defineConfig({
     },
   },
   preload: {
-    plugins: [zodStub()],
     build: {
       // A sandboxed preload cannot require anything but electron: bundle everything into it.
       externalizeDeps: false,

@@ -8,13 +8,13 @@ import { pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell } from 'electron';
 import type { Settings } from '../shared/settings';
 import { loadSettings, saveSettings, settingsPath } from '../native-workers/io/settingsFile';
-import type { StageLauncher } from '../native-workers/stages/stagePort';
 import { createApiRouter } from './api/apiRouter';
 import { createServerApi } from './api/serverApi';
 import { Engine, type EngineOptions } from './engine/engine';
 import { OfflineService } from './engine/offlineService';
-import { appCsp } from './ipc/csp';
-import { MENU_OPEN_CHANNEL, type MenuOpen, oneLine } from './ipc/channels';
+import { appCsp } from './api/csp';
+import { HOST_EVENTS, type MenuOpen } from '../shared/api';
+import { oneLine } from './ipc/channels';
 import { windowOptions } from './ipc/appWindow';
 import { menuTemplate } from './ipc/appMenu';
 import { createHostApi, createHostRouter } from './ipc/hostDialogs';
@@ -37,9 +37,8 @@ function log(line: string): void {
 
 function createEngine(settings: Settings, onSettingsChanged: (s: Settings) => void): Engine {
   // The live pipeline runs in an Electron utility process: a crash there cannot take the window
-  // down, and it is restarted by the supervisor. Typed loosely until EngineOptions takes the
-  // launcher (the engine passes it to PipelineSupervisor).
-  const options: EngineOptions & { stageLauncher?: StageLauncher } = {
+  // down, and it is restarted by the supervisor.
+  const options: EngineOptions = {
     transport: 'process',
     stageLauncher: utilityLauncher,
     onSettingsChanged,
@@ -80,7 +79,7 @@ async function launch(): Promise<void> {
         ? await hostApi.chooseRawFiles()
         : await hostApi.chooseFolder().then((f) => (f ? [f] : []));
     if (paths.length > 0 && !window.isDestroyed()) {
-      window.webContents.send(MENU_OPEN_CHANNEL, { kind, paths } satisfies MenuOpen);
+      window.webContents.send(HOST_EVENTS.menuOpen, { kind, paths } satisfies MenuOpen);
     }
   };
   Menu.setApplicationMenu(

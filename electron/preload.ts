@@ -10,7 +10,9 @@ import {
   API_EVENTS,
   type ApiEventPayloads,
   type ChronopixBridge,
+  HOST_EVENTS,
   HOST_METHODS,
+  type MenuOpen,
   SERVER_METHODS,
 } from '../shared/api';
 import { type IpcReply, VIEWS_ACK, VIEWS_PORT_CHANNEL } from './ipc/channels';
@@ -54,9 +56,16 @@ function buildBridge(): ChronopixBridge {
     methods[method] = (arg?: unknown) => invoke(channel, arg);
   }
   return {
-    ...(methods as Omit<ChronopixBridge, 'onStatus' | 'onJob' | 'onViews'>),
+    ...(methods as Omit<ChronopixBridge, 'onStatus' | 'onJob' | 'onViews' | 'onMenuOpen'>),
     onStatus: onChannel('status'),
     onJob: onChannel('job'),
+    onMenuOpen: (listener) => {
+      const handler = (_e: IpcRendererEvent, open: MenuOpen): void => listener(open);
+      ipcRenderer.on(HOST_EVENTS.menuOpen, handler);
+      return () => {
+        ipcRenderer.removeListener(HOST_EVENTS.menuOpen, handler);
+      };
+    },
     onViews: (listener) => {
       viewListeners.add(listener);
       return () => {

@@ -2,8 +2,11 @@
 // the offline browser, and, in the Electron app only, the host (native dialogs). One method table
 // names every call once; the Electron IPC adapter, the preload, the WebSocket server and the web
 // client are all driven by it, so a method cannot exist on one transport and not the other.
-import { ENGINE_EVENTS, ENGINE_METHODS, type EngineApi } from './engineApi';
-import { OFFLINE_EVENTS, OFFLINE_METHODS, type OfflineApi } from './offlineApi';
+import { API_EVENTS, HOST_EVENTS, HOST_METHODS, SERVER_METHODS } from './channels';
+import type { EngineApi } from './engineApi';
+import type { OfflineApi } from './offlineApi';
+
+export { API_EVENTS, HOST_EVENTS, HOST_METHODS, SERVER_METHODS };
 
 /** What only the desktop app can do: native dialogs and the file manager. File paths the main
  * process accepts for reading or writing come from these dialogs (or the recording folder). */
@@ -14,23 +17,23 @@ export interface HostApi {
   chooseRawFiles(options?: { defaultPath?: string }): Promise<string[]>;
   /** Shows a file in the system's file manager. */
   showInFolder(path: string): Promise<void>;
+  /** File > Open raw file… / Open folder… in the app menu: what was chosen, for the file browser. */
+  onMenuOpen(listener: (open: MenuOpen) => void): () => void;
 }
 
-export const HOST_METHODS = {
-  chooseFolder: 'host:choose-folder',
-  chooseRawFiles: 'host:choose-raw-files',
-  showInFolder: 'host:show-in-folder',
-} as const;
+/** The HostApi calls the main process answers (the event comes from the menu, not a request). */
+export type HostRequests = Omit<HostApi, 'onMenuOpen'>;
+
+export interface MenuOpen {
+  kind: 'files' | 'folder';
+  paths: string[];
+}
 
 /** The API of the engine's process (Electron main process or `chronopix serve`). */
 export interface ServerApi extends EngineApi, OfflineApi {}
 
-/** Request methods of ServerApi: name -> IPC channel. Every method takes at most one argument. */
-export const SERVER_METHODS = { ...ENGINE_METHODS, ...OFFLINE_METHODS } as const;
 export type ServerMethod = keyof typeof SERVER_METHODS;
 
-/** Pushed events: name -> IPC channel. `views` goes through a MessagePort in Electron. */
-export const API_EVENTS = { ...ENGINE_EVENTS, ...OFFLINE_EVENTS } as const;
 export type ApiEvent = keyof typeof API_EVENTS;
 /** The payload of each event. */
 export interface ApiEventPayloads {

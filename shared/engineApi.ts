@@ -92,24 +92,3 @@ export interface EngineApi {
   onStatus(listener: (status: EngineStatus) => void): () => void;
   onViews(listener: (snapshot: LiveSnapshot) => void): () => void;
 }
-
-/** IPC channel names of the request methods (Electron); the WebSocket uses the method names. */
-export const ENGINE_METHODS = {
-  start: 'acquisition:start',
-  stop: 'acquisition:stop',
-  startRecording: 'recording:start',
-  stopRecording: 'recording:stop',
-  previewRecording: 'recording:preview',
-  getSettings: 'settings:get',
-  setSettings: 'settings:set',
-  getStatus: 'status:get',
-  getViews: 'views:get',
-  setViews: 'views:set',
-  resetViews: 'views:reset',
-} as const;
-
-/** Pushed events: name -> IPC channel. */
-export const ENGINE_EVENTS = {
-  status: 'status:update',
-  views: 'views:update',
-} as const;

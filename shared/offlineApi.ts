@@ -129,14 +129,3 @@ export interface OfflineApi {
   cancelJob(id: string): Promise<void>;
   onJob(listener: (update: JobUpdate) => void): () => void;
 }
-
-/** IPC channel names of the request methods (Electron); the WebSocket uses the method names. */
-export const OFFLINE_METHODS = {
-  listRuns: 'offline:list-runs',
-  summarizeFile: 'offline:summarize',
-  browseFile: 'offline:browse',
-  convertFiles: 'offline:convert',
-  cancelJob: 'offline:cancel',
-} as const;
-
-export const OFFLINE_EVENTS = { job: 'offline:job' } as const;

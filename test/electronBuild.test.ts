@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSP } from '../electron/ipc/csp';
+import { CSP } from '../electron/api/csp';
 import { REPO_ROOT } from './fixtures';
 
 // Inside the repository (test-output/ is ignored), so the bundles resolve their external packages

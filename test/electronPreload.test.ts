@@ -2,7 +2,7 @@
 // each method invokes its contract channel, errors come back as one-line Errors, events subscribe
 // and unsubscribe, and view snapshots arrive through the port the main process sends (acknowledged).
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { API_EVENTS, type ChronopixBridge, HOST_METHODS, SERVER_METHODS } from '../shared/api';
+import { API_EVENTS, type ChronopixBridge, HOST_EVENTS, HOST_METHODS, SERVER_METHODS } from '../shared/api';
 import { VIEWS_ACK, VIEWS_PORT_CHANNEL } from '../electron/ipc/channels';
 
 type Handler = (event: unknown, payload?: unknown) => void;
@@ -51,6 +51,7 @@ describe('preload bridge', () => {
       'onStatus',
       'onViews',
       'onJob',
+      'onMenuOpen',
     ];
     expect(Object.keys(bridge).sort()).toEqual(expected.sort());
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
@@ -86,6 +87,16 @@ describe('preload bridge', () => {
     expect(statuses).toEqual([{ state: 'running' }]);
     expect(jobs).toEqual([{ id: 'j1' }]);
     expect(electron.listeners.get(API_EVENTS.status)?.size).toBe(0);
+  });
+
+  it("forwards the menu's File > Open choices to the page", () => {
+    const opened: unknown[] = [];
+    const off = bridge.onMenuOpen((o) => opened.push(o));
+    emit(HOST_EVENTS.menuOpen, {}, { kind: 'files', paths: ['/data/run_0001.raw'] });
+    off();
+    emit(HOST_EVENTS.menuOpen, {}, { kind: 'folder', paths: ['/data'] });
+    expect(opened).toEqual([{ kind: 'files', paths: ['/data/run_0001.raw'] }]);
+    expect(electron.listeners.get(HOST_EVENTS.menuOpen)?.size).toBe(0);
   });
 
   it('delivers view snapshots from the port the main process sends, acknowledging each', () => {

@@ -10,7 +10,7 @@ import { API_EVENTS, HOST_METHODS, SERVER_METHODS, type ServerApi } from '../sha
 import type { LiveSnapshot } from '../shared/liveViews';
 import { createApiRouter } from '../electron/api/apiRouter';
 import { VIEWS_ACK, VIEWS_PORT_CHANNEL, type IpcReply } from '../electron/ipc/channels';
-import { CSP, appCsp, isAppUrl } from '../electron/ipc/csp';
+import { CSP, appCsp, isAppUrl } from '../electron/api/csp';
 import { windowOptions } from '../electron/ipc/appWindow';
 import { createHostApi, createHostRouter } from '../electron/ipc/hostDialogs';
 import { bindIpc } from '../electron/ipc/ipcAdapter';

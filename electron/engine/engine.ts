@@ -28,7 +28,7 @@ import { UserError } from '../../shared/userError';
 import type { LivePipelineConfig } from '../../native-workers/live/livePipeline';
 import { type Recording, startRecording } from '../../native-workers/live/recorder';
 import { listFolder, nextRunIndex, runNames, validatePrefix } from '../../native-workers/live/runNaming';
-import type { StageTransport } from '../../native-workers/stages/stagePort';
+import type { StageLauncher, StageTransport } from '../../native-workers/stages/stagePort';
 import { EmulatorProcess } from './emulatorProcess';
 import { PipelineSupervisor } from './pipelineSupervisor';
 import { UdpSampler } from './udpSampler';
@@ -37,6 +37,8 @@ export interface EngineOptions {
   /** Where the pipeline stage runs: a worker thread by default (batches are transferred, not
    * copied); 'process' isolates it in a child process at one copy per batch; 'inline' for tests. */
   transport?: StageTransport;
+  /** Starts the 'process' transport's host (the desktop app: an Electron utility process). */
+  stageLauncher?: StageLauncher;
   /** Live views configuration (the UI's); defaults to DEFAULT_LIVE_VIEWS. */
   views?: LiveViewsConfig;
   /** Called after settings changed through the API (to persist them). */
@@ -92,6 +94,7 @@ export class Engine implements EngineApi {
       this.startedMs = performance.now();
       this.supervisor = new PipelineSupervisor(this.liveConfig(), {
         transport: this.options.transport ?? 'thread',
+        launcher: this.options.stageLauncher,
         onEvent: (m) => this.note(m),
       });
       const sampler = new UdpSampler(
@@ -374,7 +377,11 @@ export class Engine implements EngineApi {
       elapsedS: this.state === 'idle' ? 0 : this.nowS(),
       recording: this.recordingStatus(),
       disk: this.disk,
-      received: { datagrams: st?.datagrams ?? 0, bytes: st?.bytes ?? 0, megabytesPerS: this.lastBytes.rate },
+      received: {
+        datagrams: st?.datagrams ?? 0,
+        bytes: st?.bytes ?? 0,
+        megabytesPerS: this.state === 'running' ? this.lastBytes.rate : 0,
+      },
       loss: {
         kernelDrops: st?.kernelDrops ?? -1,
         packetIdGaps: st?.packetIdGaps ?? 0,

@@ -17,11 +17,3 @@ export function oneLine(err: unknown): string {
   const line = text.split('\n', 1)[0].trim();
   return line.length > 300 ? `${line.slice(0, 297)}...` : line || 'unknown error';
 }
-
-/** File > Open raw file… / Open folder…: the paths chosen in the menu's dialog, sent to the page.
- * Not in ChronopixBridge yet (a HostApi event is needed in shared/api.ts to forward it). */
-export const MENU_OPEN_CHANNEL = 'menu:open';
-export interface MenuOpen {
-  kind: 'files' | 'folder';
-  paths: string[];
-}

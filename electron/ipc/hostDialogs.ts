@@ -4,7 +4,7 @@
 // createApiRouter does for the ServerApi.
 import type { BrowserWindow, Dialog, Shell } from 'electron';
 import { z } from 'zod';
-import { HOST_METHODS, type HostApi } from '../../shared/api';
+import { HOST_METHODS, type HostRequests } from '../../shared/api';
 import { assertNever } from '../../shared/assertNever';
 import type { PathAllowList } from './pathAllowList';
 
@@ -20,7 +20,7 @@ export const RAW_FILE_FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ];
 
-export function createHostApi({ dialog, shell, window, allowList }: HostDeps): HostApi {
+export function createHostApi({ dialog, shell, window, allowList }: HostDeps): HostRequests {
   return {
     async chooseFolder(options = {}) {
       const r = await dialog.showOpenDialog(window, {
@@ -68,7 +68,7 @@ export function isHostMethod(method: unknown): method is HostMethod {
   return typeof method === 'string' && Object.hasOwn(HOST_METHODS, method);
 }
 
-export function createHostRouter(host: HostApi): HostRouter {
+export function createHostRouter(host: HostRequests): HostRouter {
   return {
     async call(method, params) {
       if (!isHostMethod(method)) throw new Error(`unknown method '${String(method)}'`);

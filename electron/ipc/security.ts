@@ -2,7 +2,7 @@
 // may not navigate or open windows, gets no permissions, runs under a strict CSP, and every IPC
 // message is checked to come from that page's main frame.
 import { type BrowserWindow, type IpcMainInvokeEvent, type Session, shell } from 'electron';
-import { isAppUrl } from './csp';
+import { isAppUrl } from '../api/csp';
 
 /** IPC comes only from the window's own top frame showing the app's page. */
 export function isTrustedSender(event: IpcMainInvokeEvent, window: BrowserWindow, appUrl: string): boolean {

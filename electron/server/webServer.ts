@@ -12,6 +12,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { decodeMessage, encodeMessage } from '../../shared/wireCodec';
 import type { ApiRouter } from '../api/apiRouter';
+import { CSP } from '../api/csp';
 
 export interface WebServerOptions {
   host: string;
@@ -144,7 +145,16 @@ async function serveStatic(
   if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
   try {
     const body = await readFile(file);
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    res
+      .writeHead(200, {
+        'content-type': type,
+        'x-content-type-options': 'nosniff',
+        ...(type.startsWith('text/html')
+          ? { 'content-security-policy': CSP, 'x-frame-options': 'DENY' }
+          : {}),
+      })
+      .end(body);
   } catch {
     res.writeHead(404).end();
   }

@@ -3,10 +3,20 @@ import { BrowserView } from './offline/BrowserView';
 import { ControlBar } from './components/ControlBar';
 import { LiveView } from './components/LiveView';
 import { StatusBar } from './components/StatusBar';
-import { usePrefs } from './stores/stores';
+import { useEffect } from 'react';
+import { usePrefs, useStores } from './stores/stores';
 
 export function App() {
   const tab = usePrefs((s) => s.tab);
+  const { api, prefs, offline } = useStores();
+  useEffect(
+    () =>
+      api.host?.onMenuOpen((open) => {
+        prefs.getState().setTab('browser');
+        void offline.getState().openChosen(open);
+      }),
+    [api, prefs, offline],
+  );
   return (
     <div className="app">
       <ControlBar />

@@ -10,11 +10,11 @@ declare global {
 }
 
 export function createElectronClient(bridge: ChronopixBridge): ApiClient {
-  const { chooseFolder, chooseRawFiles, showInFolder, ...server } = bridge;
+  const { chooseFolder, chooseRawFiles, showInFolder, onMenuOpen, ...server } = bridge;
   const api: ChronopixApi = {
     ...server,
     mode: 'electron',
-    host: { chooseFolder, chooseRawFiles, showInFolder },
+    host: { chooseFolder, chooseRawFiles, showInFolder, onMenuOpen },
   };
   return {
     ...api,

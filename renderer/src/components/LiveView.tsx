@@ -6,10 +6,24 @@ import { SettingsPanels } from './SettingsPanels';
 import { Sidebar } from './Sidebar';
 import { ViewPanels } from './ViewPanels';
 
-export function LiveView() {
+/** The plots: the only part of the live tab that redraws with every snapshot. */
+function LivePlots() {
   const snapshot = useLive((s) => s.snapshot);
   const views = useSettings((s) => s.views);
   const applyViews = useStores().settings.getState().applyViews;
+  return snapshot ? (
+    <ViewsGrid
+      snapshot={snapshot}
+      rois={views?.rois ?? []}
+      onRoisChange={(rois: Roi[]) => void applyViews('rois', { rois })}
+      onHitMapMode={(mode) => void applyViews('views.hitMap', { hitMap: { mode } })}
+    />
+  ) : (
+    <div className="empty">Press Start (Alt+S) to acquire. The plots appear with the first data.</div>
+  );
+}
+
+export function LiveView() {
   const width = usePrefs((s) => s.sidebarWidth);
   return (
     <div className="workspace">
@@ -18,16 +32,7 @@ export function LiveView() {
         <ViewPanels />
       </Sidebar>
       <main className="content">
-        {snapshot ? (
-          <ViewsGrid
-            snapshot={snapshot}
-            rois={views?.rois ?? []}
-            onRoisChange={(rois: Roi[]) => void applyViews('rois', { rois })}
-            onHitMapMode={(mode) => void applyViews('views.hitMap', { hitMap: { mode } })}
-          />
-        ) : (
-          <div className="empty">Press Start (Alt+S) to acquire. The plots appear with the first data.</div>
-        )}
+        <LivePlots />
       </main>
     </div>
   );

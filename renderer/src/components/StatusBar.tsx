@@ -8,7 +8,9 @@ export function StatusBar() {
   const status = useAcquisition((s) => s.status);
   const connection = useAcquisition((s) => s.connection);
   const error = useAcquisition((s) => s.error);
-  const rates = useLive((s) => s.snapshot?.rates);
+  const live = useLive((s) => s.snapshot?.rates);
+  // The last snapshot's rates are history once acquisition stops.
+  const rates = status?.state === 'running' ? live : undefined;
   const frameRate = useLive((s) => s.frameRate);
   const loss = status?.loss;
   const lost = loss

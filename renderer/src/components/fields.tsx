@@ -93,16 +93,17 @@ interface TimeRangeFieldProps {
 /** A [min, max] time pair in a unit the operator picks (s, ms, µs, ns). */
 export function TimeRangeField({ label, field, value, onCommit }: TimeRangeFieldProps) {
   const [unit, setUnit] = useState<TimeInputUnit>(() => bestTimeUnit(value[0], value[1]));
-  const scale = TIME_INPUT_UNITS[unit];
-  const show = (s: number): string => String(Number((s / scale).toPrecision(12)));
+  const perS = TIME_INPUT_UNITS[unit];
+  const show = (s: number): string => String(Number((s * perS).toPrecision(12)));
   const [lo, setLo] = useState(show(value[0]));
   const [hi, setHi] = useState(show(value[1]));
   const [bad, setBad] = useState<string | null>(null);
   useEffect(() => {
     setLo(show(value[0]));
     setHi(show(value[1]));
-    // `show` depends only on the unit.
-  }, [value, unit]);
+    // By content: the parent may pass a new array holding the same values. (`show` depends only on
+    // the unit.)
+  }, [value[0], value[1], unit]);
   const commit = (): void => {
     const a = parseNumber(lo);
     const b = parseNumber(hi);
@@ -111,14 +112,20 @@ export function TimeRangeField({ label, field, value, onCommit }: TimeRangeField
       return;
     }
     setBad(null);
-    const next: [number, number] = [a * scale, b * scale];
+    const next: [number, number] = [a / perS, b / perS];
     if (next[0] !== value[0] || next[1] !== value[1]) void onCommit(next);
   };
   const key = (e: React.KeyboardEvent): void => {
     if (e.key === 'Enter') commit();
   };
   return (
-    <div className="field">
+    <div
+      className="field"
+      // The pair is committed when the focus leaves both inputs, not when it moves between them.
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) commit();
+      }}
+    >
       <span className="field-label">{label}</span>
       <span className="field-input range">
         <input
@@ -126,7 +133,6 @@ export function TimeRangeField({ label, field, value, onCommit }: TimeRangeField
           aria-label={`${label} min`}
           value={lo}
           onChange={(e) => setLo(e.target.value)}
-          onBlur={commit}
           onKeyDown={key}
         />
         <span className="unit">to</span>
@@ -135,7 +141,6 @@ export function TimeRangeField({ label, field, value, onCommit }: TimeRangeField
           aria-label={`${label} max`}
           value={hi}
           onChange={(e) => setHi(e.target.value)}
-          onBlur={commit}
           onKeyDown={key}
         />
         <select

@@ -57,8 +57,9 @@ export function formatDuration(seconds: number): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
 }
 
-/** Units the event window and ROI inputs offer, seconds per unit. */
-export const TIME_INPUT_UNITS = { s: 1, ms: 1e-3, µs: 1e-6, ns: 1e-9 } as const;
+/** Units the event window and ROI inputs offer, units per second: a typed value v means v / perS
+ * seconds (division keeps "10 µs" exactly 1e-5 s; multiplying by 1e-6 would not). */
+export const TIME_INPUT_UNITS = { s: 1, ms: 1e3, µs: 1e6, ns: 1e9 } as const;
 export type TimeInputUnit = keyof typeof TIME_INPUT_UNITS;
 
 /** The unit that shows a pair of times with the fewest digits (both below 1000 units). */

@@ -11,7 +11,14 @@ import type {
   RunListing,
 } from '../../../shared/offlineApi';
 import type { LiveSnapshot, LiveViewsConfigInput } from '../../../shared/liveViews';
+import type { MenuOpen } from '../../../shared/api';
 import type { ApiClient } from '../api/apiClient';
+
+/** The folder part of a path ('/' or '\\' separated). */
+export function folderOf(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i > 0 ? path.slice(0, i) : path.slice(0, i + 1);
+}
 
 export interface OfflineState {
   folder: string;
@@ -37,6 +44,8 @@ export interface OfflineState {
   browse(range: BrowseRange, views: LiveViewsConfigInput, processing?: OfflineProcessing): Promise<void>;
   convert(paths: string[], outputFolder?: string): Promise<void>;
   cancel(id: string): Promise<void>;
+  /** File > Open… in the app menu: list the folder (of the files) and open the first file. */
+  openChosen(open: MenuOpen): Promise<void>;
   dismissError(): void;
   dispose(): void;
 }
@@ -105,6 +114,14 @@ export function createOfflineStore(api: ApiClient) {
           await api.cancelJob(id);
         } catch (err) {
           set({ error: (err as Error).message });
+        }
+      },
+      async openChosen({ kind, paths }) {
+        if (paths.length === 0) return;
+        await get().list(kind === 'folder' ? paths[0] : folderOf(paths[0]));
+        if (kind === 'files') {
+          set({ selected: paths });
+          await get().open(paths[0]);
         }
       },
       dismissError: () => set({ error: null }),
