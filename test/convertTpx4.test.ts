@@ -238,6 +238,92 @@ describe('convert Timepix4', () => {
     expect(Math.max(...x)).toBe(Math.max(...built.rows.map((r) => r.x)) + 100);
   });
 
+  it('applies orientation (the turned 512 x 448 sensor) and the hit time-walk table', async () => {
+    const output = join(dir, 'right-walk.h5');
+    const lut = Float64Array.from({ length: 100 }, (_, i) => (i + 1) * 1e-9);
+    await convertRawFile({
+      input,
+      output,
+      orientation: 'Right',
+      hitTimewalk: { path: 'walk.npy', values: lut },
+      clustering: { ...DEFAULT_CLUSTERING, algorithm: 'none' },
+      version: 'test',
+    });
+    const { datasets, groups } = await readH5(output);
+    const ds = (name: string): number[] => datasets.get(name)!.values.map(Number);
+    const [nr, x, y, tof, tot] = ['raw/trigger nr', 'raw/x', 'raw/y', 'raw/tof', 'raw/tot'].map(ds);
+    const got: Row[] = nr.map((n, i) => ({ nr: n, x: x[i], y: y[i], tof: tof[i], tot: tot[i] }));
+    const want = built.rows.map((r) => {
+      const k = Math.min(lut.length - 1, Math.max(0, Math.floor(r.tot / 25) - 1));
+      return { nr: r.nr, x: 511 - r.y, y: r.x, tof: r.tof - lut[k], tot: r.tot };
+    });
+    expect(got).toHaveLength(want.length);
+    got.sort(byRow);
+    want.sort(byRow);
+    for (let i = 0; i < want.length; i++) {
+      const { tof: gt, ...g } = got[i];
+      const { tof: wt, ...w } = want[i];
+      expect(g).toEqual(w);
+      expect(Math.abs(gt - wt)).toBeLessThanOrEqual(0.05e-9);
+    }
+    const settings = groups.get('/metadata/settings')!;
+    expect(settings.orientation).toBe('Right');
+    expect(JSON.parse(String(settings['sensor size']))).toEqual([512, 448]);
+  });
+
+  it('takes triggers from trigger pixels when they are set', async () => {
+    const file = join(dir, 'trigger-pixels.raw');
+    const hb = 5 * 65536;
+    const words = new Uint8Array(8 * 64);
+    let w = 0;
+    writeTpx4Heartbeat(words, w++, hb);
+    writeTpx4Signal(words, w++, true, hb + 10); // counted, not a trigger here
+    const trig = (tick: number): number => tpx4PixelUnits(pixel(0, 0, tick)) / TPX4_UNITS_PER_SECOND;
+    const hits: [number, number][] = [];
+    for (let k = 0; k < 5; k++) {
+      const t = hb + 100 + 1000 * k;
+      writeTpx4Pixel(words, w++, pixel(0, 0, t)); // trigger 1 pixel
+      writeTpx4Pixel(words, w++, pixel(447, 511, t + 3)); // trigger 2 pixel
+      writeTpx4Pixel(words, w++, pixel(200, 200, t + 40)); // an ion
+      hits.push([k, tpx4PixelUnits(pixel(200, 200, t + 40)) / TPX4_UNITS_PER_SECOND - trig(t)]);
+      if (k % 2 === 1) writeTpx4Heartbeat(words, w++, t + 500);
+    }
+    writeFileSync(file, words.subarray(0, 8 * w));
+    const output = join(dir, 'trigger-pixels.h5');
+    const summary = await convertRawFile({
+      input: file,
+      output,
+      triggerPixels: [0, 447 + 448 * 511],
+      clustering: { ...DEFAULT_CLUSTERING, algorithm: 'none' },
+      version: 'test',
+    });
+    expect(summary.triggers).toEqual({ trigger1: 10, trigger2: 10 });
+    expect(summary.tpx4Triggers).toEqual({ source: 'trigger pixels', pixelHits: [5, 5] });
+    const { datasets, groups } = await readH5(output);
+    const ds = (name: string): number[] => datasets.get(name)!.values.map(Number);
+    expect(ds('raw/x')).toEqual([200, 200, 200, 200, 200]);
+    expect(ds('raw/trigger nr')).toEqual(hits.map((h) => h[0]));
+    ds('raw/tof').forEach((t, i) => expect(Math.abs(t - hits[i][1])).toBeLessThanOrEqual(0.05e-9));
+    const t1 = ds('triggers/trigger1/time');
+    expect(t1).toHaveLength(10);
+    expect(t1[0]).toBe(trig(hb + 100));
+    expect(t1[1]).toBeCloseTo(
+      -(trig(hb + 100) + pixel(0, 0, 0).totRaw * 25e-9 + 3 * 1.5625e-9 - 1.5625e-9),
+      15,
+    );
+    expect(ds('triggers/trigger2/time')).toHaveLength(10);
+    const settings = groups.get('/metadata/settings')!;
+    expect(settings['trigger source']).toBe('trigger pixels');
+    await expect(
+      convertRawFile({
+        input: file,
+        output: join(dir, 'tp-bad.h5'),
+        triggerPixels: [448 * 512],
+        version: 'test',
+      }),
+    ).rejects.toThrow(/not a pixel index/);
+  });
+
   it('CLI: detects Timepix4 and says so; --camera 4 converts the same without the notice', async () => {
     const auto = join(dir, 'cli-auto.h5');
     const r = chronopix(['convert', input, '-o', auto]);

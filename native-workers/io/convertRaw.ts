@@ -20,6 +20,7 @@ import { UserError } from '../../shared/userError';
 import type { EventCounts } from '../pipeline/eventBuilder';
 import type { PacketCounts } from '../pipeline/packetCounts';
 import type { Tpx4PacketCounts } from '../pipeline/tpx4Decoder';
+import { type Tpx4TriggerSource, tpx4SensorSize, triggerPixelProblem } from '../pipeline/tpx4Hits';
 import type { TimeJumpCounts } from '../pipeline/globalTime';
 import { WholeTriggerBuffer } from '../pipeline/wholeTriggers';
 import { type StagePort, type StageTransport, openStage } from '../stages/stagePort';
@@ -56,6 +57,8 @@ export interface ConvertOptions extends Partial<ConvertSettings> {
   output: string;
   force?: boolean;
   camera?: 3 | 4;
+  /** Timepix4 only: trigger pixels (x + 448 * y) replacing the signal packets as triggers. */
+  triggerPixels?: number[];
   hitTimewalk?: TimewalkTable;
   centroidTimewalk?: TimewalkTable;
   /** Clustering workers (default: the number of cores). The output does not depend on it. */
@@ -88,6 +91,8 @@ export interface ConvertSummary {
   packets: PacketCounts;
   /** Timepix4 packet counts (Timepix4 only). */
   tpx4Packets?: Tpx4PacketCounts;
+  /** Timepix4 only: the trigger source and the hits taken as trigger 1 / 2 edges. */
+  tpx4Triggers?: { source: Tpx4TriggerSource; pixelHits: [number, number] };
   events: EventCounts;
   timeJumps: TimeJumpCounts;
   triggers: { trigger1: number; trigger2: number };
@@ -100,9 +105,10 @@ export interface ConvertSummary {
 /** Rows of whole triggers handed to clustering at once (the reference's chunk_size_limit order). */
 const CLUSTER_CHUNK_ROWS = 1 << 16;
 
-/** The sensor's size in pixels (Decision 10): one Timepix3 chip, or Timepix4. */
-export function sensorSizeFor(generation: 3 | 4): [number, number] {
-  return generation === 4 ? [448, 512] : [256, 256];
+/** The sensor's size in pixels (Decision 10): one Timepix3 chip, or Timepix4 (448 x 512, turned to
+ * 512 x 448 by the Left and Right orientations). */
+export function sensorSizeFor(generation: 3 | 4, orientation: Orientation = 'Up'): [number, number] {
+  return generation === 4 ? tpx4SensorSize(orientation) : [256, 256];
 }
 
 export function coordinateDtypeFor(generation: 3 | 4, offset: [number, number]): 'uint8' | 'uint16' {
@@ -119,10 +125,14 @@ export async function convertRawFile(options: ConvertOptions): Promise<ConvertSu
   }
   const info = await inspectRawFile(opts.input, opts.camera);
   opts.onDetected?.(info);
-  if (info.generation === 4 && (opts.orientation !== 'Up' || opts.hitTimewalk)) {
-    throw new UserError(
-      `${opts.input}: ${opts.hitTimewalk ? 'a hit time-walk table' : `orientation ${opts.orientation}`} is not supported for Timepix4 data yet`,
-    );
+  const triggerPixels = opts.triggerPixels ?? [];
+  if (triggerPixels.length > 0) {
+    if (info.generation !== 4)
+      throw new UserError(
+        `${opts.input}: trigger pixels are for Timepix4 data only (Timepix3 has TDC inputs)`,
+      );
+    const problem = triggerPixelProblem(triggerPixels);
+    if (problem) throw new UserError(problem);
   }
   const coordinateDtype = coordinateDtypeFor(info.generation, opts.offset);
   const totDtype = info.generation === 4 ? 'float64' : 'uint32';
@@ -165,6 +175,7 @@ async function runConversion(
       offsetX: opts.offset[0],
       offsetY: opts.offset[1],
       hitLut: opts.hitTimewalk?.values,
+      triggerPixels: opts.triggerPixels,
       windowMin: opts.eventWindow[0],
       windowMax: opts.eventWindow[1],
       horizon: opts.horizon,
@@ -173,7 +184,7 @@ async function runConversion(
     transport,
   );
   const clustering = opts.clustering.algorithm !== 'none';
-  const [sensorWidth, sensorHeight] = sensorSizeFor(info.generation);
+  const [sensorWidth, sensorHeight] = sensorSizeFor(info.generation, opts.orientation);
   const nWorkers = clustering ? Math.max(1, opts.workers ?? availableParallelism()) : 0;
   const clusterPorts: StagePort<'cluster'>[] = [];
   for (let i = 0; i < nWorkers; i++) {
@@ -250,10 +261,13 @@ async function runConversion(
       generation: info.generation,
       packets: final.packets,
       tpx4Packets: final.tpx4Packets,
+      tpx4Triggers: final.tpx4Triggers,
       events: final.events,
       timeJumps: final.timeJumps,
-      triggers: final.tpx4Packets
-        ? { trigger1: final.tpx4Packets.signalRise + final.tpx4Packets.signalFall, trigger2: 0 }
+      triggers: final.tpx4Triggers
+        ? final.tpx4Triggers.source === 'trigger pixels'
+          ? { trigger1: 2 * final.tpx4Triggers.pixelHits[0], trigger2: 2 * final.tpx4Triggers.pixelHits[1] }
+          : { trigger1: final.tpx4Packets!.signalRise + final.tpx4Packets!.signalFall, trigger2: 0 }
         : {
             trigger1: final.packets.tdc1Rise + final.packets.tdc1Fall,
             trigger2: final.packets.tdc2Rise + final.packets.tdc2Fall,
@@ -303,9 +317,11 @@ function metadataFor(
       'camera generation': info.generation,
       ...(info.generation === 4
         ? {
-            'trigger source': 'signal packets',
+            'trigger source': s.tpx4Triggers?.source ?? 'signal packets',
+            'trigger pixels': opts.triggerPixels ?? [],
+            'trigger pixel hits': s.tpx4Triggers?.pixelHits ?? [0, 0],
             'tot dtype': totDtype,
-            'sensor size': sensorSizeFor(4),
+            'sensor size': sensorSizeFor(4, opts.orientation),
           }
         : {}),
       'event window s': opts.eventWindow,

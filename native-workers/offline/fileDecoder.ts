@@ -1,20 +1,21 @@
 // Decoding of a raw file's word chunks for the offline browser: the one Timepix3 decoder ('file' time
-// mode: the global time comes from the stream) or the one Timepix4 decoder, with the position offset
-// applied, giving each chunk's hits and trigger rising edges (the event triggers). The converter's
+// mode: the global time comes from the stream) or the one Timepix4 decoder with its hit shaping
+// (Tpx4Hits: time-walk, orientation, offset), giving each chunk's hits and trigger rising edges (the event triggers). The converter's
 // decode stage (stages.ts DecodeEventsStage) does the same per chunk; this one also hands out the
 // hits, which the views need. Output buffers are reused between chunks: read them before the next.
 import type { HitBatch, TriggerEdges } from '../../shared/batches';
 import type { Orientation } from '../../shared/processingSettings';
 import { type PacketCounts, totalUnknown } from '../pipeline/packetCounts';
 import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
-import { Tpx4Decoder, type Tpx4PacketCounts, newTpx4Batch } from '../pipeline/tpx4Decoder';
+import type { Tpx4PacketCounts } from '../pipeline/tpx4Decoder';
+import { Tpx4Hits } from '../pipeline/tpx4Hits';
 
 export interface FileDecoderConfig {
   generation: 3 | 4;
   orientation: Orientation;
   offsetX: number;
   offsetY: number;
-  /** Hit time-walk table (Timepix3 only). */
+  /** Hit time-walk table. */
   hitLut?: Float64Array;
 }
 
@@ -27,13 +28,18 @@ export interface DecodedChunk {
 
 export class FileDecoder {
   private readonly tpx3: Tpx3Decoder | null = null;
-  private readonly tpx4: Tpx4Decoder | null = null;
+  private readonly tpx4: Tpx4Hits | null = null;
   private readonly batch3 = newDecodedBatch(0);
-  private readonly batch4 = newTpx4Batch(0);
 
-  constructor(private readonly config: FileDecoderConfig) {
-    if (config.generation === 4) this.tpx4 = new Tpx4Decoder();
-    else {
+  constructor(config: FileDecoderConfig) {
+    if (config.generation === 4) {
+      this.tpx4 = new Tpx4Hits({
+        orientation: config.orientation,
+        offsetX: config.offsetX,
+        offsetY: config.offsetY,
+        hitLut: config.hitLut,
+      });
+    } else {
       this.tpx3 = new Tpx3Decoder({
         orientation: config.orientation,
         offsetX: config.offsetX,
@@ -51,27 +57,20 @@ export class FileDecoder {
       this.tpx3.decode(words, this.batch3);
       return { hits: this.batch3.hits, triggers: this.batch3.triggers };
     }
-    const b = this.batch4;
-    this.tpx4!.decode(new Uint8Array(words.buffer, words.byteOffset, words.byteLength), b);
-    const { offsetX, offsetY } = this.config;
-    if (offsetX !== 0 || offsetY !== 0) {
-      const { n, x, y } = b.hits;
-      for (let i = 0; i < n; i++) {
-        x[i] += offsetX;
-        y[i] += offsetY;
-      }
-    }
+    const b = this.tpx4!.decode(new Uint8Array(words.buffer, words.byteOffset, words.byteLength));
     return { hits: { ...b.hits, totNs: b.totNs }, triggers: b.triggers };
   }
 
   /** The stream had its time reference (a global-time pair, or a Timepix4 heartbeat). */
   get sawTime(): boolean {
-    return this.tpx3 ? this.tpx3.time.longtime >= 0 : this.tpx4!.heartbeatTick >= 0;
+    return this.tpx3 ? this.tpx3.time.longtime >= 0 : this.tpx4!.decoder.heartbeatTick >= 0;
   }
 
   /** Packet counts so far, flat (see packetCountsRecord). */
   packetCounts(): Record<string, number> {
-    return this.tpx3 ? packetCountsRecord(this.tpx3.counts) : packetCountsRecord(null, this.tpx4!.counts);
+    return this.tpx3
+      ? packetCountsRecord(this.tpx3.counts)
+      : packetCountsRecord(null, this.tpx4!.decoder.counts);
   }
 }
 

@@ -136,10 +136,7 @@ export async function browseRawFile(request: unknown, options: BrowseOptions = {
   const p = req.processing;
   const offset = p.offset ?? CONVERT_DEFAULTS.offset;
   const orientation = p.orientation ?? CONVERT_DEFAULTS.orientation;
-  if (info.generation === 4 && orientation !== 'Up') {
-    throw new UserError(`${req.path}: orientation ${orientation} is not supported for Timepix4 data yet`);
-  }
-  const [w, h] = sensorSizeFor(info.generation);
+  const [w, h] = sensorSizeFor(info.generation, orientation);
   const port = openStage(
     'browse',
     {

@@ -10,7 +10,8 @@ import { EventBuilder, type EventCounts, newEventOutput } from '../pipeline/even
 import type { TimeJumpCounts } from '../pipeline/globalTime';
 import { type PacketCounts, newPacketCounts } from '../pipeline/packetCounts';
 import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
-import { Tpx4Decoder, type Tpx4PacketCounts, newTpx4Batch } from '../pipeline/tpx4Decoder';
+import type { Tpx4PacketCounts } from '../pipeline/tpx4Decoder';
+import { Tpx4Hits, type Tpx4TriggerSource } from '../pipeline/tpx4Hits';
 import {
   LivePipeline,
   type LivePipelineConfig,
@@ -31,9 +32,11 @@ import {
 } from '../offline/summaryStage';
 
 export interface DecodeEventsConfig {
-  /** Camera generation of the words (default 3). Timepix4 applies the offset but not orientation or
-   * hitLut (the converter refuses them), and takes trigger 1 from its signal packets. */
+  /** Camera generation of the words (default 3). Timepix4 shapes its hits in Tpx4Hits (trigger
+   * pixels, time-walk, orientation, offset). */
   generation?: 3 | 4;
+  /** Timepix4 only: trigger pixels (x + 448 * y) replacing the signal packets as triggers. */
+  triggerPixels?: number[];
   orientation: Orientation;
   offsetX: number;
   offsetY: number;
@@ -64,6 +67,8 @@ export interface DecodeEventsFinal {
   packets: PacketCounts;
   /** Timepix4 packet counts (generation 4 only). */
   tpx4Packets?: Tpx4PacketCounts;
+  /** Timepix4 only: where triggers came from, and the hits taken as trigger 1 / 2 edges. */
+  tpx4Triggers?: { source: Tpx4TriggerSource; pixelHits: [number, number] };
   events: EventCounts;
   /** Timepix3 global-time jumps (all zero for generation 4). */
   timeJumps: TimeJumpCounts;
@@ -76,17 +81,18 @@ export interface DecodeEventsFinal {
 export class DecodeEventsStage {
   private readonly decoder: Tpx3Decoder | null = null;
   private readonly decoded = newDecodedBatch(0);
-  private readonly tpx4: Tpx4Decoder | null = null;
-  private readonly tpx4Batch = newTpx4Batch(0);
+  private readonly tpx4: Tpx4Hits | null = null;
   private readonly builder: EventBuilder;
-  private readonly offsetX: number;
-  private readonly offsetY: number;
 
   constructor(config: DecodeEventsConfig) {
-    this.offsetX = config.offsetX;
-    this.offsetY = config.offsetY;
     if (config.generation === 4) {
-      this.tpx4 = new Tpx4Decoder();
+      this.tpx4 = new Tpx4Hits({
+        orientation: config.orientation,
+        offsetX: config.offsetX,
+        offsetY: config.offsetY,
+        hitLut: config.hitLut,
+        triggerPixels: config.triggerPixels,
+      });
     } else {
       this.decoder = new Tpx3Decoder({
         orientation: config.orientation,
@@ -109,18 +115,10 @@ export class DecodeEventsStage {
     const out = newEventOutput();
     if ('words' in req) {
       if (this.tpx4) {
-        const b = this.tpx4Batch;
         const w = req.words;
-        this.tpx4.decode(new Uint8Array(w.buffer, w.byteOffset, w.byteLength), b);
-        if (this.offsetX !== 0 || this.offsetY !== 0) {
-          const { n, x, y } = b.hits;
-          for (let i = 0; i < n; i++) {
-            x[i] += this.offsetX;
-            y[i] += this.offsetY;
-          }
-        }
+        const b = this.tpx4.decode(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
         this.builder.push({ ...b.hits, totNs: b.totNs }, b.triggers, out);
-        return { ...ownEdges(b.trigger1, NO_EDGES), events: out.events, timing: out.timing };
+        return { ...ownEdges(b.trigger1, b.trigger2), events: out.events, timing: out.timing };
       }
       this.decoder!.decode(req.words, this.decoded);
       this.builder.push(this.decoded.hits, this.decoded.triggers, out);
@@ -136,10 +134,17 @@ export class DecodeEventsStage {
         ? {
             generation: 4,
             packets: newPacketCounts(),
-            tpx4Packets: { ...this.tpx4.counts, unknownByEoc: [...this.tpx4.counts.unknownByEoc] },
+            tpx4Packets: {
+              ...this.tpx4.decoder.counts,
+              unknownByEoc: [...this.tpx4.decoder.counts.unknownByEoc],
+            },
+            tpx4Triggers: {
+              source: this.tpx4.triggerSource,
+              pixelHits: [this.tpx4.triggerPixelHits[0], this.tpx4.triggerPixelHits[1]],
+            },
             events: this.builder.counts,
             timeJumps: { backwardJumps: 0, forwardJumps: 0, recoveries: 0 },
-            sawGlobalTime: this.tpx4.heartbeatTick >= 0,
+            sawGlobalTime: this.tpx4.decoder.heartbeatTick >= 0,
           }
         : {
             generation: 3,
@@ -151,8 +156,6 @@ export class DecodeEventsStage {
     };
   }
 }
-
-const NO_EDGES: TriggerEdges = { n: 0, time: new Float64Array(0) };
 
 function ownEdges(tdc1: TriggerEdges, tdc2: TriggerEdges): { tdc1: TriggerEdges; tdc2: TriggerEdges } {
   // The decoder reuses its edge buffers: copy the few edges out (they are small).
