@@ -78,12 +78,57 @@ export const recordingSettingsSchema = z
   })
   .default({ folder: '', prefix: 'run' });
 
+/** What happens to the detector bias when Chronopix quits (shown to the operator). */
+export const BIAS_ON_QUIT = ['keep', 'off'] as const;
+
+export const cameraSettingsSchema = z
+  .object({
+    /** SPIDR board address for its TCP control port. Empty: no camera (the built-in emulator, or
+     * `source.udp` when source.kind is 'udp', stays the source). */
+    address: z.string().default(''),
+    /** SPIDR TCP control port. */
+    port: z.number().int().min(0).max(65535).default(50000),
+    /** Where the camera sends its UDP data (this PC's address on the camera network, IPv4) and where
+     * the sampler listens; chip n sends to port + n. */
+    udp: hostPort.default({ address: '192.168.1.1', port: 8192 }),
+    /** SoPhy `.spx` file uploaded at configure (DACs and pixel configuration). Empty: none. */
+    configFile: z.string().default(''),
+    /** Bias the configure step ramps to, volts (12..104); null leaves the bias as it is. */
+    biasVolts: z.number().min(12).max(104).nullable().default(null),
+    /** Highest bias Chronopix will ever set, volts: the sensor's limit. */
+    biasLimitVolts: z.number().min(12).max(104).default(60),
+    /** Bias ramp speed, volts per second (each step waits so that this is never exceeded). */
+    biasRampVoltsPerS: z.number().positive().max(100).default(5),
+    /** On quit: 'keep' the bias as it is, or ramp it 'off' (down to 12 V, then supply off). */
+    biasOnQuit: z.enum(BIAS_ON_QUIT).default('keep'),
+    /** Reply timeout per SPIDR request, ms; after a timeout the connection is closed and reopened. */
+    replyTimeoutMs: z.number().int().min(50).max(60000).default(2000),
+  })
+  .refine((c) => c.biasVolts === null || c.biasVolts <= c.biasLimitVolts, {
+    message: 'camera.biasVolts must not exceed camera.biasLimitVolts',
+    path: ['biasVolts'],
+  })
+  .default({
+    address: '',
+    port: 50000,
+    udp: { address: '192.168.1.1', port: 8192 },
+    configFile: '',
+    biasVolts: null,
+    biasLimitVolts: 60,
+    biasRampVoltsPerS: 5,
+    biasOnQuit: 'keep',
+    replyTimeoutMs: 2000,
+  });
+
+export type CameraSettings = z.infer<typeof cameraSettingsSchema>;
+
 export const settingsSchema = z.object({
   /** Schema version of the file. */
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
   source: sourceSettingsSchema,
   processing: processingSettingsSchema,
   recording: recordingSettingsSchema,
+  camera: cameraSettingsSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -3,13 +3,17 @@
 // their length word, echoes the device index, answers with a proper error word for unknown
 // commands and bad arguments, and remembers what is set (DACs, bias, register-like settings).
 // GET_TIMER returns a running 48-bit count of 25 ns ticks since start (or the last timer reset).
-// Fault injection (`faults`, changeable at any time) lets tests exercise a client's failure
-// paths. UDP streaming and the shutter are not simulated yet.
+// It remembers the pixel configuration (SET_PIXCONF unpacked, GET_PIXCONF reads it back) and the
+// trigger configuration. While the shutter is open (AUTOTRIG_START .. AUTOTRIG_STOP) it streams UDP
+// to chip 0's destination (SET_IPADDR_DEST, SET_SERVERPORT) and writes a time pair into the stream
+// at every GET_TIMER (virtualCameraStream.ts). Fault injection (`faults`, changeable at any time)
+// lets tests exercise a client's failure paths.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { dacByCode, TPX3_DACS } from './dacs';
 import { SPIDR_COMMANDS, SPIDR_NOREPLY_FLAG, SPIDR_REPLY_FLAG } from './spidrCommands';
 import { SPIDR_HEADER_BYTES, SPIDR_MAX_REQUEST_BYTES } from './spidrFraming';
 import { BIAS_ADC_CHANNEL, chipIdFromName, VDDA_ADC_CHANNEL, voltsFromBiasAdjust } from './spidrUnits';
+import { VirtualCameraStream, type VirtualStreamOptions } from './virtualCameraStream';
 
 const C = SPIDR_COMMANDS;
 const ERR_UNKNOWN_CMD = 1;
@@ -41,6 +45,8 @@ export interface VirtualCameraOptions {
   /** Default W0028_H06. */
   chipName?: string;
   faults?: VirtualCameraFaults;
+  /** The UDP stream while the shutter is open. */
+  stream?: VirtualStreamOptions;
 }
 
 export const VIRTUAL_SOFTWARE_VERSION = 0x18082100;
@@ -79,9 +85,7 @@ const ACKED = new Set<number>([
   C.CLEAR_BUSY,
   C.DDRIVEN_READOUT,
   C.DECODERS_ENA,
-  C.SET_TRIGCONFIG,
-  C.AUTOTRIG_START,
-  C.AUTOTRIG_STOP,
+  C.PAUSE_READOUT,
   C.RESET_COUNTERS,
   C.T0_SYNC,
   C.SET_SENSEDAC,
@@ -94,6 +98,8 @@ export class VirtualCamera {
   faults: VirtualCameraFaults;
   /** Requests received (complete frames), over all connections. */
   requestCount = 0;
+  /** Command codes received, in order (complete frames, over all connections). */
+  readonly received: number[] = [];
   readonly chipId: number;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -104,11 +110,17 @@ export class VirtualCamera {
   private biasAdjust = 0;
   private timerZero = process.hrtime.bigint();
   private timerOffset = 0n;
+  /** 6-bit pixel values, index x * 256 + y. */
+  private readonly pixels = new Uint8Array(65536);
+  private trigConfig = [0, 10000, 5, 1, 0];
+  private shutter = false;
+  readonly stream: VirtualCameraStream;
 
   private constructor(server: Server, options: VirtualCameraOptions) {
     this.server = server;
     this.faults = options.faults ?? {};
     this.chipId = chipIdFromName(options.chipName ?? 'W0028_H06') ?? 0x1c68;
+    this.stream = new VirtualCameraStream(options.stream);
     server.on('connection', (s) => this.onConnection(s));
   }
 
@@ -137,9 +149,37 @@ export class VirtualCamera {
     return this.dacs.get(code);
   }
 
-  close(): Promise<void> {
+  /** Chip 0's 6-bit pixel value at (x, y). */
+  pixel(x: number, y: number): number {
+    return this.pixels[x * 256 + y];
+  }
+
+  get shutterOpen(): boolean {
+    return this.shutter;
+  }
+
+  /** The bias the supply delivers, V (0 when the supply is off). */
+  get biasVolts(): number {
+    return this.biasEnabled ? voltsFromBiasAdjust(this.biasAdjust) : 0;
+  }
+
+  /** Chip 0's UDP destination as set over TCP. */
+  get udpDestination(): { address: string; port: number } {
+    const w = this.settings.get(C.GET_IPADDR_DEST) ?? 0;
+    const address = [24, 16, 8, 0].map((s) => (w >>> s) & 0xff).join('.');
+    return { address, port: this.settings.get(C.GET_SERVERPORT) ?? 0 };
+  }
+
+  async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    await this.stream.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private setShutter(open: boolean): void {
+    this.shutter = open;
+    if (open) void this.stream.start(this.udpDestination, Number(this.ticks()));
+    else void this.stream.stop();
   }
 
   private onConnection(socket: Socket): void {
@@ -166,6 +206,7 @@ export class VirtualCamera {
         const frame = buf.subarray(0, length);
         buf = buf.subarray(length);
         this.requestCount++;
+        this.received.push(frame.readUInt32BE(0) & 0xffff);
         if (this.faults.dropAfterRequests !== undefined && served >= this.faults.dropAfterRequests) {
           socket.destroy();
           return;
@@ -281,8 +322,41 @@ export class VirtualCamera {
         return ok(3000);
       case C.GET_TIMER: {
         const t = this.ticks();
+        // The chip writes its timer into the data stream when it is read (Decision 17).
+        if (this.shutter) this.stream.sendTimePair(Number(t));
         return ok(Number(t & 0xffffffffn), Number(t >> 32n));
       }
+      case C.RESET_PIXELS:
+        this.pixels.fill(0);
+        return ok(0);
+      case C.SET_PIXCONF:
+        return needArg((first) => {
+          const bytes = payload.subarray(4);
+          if (bytes.length % 192 !== 0 || first + bytes.length / 192 > 256) return { error: ERR_ILLEGAL_PAR };
+          unpackColumns(bytes, first, this.pixels);
+          return ok(0);
+        });
+      case C.GET_PIXCONF:
+        return needArg((x) => {
+          if (x > 255) return { error: ERR_ILLEGAL_PAR };
+          return { error: 0, words: [x], bytes: this.pixels.slice(x * 256, x * 256 + 256) };
+        });
+      case C.SET_TRIGCONFIG: {
+        const words = [0, 1, 2, 3, 4].map((i) => word(i));
+        if (words[3] === undefined || (words[0] ?? 99) > 6) return { error: ERR_ILLEGAL_PAR };
+        this.trigConfig = words.map((w) => w ?? 0);
+        return ok(0);
+      }
+      case C.GET_TRIGCONFIG:
+        return ok(...this.trigConfig);
+      case C.AUTOTRIG_START:
+        // Auto-trigger with length 0: open until AUTOTRIG_STOP; other modes wait for edges that a
+        // virtual camera never sees, so they open it too (the data are what tests need).
+        this.setShutter(true);
+        return ok(0);
+      case C.AUTOTRIG_STOP:
+        this.setShutter(false);
+        return ok(0);
       case C.SET_TIMER: {
         const lo = word(0);
         const hi = word(1);
@@ -326,6 +400,23 @@ export class VirtualCamera {
   private ticks(): bigint {
     const elapsedNs = process.hrtime.bigint() - this.timerZero;
     return (this.timerOffset + elapsedNs / 25n) & 0xffffffffffffn;
+  }
+}
+
+/** SET_PIXCONF payload bytes (4 pixels of 6 bits in 3 bytes, column by column) into `pixels`. */
+function unpackColumns(bytes: Uint8Array, first: number, pixels: Uint8Array): void {
+  let o = 0;
+  for (let x = first; o < bytes.length; x++) {
+    for (let y = 0; y < 256; y += 4) {
+      const b0 = bytes[o++];
+      const b1 = bytes[o++];
+      const b2 = bytes[o++];
+      const base = x * 256 + y;
+      pixels[base] = b0 >> 2;
+      pixels[base + 1] = ((b0 & 3) << 4) | (b1 >> 4);
+      pixels[base + 2] = ((b1 & 0xf) << 2) | (b2 >> 6);
+      pixels[base + 3] = b2 & 0x3f;
+    }
   }
 }
 
