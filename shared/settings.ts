@@ -39,6 +39,25 @@ export const sourceSettingsSchema = z
 
 export const processingSettingsSchema = z
   .object({
+    /** Camera generation of the data: 3 Timepix3 (256 x 256, little-endian words), 4 Timepix4
+     * (448 x 512, big-endian words; also the built-in emulator's mode and the recording's layout).
+     * Takes effect at the next acquisition start. */
+    generation: z.union([z.literal(3), z.literal(4)]).default(3),
+    /** Timepix4 only: trigger pixels as indices x + 448 * y (decoded sensor coordinates). Empty: the
+     * signal packets (0xE4 rise / 0xE5 fall) are the triggers. Otherwise these pixels' hits are the
+     * trigger edges instead (the first one's define events, the others are trigger 2) and leave the
+     * hit stream. Takes effect at the next acquisition start. */
+    triggerPixels: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(448 * 512 - 1),
+      )
+      .max(16)
+      .refine((a) => new Set(a).size === a.length, 'trigger pixels must be distinct')
+      .default([]),
     /** 'pixel': decode and events only; 'centroid': plus clustering. */
     pipeline: z.enum(['pixel', 'centroid']).default('centroid'),
     /** Event window on tof, seconds [min, max] (live default 0..1 ms, the reference's). */
@@ -56,6 +75,8 @@ export const processingSettingsSchema = z
     centroidProcesses: z.number().int().min(1).max(64).default(2),
   })
   .default({
+    generation: 3,
+    triggerPixels: [],
     pipeline: 'centroid',
     eventWindow: LIVE_EVENT_WINDOW,
     reorderHorizon: 1e-3,

@@ -29,6 +29,7 @@ import type { LivePipelineConfig } from '../../native-workers/live/livePipeline'
 import { type Recording, startRecording } from '../../native-workers/live/recorder';
 import { listFolder, nextRunIndex, runNames, validatePrefix } from '../../native-workers/live/runNaming';
 import type { StageLauncher, StageTransport } from '../../native-workers/stages/stagePort';
+import { tpx4SensorSize } from '../../native-workers/pipeline/tpx4Hits';
 import { EmulatorProcess } from './emulatorProcess';
 import { PipelineSupervisor } from './pipelineSupervisor';
 import { UdpSampler } from './udpSampler';
@@ -66,6 +67,8 @@ export class Engine implements EngineApi {
   private readonly viewListeners = new Set<(s: LiveSnapshot) => void>();
   private lastBytes = { atMs: 0, bytes: 0, rate: 0 };
   private boundPort = 0;
+  /** Camera generation of the running acquisition (settings.processing.generation at start). */
+  private generation: 3 | 4 = 3;
 
   constructor(
     settings: Settings,
@@ -90,6 +93,7 @@ export class Engine implements EngineApi {
     this.state = 'starting';
     const { source } = this.settings;
     const emulated = source.kind === 'emulator';
+    this.generation = this.settings.processing.generation;
     try {
       this.startedMs = performance.now();
       this.supervisor = new PipelineSupervisor(this.liveConfig(), {
@@ -99,7 +103,12 @@ export class Engine implements EngineApi {
       });
       const sampler = new UdpSampler(
         // The built-in emulator streams to an ephemeral loopback port, so it never collides with a detector.
-        emulated ? { address: '127.0.0.1', port: 0 } : { address: source.udp.address, port: source.udp.port },
+        {
+          ...(emulated
+            ? { address: '127.0.0.1', port: 0 }
+            : { address: source.udp.address, port: source.udp.port }),
+          generation: this.generation,
+        },
         {
           onRaw: (b) => this.recording?.write(b.bytes),
           onBatch: (b) => this.supervisor?.submit(b.bytes, b.longtime, this.nowS(), b.firstArrivalMs),
@@ -117,7 +126,13 @@ export class Engine implements EngineApi {
         const hitRate = Math.max(1, (e.rateMBps * 1e6) / 8 - 2 * e.triggerRate);
         this.emulator = new EmulatorProcess(
           {
-            source: { kind: 'generated', triggerRate: e.triggerRate, hitRate, seed: e.seed },
+            source: {
+              kind: 'generated',
+              camera: this.generation,
+              triggerRate: e.triggerRate,
+              hitRate,
+              seed: e.seed,
+            },
             sender: {
               host: '127.0.0.1',
               port: this.boundPort,
@@ -196,7 +211,7 @@ export class Engine implements EngineApi {
     this.recording = await startRecording({
       folder,
       prefix,
-      generation: 3,
+      generation: this.generation,
       nowNs: BigInt(Date.now()) * 1_000_000n,
       longtime: longtime >= 0 ? longtime : null,
       settings: { ...this.settings } as Record<string, unknown>,
@@ -297,7 +312,10 @@ export class Engine implements EngineApi {
 
   private liveConfig(): LivePipelineConfig {
     const p = this.settings.processing;
+    const [width, height] = this.generation === 4 ? tpx4SensorSize(p.orientation) : [256, 256];
     return {
+      generation: this.generation,
+      triggerPixels: p.triggerPixels,
       pipeline: p.pipeline,
       eventWindow: p.eventWindow,
       clustering: p.clustering,
@@ -305,7 +323,7 @@ export class Engine implements EngineApi {
       orientation: p.orientation,
       offset: p.offset,
       horizon: p.reorderHorizon,
-      sensor: { width: 256 + p.offset[0], height: 256 + p.offset[1] },
+      sensor: { width: width + p.offset[0], height: height + p.offset[1] },
       clusterWorkers: p.centroidProcesses,
     };
   }

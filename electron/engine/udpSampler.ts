@@ -7,7 +7,8 @@
 // of the file reader), and an authoritative time (a GET_TIMER reply) can be set at any moment.
 // Batches that arrive before any global time is known are held (2 s or 64 MB at most) and released
 // with the first time; beyond that bound they are dropped from processing and counted (listeners
-// that record get every batch regardless, through `onRaw`).
+// that record get every batch regardless, through `onRaw`). Timepix4 (generation 4) words carry their
+// time in heartbeats, read by the decoder: its batches are never held and carry longtime 0.
 import { createSocket, type Socket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { TimeTracker } from '../../native-workers/pipeline/globalTime';
@@ -15,6 +16,8 @@ import { TimeTracker } from '../../native-workers/pipeline/globalTime';
 export interface SamplerConfig {
   address: string;
   port: number;
+  /** Camera generation of the stream (default 3); 4 needs no time base (see above). */
+  generation?: 3 | 4;
   /** Requested kernel receive buffer, bytes (64 MB). */
   recvBufferBytes?: number;
   /** Batch size that triggers a flush, bytes (~1 MB). */
@@ -61,6 +64,7 @@ export interface SamplerListeners {
 }
 
 const DEFAULTS = {
+  generation: 3 as 3 | 4,
   recvBufferBytes: 64 << 20,
   batchBytes: 1 << 20,
   flushMs: 100,
@@ -195,6 +199,10 @@ export class UdpSampler {
     // The recorder copies the bytes at once; the pipeline may take ownership of them (a transfer to
     // a worker thread), so the batch's time packets are read before it is handed on.
     this.listeners.onRaw?.(batch);
+    if (this.cfg.generation === 4) {
+      this.listeners.onBatch?.({ ...batch, longtime: 0 });
+      return;
+    }
     this.learnTime(batch.bytes);
     if (batch.longtime >= 0) {
       this.listeners.onBatch?.(batch);

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/userError';
 import { createVmiGenerator } from '../pipeline/generator';
+import { createVmiGenerator4 } from '../pipeline/generator4';
 import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
+import { Tpx4Decoder, newTpx4Batch } from '../pipeline/tpx4Decoder';
 import {
   DEFAULT_MAX_DATAGRAM_BYTES,
   GeneratedSource,
@@ -69,6 +71,26 @@ describe('GeneratedSource', () => {
     expect(times.every((t, i) => i === 0 || t >= times[i - 1])).toBe(true);
     expect(times[0]).toBeGreaterThanOrEqual(0);
     expect(times[times.length - 1]).toBeCloseTo(2, 6);
+  });
+
+  it('camera 4: sends generator4 words, counts their hits, and they decode as Timepix4', () => {
+    const options = { seconds: 0.5, triggerRate: 1000, ionsPerTrigger: 4, seed: 9 };
+    const source = new GeneratedSource({ ...options, camera: 4 });
+    expect(source.description).toMatch(/Timepix4/);
+    expect(parseSourceConfig({ kind: 'generated', camera: 4 })).toEqual({ kind: 'generated', camera: 4 });
+    const batches = collect(source.batches());
+    const gen = createVmiGenerator4({ ...options, chunkBytes: 256 * 1024 }, { truth: false });
+    const parts: Buffer[] = [];
+    for (let c = gen.next(); c; c = gen.next())
+      parts.push(Buffer.from(new Uint8Array(c.words.slice().buffer)));
+    const sent = concatWords(batches);
+    expect(Buffer.from(sent.buffer).equals(Buffer.concat(parts))).toBe(true);
+    const hits = batches.reduce((n, b) => n + b.hits.reduce((m, h) => m + h, 0), 0);
+    expect(hits).toBe(gen.counts.pixels);
+    const dec = new Tpx4Decoder();
+    dec.decode(new Uint8Array(sent.buffer), newTpx4Batch());
+    expect(dec.counts.pixels).toBe(gen.counts.pixels);
+    expect(dec.counts.signalRise).toBe(gen.counts.triggers);
   });
 
   it('decodes with the real decoder (file mode) to the generator counts', () => {

@@ -1,7 +1,8 @@
 // What the free-running camera emulator sends (Decision 17), as UDP datagram payloads: no sockets,
 // no clock (the replay reads its file, nothing else). Two sources, both async iterables of DatagramBatch:
 //
-// - GeneratedSource: the seeded VMI generator (pipeline/generator.ts) in segments of 60 s of camera
+// - GeneratedSource: the seeded VMI generator (pipeline/generator.ts; with camera 4 its Timepix4 mode,
+//   generator4.ts: big-endian words, heartbeats every 102.4 us, signal-packet triggers) in segments of 60 s of camera
 //   time, for `seconds` or endlessly. Segment k starts where k - 1 ended (startLongtime continues, so
 //   the time packets, once a second, and every hit and trigger time stay monotonic for a receiver,
 //   across the 26.8 s rollovers of the 30-bit packet times; the generator extends them itself).
@@ -20,6 +21,8 @@ import { z } from 'zod';
 import { UserError } from '../../shared/userError';
 import { inspectRawFile, readWords, type RawFileInfo } from '../io/rawReader';
 import { createVmiGenerator, emptyVmiCounts, type VmiCounts, type VmiGenerator } from '../pipeline/generator';
+import { createVmiGenerator4 } from '../pipeline/generator4';
+import { TPX4_EOC } from '../pipeline/tpx4Decoder';
 import { TimeTracker, fillExtendTable } from '../pipeline/globalTime';
 
 /** A realistic SPIDR datagram: 1024 words. */
@@ -41,7 +44,7 @@ export interface DatagramBatch {
   datagrams: Uint8Array[];
   /** Camera time (s) of each datagram's last word, for pacing; non-decreasing; NaN when unknown. */
   cameraTime: Float64Array;
-  /** Pixel hit words (headers 0xB and 0xA) of each datagram. */
+  /** Pixel hit words (Timepix3 headers 0xB and 0xA; Timepix4 eoc <= 0xDF) of each datagram. */
   hits: Uint32Array;
 }
 
@@ -53,6 +56,8 @@ export interface EmulatorSource extends AsyncIterable<DatagramBatch> {
 }
 
 export interface GeneratedSourceOptions {
+  /** Camera generation of the words: 3 (default) or 4 (Timepix4, generator4.ts). */
+  camera?: 3 | 4;
   /** Camera seconds to stream; omitted for an endless run. */
   seconds?: number;
   /** Laser shots per second. Default 1000. */
@@ -85,6 +90,7 @@ const datagramBytesSchema = z.number().int().min(8).max(MAX_DATAGRAM_BYTES).opti
 const sourceConfigSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('generated'),
+    camera: z.union([z.literal(3), z.literal(4)]).optional(),
     seconds: z.number().positive().optional(),
     triggerRate: z.number().positive().optional(),
     ionsPerTrigger: z.number().min(0).optional(),
@@ -136,12 +142,13 @@ function datagramWords(maxDatagramBytes = DEFAULT_MAX_DATAGRAM_BYTES): number {
 /**
  * Cuts `words` (interleaved uint32 halves, a buffer the batch may keep) into datagrams of at most
  * `perDatagram` words. `timeAt(endWord)` gives the camera time of the datagram ending before word
- * index endWord; hits are counted here.
+ * index endWord; hits are counted here (`camera` 4: the words are big-endian Timepix4 words).
  */
 export function cutDatagrams(
   words: Uint32Array,
   perDatagram: number,
   timeAt: (endWord: number) => number,
+  camera: 3 | 4 = 3,
 ): DatagramBatch {
   const nWords = words.length >>> 1;
   const n = Math.ceil(nWords / perDatagram);
@@ -150,7 +157,15 @@ export function cutDatagrams(
     const from = d * perDatagram;
     const to = Math.min(nWords, from + perDatagram);
     let hits = 0;
-    for (let i = from; i < to; i++) if (words[2 * i + 1] >>> 29 === 0x5) hits++; // header 0xA or 0xB
+    if (camera === 4) {
+      // The first uint32 holds bytes 0..3 of the word: eoc is byte 0's low 7 bits and byte 1's top bit.
+      for (let i = from; i < to; i++) {
+        const b = words[2 * i];
+        if ((((b & 0x7f) << 1) | ((b >>> 15) & 1)) <= TPX4_EOC.PIXEL_EOC_MAX) hits++;
+      }
+    } else {
+      for (let i = from; i < to; i++) if (words[2 * i + 1] >>> 29 === 0x5) hits++; // header 0xA or 0xB
+    }
     batch.datagrams.push(new Uint8Array(words.buffer, words.byteOffset + from * 8, (to - from) * 8));
     batch.cameraTime[d] = timeAt(to);
     batch.hits[d] = hits;
@@ -165,6 +180,7 @@ export class GeneratedSource implements EmulatorSource {
   readonly triggerRate: number;
   readonly ionsPerTrigger: number;
   readonly seed: number;
+  readonly camera: 3 | 4;
   /** Camera seconds to stream, Infinity when endless. */
   readonly seconds: number;
   /** Totals over all segments of what has been returned (see VmiCounts). */
@@ -195,6 +211,7 @@ export class GeneratedSource implements EmulatorSource {
       );
     }
     this.seed = o.seed ?? 1;
+    this.camera = o.camera ?? 3;
     this.seconds = o.seconds ?? Infinity;
     this.startLongtime = o.startLongtime ?? 0;
     this.perDatagram = datagramWords(o.maxDatagramBytes);
@@ -202,7 +219,7 @@ export class GeneratedSource implements EmulatorSource {
     this.segment(0, Math.min(this.seconds, SEGMENT_SECONDS), this.startLongtime);
     const len = Number.isFinite(this.seconds) ? `${this.seconds} s` : 'endless';
     this.description =
-      `generated VMI run (${len}, ${this.triggerRate} triggers/s, ` +
+      `generated ${this.camera === 4 ? 'Timepix4 ' : ''}VMI run (${len}, ${this.triggerRate} triggers/s, ` +
       `${Number(this.ionsPerTrigger.toFixed(2))} ions/trigger, seed ${this.seed})`;
   }
 
@@ -226,7 +243,7 @@ export class GeneratedSource implements EmulatorSource {
         const t0 = before;
         const span = after - before;
         const n = c.nWords;
-        yield cutDatagrams(words, this.perDatagram, (end) => t0 + (span * end) / n);
+        yield cutDatagrams(words, this.perDatagram, (end) => t0 + (span * end) / n, this.camera);
         before = after;
       }
       const s = gen.counts;
@@ -245,7 +262,7 @@ export class GeneratedSource implements EmulatorSource {
 
   private segment(k: number, seconds: number, startLongtime: number): VmiGenerator {
     const seed = k === 0 ? this.seed : (this.seed + k * 2654435761) % 2 ** 53;
-    return createVmiGenerator(
+    return (this.camera === 4 ? createVmiGenerator4 : createVmiGenerator)(
       {
         seconds,
         triggerRate: this.triggerRate,
@@ -350,7 +367,7 @@ export class ReplaySource implements EmulatorSource {
       let last = NaN;
       let datagrams = 0;
       for await (const words of readWords(this.info, this.readChunkBytes)) {
-        const batch = cutDatagrams(words, this.perDatagram, () => NaN);
+        const batch = cutDatagrams(words, this.perDatagram, () => NaN, this.info.generation);
         if (this.timed) clock.times(words, this.perDatagram, batch.cameraTime);
         for (let d = 0; d < batch.cameraTime.length; d++) {
           const t = batch.cameraTime[d];

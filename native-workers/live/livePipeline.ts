@@ -1,15 +1,17 @@
 // The live pipeline: what runs on each ~1 MB UDP batch while acquiring. Decodes the batch with its
-// one longtime ('live' time mode, Decision 8 and "The live path"), builds events (reorder horizon),
+// one longtime ('live' time mode, Decision 8 and "The live path"; Timepix4 words carry their own time
+// in heartbeats, so the longtime is unused for generation 4: Tpx4Hits), builds events (reorder horizon),
 // clusters complete triggers when the centroid pipeline is on, and feeds the live views; only
 // snapshots (small typed arrays) leave it. A stage: config in, one request at a time, no clock or
 // socket inside (time comes with the requests), so it runs in-process, in a thread or a process.
 // Parameters change between batches without a restart and apply from the next batch.
-import type { CentroidBatch } from '../../shared/batches';
+import type { CentroidBatch, HitBatch, TriggerEdges } from '../../shared/batches';
 import type { ClusteringSettings, Orientation } from '../../shared/processingSettings';
 import { type LiveHealth, type LiveSnapshot, type SensorGeometry } from '../../shared/liveViews';
 import { clusterEvents } from '../pipeline/clustering';
 import { EventBuilder, newEventOutput } from '../pipeline/eventBuilder';
 import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
+import { Tpx4Hits } from '../pipeline/tpx4Hits';
 import { WholeTriggerBuffer } from '../pipeline/wholeTriggers';
 import { type StagePort, openStage } from '../stages/stagePort';
 import { LiveViews } from './liveViews';
@@ -25,6 +27,10 @@ export interface LiveParams {
 }
 
 export interface LivePipelineConfig extends LiveParams {
+  /** Camera generation of the words (default 3): Timepix4 words are big-endian, 448 x 512. */
+  generation?: 3 | 4;
+  /** Timepix4 only: trigger pixels (x + 448 * y) replacing the signal packets as triggers. */
+  triggerPixels?: number[];
   orientation: Orientation;
   offset: [number, number];
   hitLut?: Float64Array;
@@ -55,7 +61,8 @@ export interface LiveCounters {
 export type LiveResponse = { counters: LiveCounters } | { snapshot: LiveSnapshot; counters: LiveCounters };
 
 export class LivePipeline {
-  private readonly decoder: Tpx3Decoder;
+  private readonly decoder: Tpx3Decoder | null = null;
+  private readonly tpx4: Tpx4Hits | null = null;
   private readonly builder: EventBuilder;
   private readonly views: LiveViews;
   private readonly decoded = newDecodedBatch(1 << 17);
@@ -73,13 +80,14 @@ export class LivePipeline {
       clustering: config.clustering,
       views: config.views,
     };
-    this.decoder = new Tpx3Decoder({
+    const shape = {
       orientation: config.orientation,
       offsetX: config.offset[0],
       offsetY: config.offset[1],
       hitLut: config.hitLut,
-      timeMode: 'live',
-    });
+    };
+    if (config.generation === 4) this.tpx4 = new Tpx4Hits({ ...shape, triggerPixels: config.triggerPixels });
+    else this.decoder = new Tpx3Decoder({ ...shape, timeMode: 'live' });
     this.builder = new EventBuilder({
       windowMin: config.eventWindow[0],
       windowMax: config.eventWindow[1],
@@ -111,11 +119,7 @@ export class LivePipeline {
 
   private async process(bytes: Uint8Array, longtime: number, nowS: number): Promise<void> {
     const t0 = performance.now();
-    // A batch that crossed a process boundary may sit at any byte offset: align it once if needed.
-    const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-    const words = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >>> 2);
-    this.decoder.decode(words, this.decoded, longtime);
-    const { hits, triggers } = this.decoded;
+    const { hits, triggers } = this.decode(bytes, longtime);
     this.views.addBytes(bytes.byteLength, nowS);
     this.views.addHits(hits, nowS);
     const out = newEventOutput();
@@ -144,6 +148,18 @@ export class LivePipeline {
       }
     }
     c.execMs += performance.now() - t0;
+  }
+
+  private decode(bytes: Uint8Array, longtime: number): { hits: HitBatch; triggers: TriggerEdges } {
+    if (this.tpx4) {
+      const b = this.tpx4.decode(bytes);
+      return { hits: { ...b.hits, totNs: b.totNs }, triggers: b.triggers };
+    }
+    // A batch that crossed a process boundary may sit at any byte offset: align it once if needed.
+    const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+    const words = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >>> 2);
+    this.decoder!.decode(words, this.decoded, longtime);
+    return this.decoded;
   }
 
   private clusterOptions(): { sensorWidth: number; sensorHeight: number } {
