@@ -48,6 +48,22 @@ export interface RecordingResult {
   durationS: number;
 }
 
+/** The SPIDR camera the engine drives (absent or null: no camera, e.g. the built-in emulator). */
+export interface CameraStatus {
+  /** `HOST:PORT` of its TCP control connection. */
+  address: string;
+  /** False after a failed heartbeat, until a timer read succeeds again. */
+  connected: boolean;
+  /** Chip names, e.g. `W0028_H06`. */
+  chips: string[];
+  /** Degrees C, refreshed every few seconds while acquiring; null before the first reading. */
+  temperatures: { local: number; remote: number; fpga: number } | null;
+  /** Bias read-back, V; null before the first reading. */
+  biasVoltage: number | null;
+  /** What happens to the bias when Chronopix quits. */
+  biasOnQuit: 'keep' | 'off';
+}
+
 export interface EngineStatus {
   state: EngineState;
   /** 'emulator' when the built-in emulator is the source (the UI shows an EMULATOR badge). */
@@ -73,6 +89,8 @@ export interface EngineStatus {
   stages: StageHealth[];
   /** Messages for the operator (warnings, crashes), newest last, at most 20. */
   messages: string[];
+  /** The camera driven over SPIDR, when one is configured. */
+  camera?: CameraStatus | null;
 }
 
 export interface EngineApi {

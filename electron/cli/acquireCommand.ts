@@ -9,15 +9,17 @@ import { loadSettings } from '../../native-workers/io/settingsFile';
 import { Engine } from '../engine/engine';
 import { numberOption, parseCommandArgs, positive } from './options';
 
-const HELP = `usage: chronopix acquire --seconds N --record DIR [--source emulator|udp://ADDR:PORT] [options]
+const HELP = `usage: chronopix acquire --seconds N --record DIR [--source emulator|udp://ADDR:PORT|spidr://HOST[:PORT]] [options]
 
 Acquires for N seconds and records the raw data into DIR (created if missing) as
 <prefix>_<NNNN>_<YYYYMMDD-HHMM>.raw with a .json sidecar, then prints the run's summary.
 
       --seconds N        how long to acquire (required)
       --record DIR       folder for the recording (required)
-      --source SRC       'emulator' (the built-in camera emulator) or udp://ADDR:PORT (listen for a
-                         detector); default: the configured source, else the emulator
+      --source SRC       'emulator' (the built-in camera emulator), udp://ADDR:PORT (only listen for
+                         a detector) or spidr://HOST[:PORT] (drive a SPIDR camera: configure, start,
+                         stop; its data to camera.udp of the settings); default: the configured
+                         camera, else the configured source, else the emulator
       --prefix P         file name prefix (default: the configured one, 'run')
   -q, --quiet            only the summary`;
 
@@ -30,12 +32,28 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** `emulator` or `udp://ADDR:PORT` into the settings' source section. */
+/**
+ * `emulator`, `udp://ADDR:PORT` or `spidr://HOST[:PORT]` into the settings' source and camera
+ * sections (Decision 18): the first two drive no camera, even when one is configured.
+ */
 export function applySource(settings: Settings, source: string | undefined): Settings {
   if (source === undefined) return settings;
   const next = structuredClone(settings);
   if (source === 'emulator') {
     next.source.kind = 'emulator';
+    next.camera.address = '';
+    return next;
+  }
+  if (source.startsWith('spidr://')) {
+    const s = /^spidr:\/\/([^:/[\]\s]+)(?::(\d{1,5}))?$/.exec(source);
+    const port = s?.[2] === undefined ? 50000 : Number(s[2]);
+    if (!s || port < 1 || port > 65535) {
+      throw new UserError(
+        `--source ${source}: expected spidr://HOST[:PORT], e.g. spidr://192.168.1.10:50000`,
+      );
+    }
+    next.camera.address = s[1];
+    next.camera.port = port;
     return next;
   }
   const m = /^udp:\/\/([^:/]+|\[[^\]]+\]):(\d{1,5})$/.exec(source);
@@ -45,6 +63,7 @@ export function applySource(settings: Settings, source: string | undefined): Set
     );
   }
   next.source.kind = 'udp';
+  next.camera.address = '';
   next.source.udp = { address: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
   return next;
 }
@@ -119,6 +138,7 @@ export async function runAcquire(argv: string[]): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    await engine.stop().catch(() => undefined);
+    // Quit: the camera's bias-on-quit policy applies.
+    await engine.shutdown().catch(() => undefined);
   }
 }

@@ -43,6 +43,9 @@ are 8 KB of whole 8-byte words. Prints its rate once a second; Ctrl-C stops it a
       --speed X                at X times the file's real time (default 1)
       --as-fast-as-possible    without pacing (also for generated runs)
       --loop                   start again at the end of the file
+  virtual camera:
+      --spidr [HOST:]PORT      answer the SPIDR TCP protocol there and stream only while the
+                               shutter is open (see 'chronopix emulate --spidr 0 --help')
   -q, --quiet                  no rate lines or totals`;
 
 const OPTIONS = {
@@ -205,6 +208,9 @@ function totalsLine(t: SenderTotals): string {
 }
 
 export async function runEmulate(argv: string[]): Promise<number> {
+  if (argv.some((a) => a === '--spidr' || a.startsWith('--spidr='))) {
+    return (await import('./emulateSpidr')).runEmulateSpidr(argv);
+  }
   const plan = planEmulation(argv);
   if (!plan) {
     console.log(HELP);

@@ -12,6 +12,7 @@ usage:
   chronopix emulate [--to HOST:PORT] [--rate MB/s] [--seconds S] [--replay FILE.raw [--speed X] [--loop]]
   chronopix acquire --seconds N --record DIR [--source emulator|udp://ADDR:PORT]
   chronopix serve [--host ADDR] [--port N] [--source emulator|udp://ADDR:PORT]
+  chronopix camera info|set|load-config --spidr HOST[:PORT] [options]
   chronopix --version | --help
 
 Run 'chronopix COMMAND --help' for a command's options.`;
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   emulate: async () => (await import('./emulateCommand')).runEmulate,
   acquire: async () => (await import('./acquireCommand')).runAcquire,
   serve: async () => (await import('./serveCommand')).runServe,
+  camera: async () => (await import('./cameraCommand')).runCamera,
 };
 
 export async function main(argv: string[]): Promise<number> {

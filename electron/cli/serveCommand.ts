@@ -16,14 +16,15 @@ import { startWebServer } from '../server/webServer';
 import { applySource } from './acquireCommand';
 import { numberOption, parseCommandArgs } from './options';
 
-const HELP = `usage: chronopix serve [--host ADDR] [--port N] [--token T] [--source emulator|udp://ADDR:PORT]
+const HELP = `usage: chronopix serve [--host ADDR] [--port N] [--token T] [--source emulator|udp://ADDR:PORT|spidr://HOST[:PORT]]
 
 Runs the acquisition engine headless and serves the Chronopix UI and its API (WebSocket /api).
 
       --host ADDR     interface to bind (default 127.0.0.1; any other needs a token)
       --port N        TCP port (default 8765; 0 picks a free one)
       --token T       access token (default: none on 127.0.0.1, a random one elsewhere)
-      --source SRC    'emulator' or udp://ADDR:PORT (default: the configured source, else the emulator)
+      --source SRC    'emulator', udp://ADDR:PORT or spidr://HOST[:PORT] (default: the configured
+                      camera, else the configured source, else the emulator)
       --data DIR      a folder the file browser may read and convert in (repeatable; the recording
                       folder and the home folder are always allowed)
       --no-start      do not start acquiring until asked`;
@@ -101,7 +102,7 @@ export async function runServe(argv: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   process.stderr.write('stopping...\n');
-  await engine.stop();
+  await engine.shutdown();
   await server.close();
   return 0;
 }

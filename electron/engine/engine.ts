@@ -30,6 +30,8 @@ import { type Recording, startRecording } from '../../native-workers/live/record
 import { listFolder, nextRunIndex, runNames, validatePrefix } from '../../native-workers/live/runNaming';
 import type { StageLauncher, StageTransport } from '../../native-workers/stages/stagePort';
 import { tpx4SensorSize } from '../../native-workers/pipeline/tpx4Hits';
+import type { CameraSession } from '../../native-workers/camera/cameraSession';
+import { cameraConfigured, cameraSidecar, cameraStatus, startCamera, stopCamera } from './cameraControl';
 import { EmulatorProcess } from './emulatorProcess';
 import { PipelineSupervisor } from './pipelineSupervisor';
 import { UdpSampler } from './udpSampler';
@@ -54,6 +56,8 @@ export class Engine implements EngineApi {
   private sampler: UdpSampler | null = null;
   private supervisor: PipelineSupervisor | null = null;
   private emulator: EmulatorProcess | null = null;
+  /** The SPIDR camera driven at start/stop when `camera.address` is set (kept between runs). */
+  private camera: CameraSession | null = null;
   private recording: Recording | null = null;
   private startedMs = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -92,7 +96,10 @@ export class Engine implements EngineApi {
     if (this.state !== 'idle') return this.getStatus();
     this.state = 'starting';
     const { source } = this.settings;
-    const emulated = source.kind === 'emulator';
+    const driven = cameraConfigured(this.settings.camera);
+    const emulated = source.kind === 'emulator' && !driven;
+    // A driven camera sends where the sampler listens (camera.udp); its start sets that over TCP.
+    const listen = driven ? this.settings.camera.udp : source.udp;
     this.generation = this.settings.processing.generation;
     try {
       this.startedMs = performance.now();
@@ -104,9 +111,7 @@ export class Engine implements EngineApi {
       const sampler = new UdpSampler(
         // The built-in emulator streams to an ephemeral loopback port, so it never collides with a detector.
         {
-          ...(emulated
-            ? { address: '127.0.0.1', port: 0 }
-            : { address: source.udp.address, port: source.udp.port }),
+          ...(emulated ? { address: '127.0.0.1', port: 0 } : { address: listen.address, port: listen.port }),
           generation: this.generation,
         },
         {
@@ -117,8 +122,22 @@ export class Engine implements EngineApi {
       );
       this.sampler = sampler;
       this.boundPort = await sampler.start().catch((err: Error) => {
-        throw new UserError(`cannot listen on UDP ${source.udp.address}:${source.udp.port}: ${err.message}`);
+        throw new UserError(`cannot listen on UDP ${listen.address}:${listen.port}: ${err.message}`);
       });
+      if (driven) {
+        const cam = this.settings.camera;
+        const previous = this.camera;
+        this.camera = null;
+        const same = previous?.address === `${cam.address.trim()}:${cam.port}`;
+        if (previous && !same) await previous.quit();
+        this.camera = await startCamera(
+          cam,
+          { address: listen.address, port: this.boundPort },
+          (t) => this.sampler?.setTime(t),
+          (m) => this.note(m),
+          same ? previous : null,
+        );
+      }
       if (emulated) {
         const e = source.emulator;
         // Hits per camera second that fill the send rate (each trigger adds a rising and a falling
@@ -147,9 +166,10 @@ export class Engine implements EngineApi {
       this.state = 'running';
       this.schedule();
       this.note(
-        `acquisition started (${emulated ? 'EMULATOR' : `UDP ${source.udp.address}:${this.boundPort}`})`,
+        `acquisition started (${emulated ? 'EMULATOR' : `${this.camera ? `camera ${this.camera.address}, ` : ''}UDP ${listen.address}:${this.boundPort}`})`,
       );
     } catch (err) {
+      if (this.camera) await stopCamera(this.camera, (m) => this.note(m));
       await this.teardown();
       this.state = 'idle';
       throw err;
@@ -160,6 +180,7 @@ export class Engine implements EngineApi {
   async stop(): Promise<EngineStatus> {
     if (this.state !== 'running') return this.getStatus();
     this.state = 'stopping';
+    if (this.camera) await stopCamera(this.camera, (m) => this.note(m));
     await this.emulator?.stop();
     this.emulator = null;
     await this.sampler?.stop(); // flushes the last batch to the recorder and the pipeline
@@ -182,6 +203,14 @@ export class Engine implements EngineApi {
     this.emulator = null;
     this.sampler = null;
     this.supervisor = null;
+  }
+
+  /** Stops, then applies the camera's bias-on-quit policy and closes its connection (on quit). */
+  async shutdown(): Promise<void> {
+    await this.stop();
+    const camera = this.camera;
+    this.camera = null;
+    if (camera) this.note(`camera ${camera.address}: ${await camera.quit()}`);
   }
 
   /** Where recordings go now: the configured folder, else the home folder. */
@@ -215,6 +244,7 @@ export class Engine implements EngineApi {
       nowNs: BigInt(Date.now()) * 1_000_000n,
       longtime: longtime >= 0 ? longtime : null,
       settings: { ...this.settings } as Record<string, unknown>,
+      camera: this.camera ? await cameraSidecar(this.camera) : null,
       onError: (error) => {
         this.note(`recording stopped: ${error.message}`);
         this.recording = null;
@@ -388,8 +418,12 @@ export class Engine implements EngineApi {
     return {
       state: this.state,
       source: {
-        kind: source.kind,
-        address: source.kind === 'emulator' ? '127.0.0.1' : source.udp.address,
+        kind: this.camera ? 'udp' : source.kind,
+        address: this.camera
+          ? this.settings.camera.udp.address
+          : source.kind === 'emulator'
+            ? '127.0.0.1'
+            : source.udp.address,
         port: this.boundPort || source.udp.port,
       },
       elapsedS: this.state === 'idle' ? 0 : this.nowS(),
@@ -410,6 +444,7 @@ export class Engine implements EngineApi {
       pipelineRestarts: this.supervisor?.restartCount ?? 0,
       stages: this.supervisor ? [this.supervisor.health()] : [],
       messages: [...this.messages],
+      camera: cameraStatus(this.camera, this.settings.camera),
     };
   }
 }

@@ -116,6 +116,11 @@ export class CameraSession {
     return `${this.options.host}:${this.options.port}`;
   }
 
+  /** Connected and the last heartbeat (if any) succeeded. */
+  get connected(): boolean {
+    return this.info !== null && this.lastError === '';
+  }
+
   get chips(): number {
     return this.info?.deviceCount ?? 0;
   }

@@ -53,6 +53,9 @@ export interface RecordingOptions {
   longtime: number | null;
   /** The run's settings, copied into the sidecar as they are. */
   settings: Record<string, unknown>;
+  /** The camera's state at the start (versions, chip ids, DACs, bias, configuration file, temperatures),
+   * when a camera is driven; copied into the sidecar as it is. */
+  camera?: Record<string, unknown> | null;
   /** Bound on the memory of queued batches; datagrams beyond it are dropped. Default 256 MB. */
   queueBytes?: number;
   /** Size of one write; default queueBytes / 4, clamped to 64 KB..4 MB. */
@@ -427,6 +430,7 @@ export class Recording {
   private run(): SidecarRun {
     const { prefix, generation, nowNs, longtime, settings } = this.options;
     const { names, timerZeroNs, dataOffset } = this;
-    return { names, prefix, generation, nowNs, longtime, settings, timerZeroNs, dataOffset };
+    const camera = this.options.camera ?? null;
+    return { names, prefix, generation, nowNs, longtime, settings, camera, timerZeroNs, dataOffset };
   }
 }

@@ -22,6 +22,8 @@ export interface SidecarRun {
   /** Bytes before the first datagram: 24 (header + time pair), 8 (header only), 0 (Timepix4). */
   dataOffset: number;
   settings: Record<string, unknown>;
+  /** The camera's state at recording start, or null when no camera is driven (emulator, UDP only). */
+  camera?: Record<string, unknown> | null;
 }
 
 /** What it adds at stop. */
@@ -66,6 +68,7 @@ export function sidecarContent(run: SidecarRun, end: SidecarEnd | null): Record<
       data: 'the datagrams byte for byte (little-endian uint64 words)',
     },
     settings: run.settings,
+    camera: run.camera ?? null,
     stoppedAtNs: end === null ? null : (nowNs + BigInt(Math.round(end.durationS * 1e9))).toString(),
     durationS: end?.durationS ?? null,
     counters: end?.counters ?? null,
