@@ -59,6 +59,10 @@ export interface ConvertOptions extends Partial<ConvertSettings> {
   camera?: 3 | 4;
   /** Timepix4 only: trigger pixels (x + 448 * y) replacing the signal packets as triggers. */
   triggerPixels?: number[];
+  /** Timepix4 only: Gray-coded ToA (default false); readout mode of pixel words (default 'event':
+   * 'pc24' words are counted and assembled into frames, which this HDF5 layout does not hold). */
+  gray?: boolean;
+  readoutMode?: 'event' | 'pc24';
   hitTimewalk?: TimewalkTable;
   centroidTimewalk?: TimewalkTable;
   /** Clustering workers (default: the number of cores). The output does not depend on it. */
@@ -176,6 +180,8 @@ async function runConversion(
       offsetY: opts.offset[1],
       hitLut: opts.hitTimewalk?.values,
       triggerPixels: opts.triggerPixels,
+      gray: opts.gray,
+      readoutMode: opts.readoutMode,
       windowMin: opts.eventWindow[0],
       windowMax: opts.eventWindow[1],
       horizon: opts.horizon,
@@ -320,6 +326,8 @@ function metadataFor(
             'trigger source': s.tpx4Triggers?.source ?? 'signal packets',
             'trigger pixels': opts.triggerPixels ?? [],
             'trigger pixel hits': s.tpx4Triggers?.pixelHits ?? [0, 0],
+            'gray toa': opts.gray ?? false,
+            'readout mode': opts.readoutMode ?? 'event',
             'tot dtype': totDtype,
             'sensor size': sensorSizeFor(4, opts.orientation),
           }

@@ -13,25 +13,31 @@
 // The decoder forms the time in U as tick * 128 (exact: a power-of-two scaling) plus the small
 // integer fine sum (exact below 2^53 U, about 20 days of camera time; above that one rounding), then
 // converts once: seconds = units / 5.12e9 (an exact divisor, so a correctly rounded result).
+//
+// Readout modes. Event mode (the default) decodes pixel hits as above. In 24-bit photon-counting mode
+// (`readoutMode: 'pc24'`, a setting: the pixel words look alike) a pixel word carries counts = w &
+// 0xFFFFFF instead; they are summed into the current frame's count image, which a frame start (0xF0)
+// opens and a frame end (0xF1) completes. Frame and sequence packets carry a segment (bits 54..52) and
+// the readout mode (bits 51..50, TPX4_READOUT_MODES); a mode that disagrees with the setting is counted.
 import type { HitBatch, TriggerEdges } from '../../shared/batches';
 import { newHitBatch, newTriggerEdges, pushEdge, reserveHits } from './hitColumns';
+import {
+  TPX4_EOC,
+  TPX4_READOUT_MODES,
+  type Tpx4Frame,
+  type Tpx4PacketCounts,
+  type Tpx4ReadoutMode,
+  newTpx4PacketCounts,
+} from './tpx4Packets';
 
-/** Packet kinds by eoc (bits 62..55). eoc <= PIXEL_EOC_MAX is a pixel hit. */
-export const TPX4_EOC = {
-  PIXEL_EOC_MAX: 0xdf,
-  HEARTBEAT: 0xe0,
-  SHUTTER_RISE: 0xe1,
-  SHUTTER_FALL: 0xe2,
-  T0_SYNC: 0xe3,
-  SIGNAL_RISE: 0xe4,
-  SIGNAL_FALL: 0xe5,
-  CONTROL_DATA_TEST: 0xea,
-  FRAME_START: 0xf0,
-  FRAME_END: 0xf1,
-  SEQUENCE_START: 0xf2,
-  SEQUENCE_END: 0xf3,
-  FACILITY_HEADER: 0xf8,
-} as const;
+export {
+  TPX4_EOC,
+  TPX4_READOUT_MODES,
+  type Tpx4Frame,
+  type Tpx4PacketCounts,
+  type Tpx4ReadoutMode,
+  newTpx4PacketCounts,
+};
 
 /** Time units (25/128 ns) per second. */
 export const TPX4_UNITS_PER_SECOND = 5_120_000_000;
@@ -60,64 +66,8 @@ export const TPX4_ULTRA_FAST_UNITS: readonly number[] = (() => {
 export interface Tpx4DecoderConfig {
   /** The 16-bit ToA is Gray-coded (a chip setting; nothing in the data says so). Default false. */
   gray?: boolean;
-}
-
-/** Counts of every Timepix4 packet kind seen over the decoder's life (the run). */
-export interface Tpx4PacketCounts {
-  /** Pixel hits kept (placed in time). */
-  pixels: number;
-  heartbeats: number;
-  shutterRise: number;
-  shutterFall: number;
-  t0Sync: number;
-  signalRise: number;
-  signalFall: number;
-  /** 0xEA: control data test packets (not a time). */
-  controlDataTest: number;
-  frameStart: number;
-  frameEnd: number;
-  sequenceStart: number;
-  sequenceEnd: number;
-  /** 0xF8: facility (DESY) headers, counted, not decoded. */
-  facilityHeader: number;
-  /** Packets of no known kind (incl. 0xE6..0xE9); by eoc in unknownByEoc. */
-  unknown: number;
-  unknownByEoc: number[];
-  /** Kept hits whose ultra-fast start or stop code is not in the table (that correction taken as 0). */
-  invalidUltraFast: number;
-  /** Kept hits with the pileup bit set. */
-  pileup: number;
-  /** Pixel hits before the first heartbeat of the run: dropped. */
-  droppedBeforeHeartbeat: number;
-  /** Heartbeat-to-heartbeat intervals above 0.5 ms (the ToA extension may be wrong near them). */
-  longHeartbeatGaps: number;
-  /** Set by the first long heartbeat gap: the caller warns once when it sees it set. */
-  heartbeatGapWarning: boolean;
-}
-
-export function newTpx4PacketCounts(): Tpx4PacketCounts {
-  return {
-    pixels: 0,
-    heartbeats: 0,
-    shutterRise: 0,
-    shutterFall: 0,
-    t0Sync: 0,
-    signalRise: 0,
-    signalFall: 0,
-    controlDataTest: 0,
-    frameStart: 0,
-    frameEnd: 0,
-    sequenceStart: 0,
-    sequenceEnd: 0,
-    facilityHeader: 0,
-    unknown: 0,
-    unknownByEoc: new Array<number>(256).fill(0),
-    invalidUltraFast: 0,
-    pileup: 0,
-    droppedBeforeHeartbeat: 0,
-    longHeartbeatGaps: 0,
-    heartbeatGapWarning: false,
-  };
+  /** How pixel words are read: 'event' (default) hits, or 'pc24' photon counts into frames. */
+  readoutMode?: 'event' | 'pc24';
 }
 
 /** Decoder output for one batch; arrays are reused between batches and grown by doubling. */
@@ -134,6 +84,8 @@ export interface Tpx4Batch {
   trigger1: TriggerEdges;
   /** Signal rising edges (the event triggers), seconds. */
   triggers: TriggerEdges;
+  /** Photon-counting mode: the frames closed in this batch, in order (each owns its image). */
+  frames: Tpx4Frame[];
 }
 
 export function newTpx4Batch(capacity = 0): Tpx4Batch {
@@ -142,6 +94,7 @@ export function newTpx4Batch(capacity = 0): Tpx4Batch {
     totNs: new Float64Array(capacity),
     trigger1: newTriggerEdges(),
     triggers: newTriggerEdges(),
+    frames: [],
   };
 }
 
@@ -149,6 +102,23 @@ function ensureCapacity(b: Tpx4Batch, capacity: number): void {
   if (reserveHits(b.hits, capacity) || b.totNs.length < b.hits.toa.length)
     b.totNs = new Float64Array(b.hits.toa.length);
 }
+
+/**
+ * Both ultra-fast codes at once, by (start << 4) | stop = bits 29..22: the correction
+ * uf(start) - uf(stop) in units times 2, plus 1 when either code is invalid (that one taken as 0).
+ */
+const UF_PAIR: Int32Array = (() => {
+  const t = new Int32Array(256);
+  for (let start = 0; start < 16; start++) {
+    for (let stop = 0; stop < 16; stop++) {
+      const a = TPX4_ULTRA_FAST_UNITS[start];
+      const b = TPX4_ULTRA_FAST_UNITS[stop];
+      const invalid = a < 0 || b < 0 ? 1 : 0;
+      t[(start << 4) | stop] = ((a < 0 ? 0 : a) - (b < 0 ? 0 : b)) * 2 + invalid;
+    }
+  }
+  return t;
+})();
 
 /** Inverse of the 16-bit Gray code. */
 export function grayDecode16(g: number): number {
@@ -159,16 +129,90 @@ export function grayDecode16(g: number): number {
   return v & 0xffff;
 }
 
+/**
+ * The hot loop: decodes pixel hits from word `i` on, appending at out.hits[acc[0]], until the first
+ * word that is not a pixel hit; returns its index (n when none). acc = [hits, invalid ultra-fast
+ * codes, pileups], updated. A plain function of typed arrays and numbers, so that it stays optimised.
+ */
+function pixelRun(
+  view: DataView,
+  from: number,
+  n: number,
+  hb: number,
+  hbLow: number,
+  gray: boolean,
+  out: Tpx4Batch,
+  acc: Float64Array,
+): number {
+  const ufTable = UF_PAIR;
+  // hb * 128 + d * 128 + fine == (hb + d) * 128 + fine exactly: integers below 2^53.
+  const base = hb * 128;
+  const hits = out.hits;
+  const hx = hits.x;
+  const hy = hits.y;
+  const htoa = hits.toa;
+  const htot = hits.tot;
+  const htotNs = out.totNs;
+  // Int32 locals throughout (| 0), so the optimiser emits plain 32-bit arithmetic.
+  let nh = acc[0] | 0;
+  let invalidUf = 0;
+  let pileup = 0;
+  let i = from;
+  for (; i < n; i++) {
+    // DataView big-endian reads compile to a load and a byte swap.
+    const hi = view.getUint32(8 * i, false);
+    const eoc = (hi >>> 23) & 0xff;
+    if (eoc > TPX4_EOC.PIXEL_EOC_MAX) break;
+    const lo = view.getUint32(8 * i + 4, false);
+    const top = hi >>> 31;
+    const superpix = (hi >>> 17) & 0x3f;
+    const pix = (hi >>> 14) & 7;
+    let toa = ((hi & 0x3fff) << 2) | (lo >>> 30);
+    if (gray) toa = grayDecode16(toa);
+    // Ultra-fast start and stop codes together: (start - stop) * 2, + 1 when either is invalid.
+    const ufe = ufTable[(lo >>> 22) & 0xff];
+    invalidUf = (invalidUf + (ufe & 1)) | 0;
+    const ftoaRise = (lo >>> 17) & 0x1f;
+    // ToT in 1/64 ns: totRaw * 25 ns + (ftoaRise - ftoaFall) * 1.5625 ns.
+    const tot64 = (((lo >>> 1) & 0x7ff) * 1600 + (ftoaRise - ((lo >>> 12) & 0x1f)) * 100) | 0;
+    pileup = (pileup + (lo & 1)) | 0;
+    // Nearest-period rule: signed distance -2^15 <= d < 2^15 ticks from the heartbeat.
+    const d = (((toa - hbLow + 0x8000) & 0xffff) - 0x8000) | 0;
+    const fine = ((ufe >> 1) - (ftoaRise << 3) + (((superpix >>> 2) - 15) << 2)) | 0;
+    const xr = (eoc << 1) | (pix >>> 2) | 0;
+    const yr = (superpix << 2) | (pix & 3) | 0;
+    // Branch-free mirror: top = 1 mirrors x, top = 0 counts y down from 511.
+    hx[nh] = xr + top * (447 - 2 * xr);
+    hy[nh] = 511 - yr - top * (511 - 2 * yr);
+    htoa[nh] = (base + ((d << 7) + fine)) / TPX4_UNITS_PER_SECOND;
+    htotNs[nh] = tot64 * 0.015625;
+    // Round half up; clamped at 0.
+    htot[nh] = tot64 > 0 ? (tot64 + 32) >> 6 : 0;
+    nh = (nh + 1) | 0;
+  }
+  acc[0] = nh;
+  acc[1] += invalidUf;
+  acc[2] += pileup;
+  return i;
+}
+
 export class Tpx4Decoder {
   readonly counts: Tpx4PacketCounts = newTpx4PacketCounts();
   /** Latest heartbeat, 25 ns ticks (48 bits); -1 before the first. Carries over between batches. */
   heartbeatTick = -1;
   private heartbeatLow16 = 0;
   private readonly gray: boolean;
-  private readonly uf = new Int32Array(TPX4_ULTRA_FAST_UNITS);
+  readonly readoutMode: 'event' | 'pc24';
+  /** The open photon-counting frame, if any. */
+  private frame: Tpx4Frame | null = null;
+  private framesOpened = 0;
+  private sequences = 0;
+  /** pixelRun's running totals for one decode call. */
+  private readonly acc = new Float64Array(3);
 
   constructor(config: Tpx4DecoderConfig = {}) {
     this.gray = config.gray ?? false;
+    this.readoutMode = config.readoutMode ?? 'event';
   }
 
   /**
@@ -185,75 +229,104 @@ export class Tpx4Decoder {
     hits.n = 0;
     out.trigger1.n = 0;
     out.triggers.n = 0;
+    out.frames = [];
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const c = this.counts;
-    const uf = this.uf;
-    const gray = this.gray;
-    const hx = hits.x;
-    const hy = hits.y;
-    const htoa = hits.toa;
-    const htot = hits.tot;
-    const htotNs = out.totNs;
-    let hb = this.heartbeatTick;
-    let hbLow = this.heartbeatLow16;
-    let nh = 0;
+    const acc = this.acc;
+    acc[0] = 0;
+    acc[1] = 0;
+    acc[2] = 0;
     let dropped = 0;
-    let invalidUf = 0;
-    let pileup = 0;
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    while (i < n) {
+      if (this.readoutMode === 'pc24') {
+        i = this.countRun(view, i, n, out);
+        if (i >= n) break;
+      } else if (this.heartbeatTick >= 0) {
+        // Runs of pixel hits go through the tight loop; it stops at the first other packet.
+        i = pixelRun(view, i, n, this.heartbeatTick, this.heartbeatLow16, this.gray, out, acc);
+        if (i >= n) break;
+      }
       const hi = view.getUint32(8 * i, false);
       const eoc = (hi >>> 23) & 0xff;
-      if (eoc <= TPX4_EOC.PIXEL_EOC_MAX) {
-        if (hb < 0) {
-          dropped++;
-          continue;
-        }
-        const lo = view.getUint32(8 * i + 4, false);
-        const top = hi >>> 31;
-        const superpix = (hi >>> 17) & 0x3f;
-        const pix = (hi >>> 14) & 7;
-        let toa = ((hi & 0x3fff) << 2) | (lo >>> 30);
-        if (gray) toa = grayDecode16(toa);
-        const ufStart = uf[(lo >>> 26) & 0xf];
-        const ufStop = uf[(lo >>> 22) & 0xf];
-        const ftoaRise = (lo >>> 17) & 0x1f;
-        const ftoaFall = (lo >>> 12) & 0x1f;
-        const totRaw = (lo >>> 1) & 0x7ff;
-        pileup += lo & 1;
-        let ufUnits = 0;
-        if (ufStart < 0 || ufStop < 0) {
-          invalidUf++;
-          ufUnits = (ufStart < 0 ? 0 : ufStart) - (ufStop < 0 ? 0 : ufStop);
-        } else {
-          ufUnits = ufStart - ufStop;
-        }
-        // Nearest-period rule: signed distance -2^15 <= d < 2^15 ticks from the heartbeat.
-        const d = ((toa - hbLow + 0x8000) & 0xffff) - 0x8000;
-        const fine = ufUnits - ftoaRise * 8 + ((superpix >>> 2) - 15) * 4;
-        const units = (hb + d) * 128 + fine;
-        const xr = 2 * eoc + (pix >>> 2);
-        const yr = superpix * 4 + (pix & 3);
-        hx[nh] = top === 1 ? 447 - xr : xr;
-        hy[nh] = top === 1 ? yr : 511 - yr;
-        htoa[nh] = units / TPX4_UNITS_PER_SECOND;
-        const totNs = totRaw * 25 + (ftoaRise - ftoaFall) * 1.5625;
-        htotNs[nh] = totNs;
-        // Round half up; totNs < 2^31, so truncation is floor here (and faster than Math.round).
-        htot[nh] = totNs > 0 ? (totNs + 0.5) | 0 : 0;
-        nh++;
-        continue;
-      }
-      this.other(eoc, hi, view.getUint32(8 * i + 4, false), out);
-      if (eoc === TPX4_EOC.HEARTBEAT) {
-        hb = this.heartbeatTick;
-        hbLow = this.heartbeatLow16;
-      }
+      if (eoc <= TPX4_EOC.PIXEL_EOC_MAX)
+        dropped++; // before the first heartbeat
+      else this.other(eoc, hi, view.getUint32(8 * i + 4, false), out);
+      i++;
     }
-    hits.n = nh;
-    c.pixels += nh;
+    const c = this.counts;
+    hits.n = acc[0];
+    c.pixels += acc[0];
+    c.invalidUltraFast += acc[1];
+    c.pileup += acc[2];
     c.droppedBeforeHeartbeat += dropped;
-    c.invalidUltraFast += invalidUf;
-    c.pileup += pileup;
+  }
+
+  /** Photon-counting pixel words from word `i` on, into the open frame; returns the first other word. */
+  private countRun(view: DataView, from: number, n: number, out: Tpx4Batch): number {
+    let i = from;
+    let frame = this.frame;
+    let counted = 0;
+    for (; i < n; i++) {
+      const hi = view.getUint32(8 * i, false);
+      const eoc = (hi >>> 23) & 0xff;
+      if (eoc > TPX4_EOC.PIXEL_EOC_MAX) break;
+      if (frame === null) {
+        this.counts.pc24OutsideFrame++;
+        frame = this.openFrame(-1, null, out);
+      }
+      const top = hi >>> 31;
+      const superpix = (hi >>> 17) & 0x3f;
+      const pix = (hi >>> 14) & 7;
+      const xr = (eoc << 1) | (pix >>> 2);
+      const yr = (superpix << 2) | (pix & 3);
+      const x = top === 1 ? 447 - xr : xr;
+      const y = top === 1 ? yr : 511 - yr;
+      frame.counts[x + 448 * y] += view.getUint32(8 * i + 4, false) & 0xffffff;
+      frame.pixels++;
+      counted++;
+    }
+    this.counts.pc24Pixels += counted;
+    return i;
+  }
+
+  /** Opens a frame (closing an open one as incomplete). */
+  private openFrame(segment: number, mode: Tpx4ReadoutMode | null, out: Tpx4Batch): Tpx4Frame {
+    if (this.frame) this.closeFrame(false, out);
+    this.frame = {
+      index: this.framesOpened++,
+      sequence: this.sequences,
+      segment,
+      mode,
+      counts: new Uint32Array(448 * 512),
+      pixels: 0,
+      complete: false,
+    };
+    return this.frame;
+  }
+
+  private closeFrame(complete: boolean, out: Tpx4Batch): void {
+    const f = this.frame!;
+    f.complete = complete;
+    if (complete) this.counts.framesCompleted++;
+    else this.counts.framesIncomplete++;
+    out.frames.push(f);
+    this.frame = null;
+  }
+
+  /**
+   * End of stream: hands out the open photon-counting frame (incomplete) in `out.frames`, which is
+   * reset first; nothing else changes.
+   */
+  flush(out: Tpx4Batch): void {
+    out.frames = [];
+    if (this.frame) this.closeFrame(false, out);
+  }
+
+  /** Frame and sequence packets: the readout mode they name, checked against the setting. */
+  private frameMode(hi: number): Tpx4ReadoutMode {
+    const mode = TPX4_READOUT_MODES[(hi >>> 18) & 3];
+    if (mode !== this.readoutMode) this.counts.readoutModeMismatch++;
+    return mode;
   }
 
   /** Every non-pixel packet: rare, so kept out of the hit loop. */
@@ -295,17 +368,27 @@ export class Tpx4Decoder {
       case TPX4_EOC.CONTROL_DATA_TEST:
         c.controlDataTest++;
         return;
-      case TPX4_EOC.FRAME_START:
+      case TPX4_EOC.FRAME_START: {
         c.frameStart++;
+        const mode = this.frameMode(hi);
+        if (this.readoutMode === 'pc24') this.openFrame((hi >>> 20) & 7, mode, out);
         return;
+      }
       case TPX4_EOC.FRAME_END:
         c.frameEnd++;
+        this.frameMode(hi);
+        if (this.readoutMode !== 'pc24') return;
+        if (this.frame) this.closeFrame(true, out);
+        else c.frameEndWithoutStart++;
         return;
       case TPX4_EOC.SEQUENCE_START:
         c.sequenceStart++;
+        this.frameMode(hi);
+        this.sequences++;
         return;
       case TPX4_EOC.SEQUENCE_END:
         c.sequenceEnd++;
+        this.frameMode(hi);
         return;
       case TPX4_EOC.FACILITY_HEADER:
         c.facilityHeader++;

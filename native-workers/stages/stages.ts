@@ -37,6 +37,9 @@ export interface DecodeEventsConfig {
   generation?: 3 | 4;
   /** Timepix4 only: trigger pixels (x + 448 * y) replacing the signal packets as triggers. */
   triggerPixels?: number[];
+  /** Timepix4 only: Gray-coded ToA, and the readout mode of pixel words (Tpx4DecoderConfig). */
+  gray?: boolean;
+  readoutMode?: 'event' | 'pc24';
   orientation: Orientation;
   offsetX: number;
   offsetY: number;
@@ -92,6 +95,8 @@ export class DecodeEventsStage {
         offsetY: config.offsetY,
         hitLut: config.hitLut,
         triggerPixels: config.triggerPixels,
+        gray: config.gray,
+        readoutMode: config.readoutMode,
       });
     } else {
       this.decoder = new Tpx3Decoder({
@@ -125,6 +130,8 @@ export class DecodeEventsStage {
       return { ...ownEdges(this.decoded.tdc1, this.decoded.tdc2), events: out.events, timing: out.timing };
     }
     this.builder.flush(out);
+    // An open photon-counting frame ends with the stream (counted as incomplete).
+    this.tpx4?.decoder.flush(this.tpx4.batch);
     return {
       tdc1: { n: 0, time: new Float64Array(0) },
       tdc2: { n: 0, time: new Float64Array(0) },
