@@ -188,6 +188,10 @@ describe.skipIf(!run)('the web UI against chronopix serve', () => {
       )
       .toBeGreaterThan(0);
     await screenshot(page, '2-live-roi');
+    await page.getByTestId('plot-toftot').scrollIntoViewIfNeeded();
+    await screenshot(page, '2b-live-maps');
+    await page.getByTestId('roi-card-fast ions').scrollIntoViewIfNeeded();
+    await screenshot(page, '2c-live-roi-card');
 
     await page.reload();
     await expect.poll(() => page.getByTestId('roi-item-fast ions').count()).toBe(1);
@@ -221,9 +225,13 @@ describe.skipIf(!run)('the web UI against chronopix serve', () => {
     await screenshot(page, '3-recording');
     await page.getByTestId('record-button').click();
     await expect.poll(() => page.getByTestId('next-file').textContent()).toMatch(/^run_0001_/);
+    // The previewed name, but for the minute it started in (the preview may be a minute old).
     const files = readdirSync(runs).sort();
-    expect(files).toEqual([name.replace(/\.raw$/, '.json'), name]);
-    expect(statSync(join(runs, name)).size).toBeGreaterThan(200_000);
+    expect(files).toHaveLength(2);
+    expect(files[0]).toMatch(/^run_0000_\d{8}-\d{4}\.json$/);
+    expect(files[1]).toBe(files[0].replace(/\.json$/, '.raw'));
+    expect(name.slice(0, 'run_0000_'.length)).toBe('run_0000_');
+    expect(statSync(join(runs, files[1])).size).toBeGreaterThan(200_000);
     expect(await page.getByTestId('disk-free').textContent()).toMatch(/^disk \d/);
   });
 

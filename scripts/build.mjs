@@ -29,5 +29,8 @@ await build({
 });
 
 if (!process.argv.includes('--no-renderer')) {
-  await buildPage({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' });
+  // Always the production page: run from Vitest (NODE_ENV=test) Vite would otherwise bundle React's
+  // development build, which is slower and prints a DevTools notice in every page.
+  process.env.NODE_ENV = 'production';
+  await buildPage({ configFile: 'renderer/vite.config.ts', mode: 'production', logLevel: 'warn' });
 }

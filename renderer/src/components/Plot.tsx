@@ -63,42 +63,53 @@ export function Plot({ data, layout, onSelectX, onShapeX, plotRef, testId }: Plo
   const ready = useRef(false);
   const latest = useRef({ data, layout });
   latest.current = { data, layout };
+  // Redraws coalesce to one per animation frame, and wait while the plot is scrolled out of view:
+  // at 30 snapshots a second the page draws what the operator can see, as often as the screen can.
+  const visible = useRef(true);
+  const frame = useRef(0);
+  const drawn = useRef(latest.current);
+  const draw = useRef(() => {
+    frame.current = 0;
+    const node = el.current;
+    if (!node || !ready.current || !visible.current || drawn.current === latest.current) return;
+    drawn.current = latest.current;
+    // Counted on the element, so tests can see the wrapper redraw (and skip what is hidden).
+    node.dataset.draws = String(Number(node.dataset.draws ?? '0') + 1);
+    void Plotly.react(node, latest.current.data as Plotly.Data[], themed(latest.current.layout), CONFIG);
+  });
 
   useEffect(() => {
     const node = el.current!;
-    let alive = true;
     const first = latest.current;
-    void Plotly.newPlot(node, first.data as Plotly.Data[], themed(first.layout), CONFIG).then(() => {
-      if (!alive) return;
-      ready.current = true;
-      // Data that arrived while the first draw ran.
-      if (latest.current !== first) {
-        void Plotly.react(node, latest.current.data as Plotly.Data[], themed(latest.current.layout), CONFIG);
-      }
-      node.on?.('plotly_selected', (e) => {
-        const range = (e as { range?: { x?: [number, number] } } | undefined)?.range?.x;
-        if (range && callbacks.current.onSelectX)
-          callbacks.current.onSelectX(Math.min(...range), Math.max(...range));
-      });
-      node.on?.('plotly_relayout', (e) => {
-        const changes = e as Record<string, number>;
-        for (const key of Object.keys(changes)) {
-          const m = /^shapes\[(\d+)\]\.x0$/.exec(key);
-          if (m && callbacks.current.onShapeX) {
-            const i = Number(m[1]);
-            const x0 = changes[`shapes[${i}].x0`];
-            const x1 = changes[`shapes[${i}].x1`];
-            callbacks.current.onShapeX(i, Math.min(x0, x1), Math.max(x0, x1));
-          }
+    // The first draw is started here; later draws queue behind it inside plotly, so the wrapper does
+    // not wait for its promise (which, on a loaded machine, can resolve long after data arrived).
+    Plotly.newPlot(node, first.data as Plotly.Data[], themed(first.layout), CONFIG).catch((err: Error) =>
+      console.error(`plot: ${err.message}`),
+    );
+    ready.current = true;
+    drawn.current = first;
+    node.on?.('plotly_selected', (e) => {
+      const range = (e as { range?: { x?: [number, number] } } | undefined)?.range?.x;
+      if (range && callbacks.current.onSelectX)
+        callbacks.current.onSelectX(Math.min(...range), Math.max(...range));
+    });
+    node.on?.('plotly_relayout', (e) => {
+      const changes = e as Record<string, number>;
+      for (const key of Object.keys(changes)) {
+        const m = /^shapes\[(\d+)\]\.x0$/.exec(key);
+        if (m && callbacks.current.onShapeX) {
+          const i = Number(m[1]);
+          const x0 = changes[`shapes[${i}].x0`];
+          const x1 = changes[`shapes[${i}].x1`];
+          callbacks.current.onShapeX(i, Math.min(x0, x1), Math.max(x0, x1));
         }
-      });
+      }
     });
     const resize = new ResizeObserver(() => {
       if (ready.current && node.offsetWidth > 0) void Plotly.Plots.resize(node);
     });
     resize.observe(node);
     return () => {
-      alive = false;
       ready.current = false;
       resize.disconnect();
       Plotly.purge(node);
@@ -107,9 +118,22 @@ export function Plot({ data, layout, onSelectX, onShapeX, plotRef, testId }: Plo
   }, []);
 
   useEffect(() => {
-    if (ready.current && el.current)
-      void Plotly.react(el.current, data as Plotly.Data[], themed(layout), CONFIG);
+    if (frame.current === 0) frame.current = requestAnimationFrame(draw.current);
   }, [data, layout]);
+  useEffect(() => {
+    const seen = new IntersectionObserver(([entry]) => {
+      visible.current = entry.isIntersecting;
+      el.current!.dataset.visible = String(entry.isIntersecting);
+      if (visible.current && frame.current === 0) frame.current = requestAnimationFrame(draw.current);
+    });
+    seen.observe(el.current!);
+    return () => {
+      seen.disconnect();
+      cancelAnimationFrame(frame.current);
+      // A remount (React's StrictMode does one in development) must be able to schedule again.
+      frame.current = 0;
+    };
+  }, []);
 
   return (
     <div

@@ -4,10 +4,10 @@ import {
   histogramCsv,
   histogramTrace,
   logColorBar,
-  mapTrace,
-  matrixRows,
+  tofTotGeometry,
   trendSeconds,
 } from './plotData';
+import { colourTable, mapToImage } from './colormap';
 import { columnsToCsv, matrixToCsv } from './csv';
 import { formatBytes, formatDuration, formatTime, parseNumber } from './format';
 
@@ -23,17 +23,39 @@ describe('plot data', () => {
     );
   });
 
-  it('turns row-major maps into plotly rows, log10(1 + v) on request, with colour bar ticks in counts', () => {
+  it('colours maps through Viridis, linear or log10(1 + v), with colour bar ticks in counts', () => {
+    const table = colourTable();
+    expect(Array.from(table.subarray(0, 3))).toEqual([0x44, 0x01, 0x54]);
+    expect(Array.from(table.subarray(255 * 3))).toEqual([0xfd, 0xe7, 0x25]);
     const v = new Uint32Array([0, 9, 99, 0, 0, 999]);
-    expect(matrixRows(v, 3, 2, false)).toEqual([
-      [0, 9, 99],
-      [0, 0, 999],
+    const lin = mapToImage(v, 3, 2, false);
+    expect(lin.max).toBe(999);
+    // Pixel (x 2, y 1) holds the maximum: the top colour; zero is the bottom colour; alpha opaque.
+    expect(Array.from(lin.rgba.subarray((1 * 3 + 2) * 4, (1 * 3 + 2) * 4 + 4))).toEqual([
+      0xfd, 0xe7, 0x25, 255,
     ]);
-    expect(matrixRows(v, 3, 2, true)[0]).toEqual([0, 1, 2]);
+    expect(Array.from(lin.rgba.subarray(0, 4))).toEqual([0x44, 0x01, 0x54, 255]);
+    const log = mapToImage(v, 3, 2, true);
+    expect(log.max).toBeCloseTo(3, 12);
+    // log10(1 + 9) = 1 of 3: a third of the way up the table.
+    expect(Array.from(log.rgba.subarray(4, 7))).toEqual(Array.from(table.subarray(85 * 3, 85 * 3 + 3)));
     expect(logColorBar(999).ticktext).toEqual(['0', '1', '10', '100']);
-    const m = mapTrace(v, 3, 2, false, 2);
-    expect([m.x0, m.dx]).toEqual([1, 2]);
     expect(matrixToCsv(v, 3, 2)).toBe('x,y,value\n1,0,9\n2,0,99\n2,1,999\n');
+    expect(
+      tofTotGeometry({
+        tofMin: 0,
+        tofMax: 1e-5,
+        tofBins: 100,
+        totMax: 5000,
+        totBins: 100,
+        counts: new Uint32Array(),
+      }),
+    ).toEqual({
+      x0: 0.05,
+      dx: 0.1,
+      y0: 25,
+      dy: 50,
+    });
   });
 
   it('puts trend samples at the seconds they cover, the last one being endS', () => {

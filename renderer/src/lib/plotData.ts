@@ -1,15 +1,14 @@
 // Snapshot pieces to plot traces (plotly's data objects) and to CSV. Pure: no DOM, no plotly
 // import, so the stores' and figures' tests run under Node. ToF is shown in µs, ToT in ns, trends
-// against seconds since acquisition start. Log colour scales map v to log10(1 + v) and label the
-// colour bar in counts.
+// against seconds since acquisition start. Maps are images (lib/colormap.ts); their log colour
+// scale maps v to log10(1 + v), its colour bar labelled in counts (logColorBar).
 import type { HistogramSnapshot, LiveSnapshot } from '../../../shared/liveViews';
 import { type CsvColumn, columnsToCsv, matrixToCsv } from './csv';
 
 export interface Trace {
-  type: 'scatter' | 'heatmap';
+  type: 'scatter' | 'image';
   x?: ArrayLike<number>;
   y?: ArrayLike<number>;
-  z?: number[][];
   name?: string;
   [key: string]: unknown;
 }
@@ -57,26 +56,6 @@ export function histogramTotal(h: HistogramSnapshot): number {
   return t;
 }
 
-/** A row-major matrix to plotly's z rows, optionally log10(1 + v). */
-export function matrixRows(
-  values: ArrayLike<number>,
-  width: number,
-  height: number,
-  log: boolean,
-): number[][] {
-  const rows: number[][] = new Array(height);
-  for (let y = 0; y < height; y++) {
-    const row = new Array<number>(width);
-    const o = y * width;
-    for (let x = 0; x < width; x++) {
-      const v = values[o + x];
-      row[x] = log ? Math.log10(1 + v) : v;
-    }
-    rows[y] = row;
-  }
-  return rows;
-}
-
 /** Colour bar ticks in counts for a log10(1 + v) scale up to `max`. */
 export function logColorBar(max: number): { tickvals: number[]; ticktext: string[] } {
   const tickvals: number[] = [0];
@@ -92,28 +71,6 @@ export function maxOf(values: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < values.length; i++) if (values[i] > m) m = values[i];
   return m;
-}
-
-/** A heatmap of a width x height map; x and y in pixels scaled by `binSize`. */
-export function mapTrace(
-  values: ArrayLike<number>,
-  width: number,
-  height: number,
-  log: boolean,
-  binSize = 1,
-): Trace {
-  const colorbar = log ? { ...logColorBar(maxOf(values)), thickness: 12 } : { thickness: 12 };
-  return {
-    type: 'heatmap',
-    z: matrixRows(values, width, height, log),
-    x0: binSize / 2,
-    dx: binSize,
-    y0: binSize / 2,
-    dy: binSize,
-    colorscale: 'Viridis',
-    colorbar,
-    hovertemplate: `x %{x}<br>y %{y}<br>${log ? 'log10(1+v)' : 'value'} %{z}<extra></extra>`,
-  };
 }
 
 export function mapCsv(values: ArrayLike<number>, width: number, height: number): string {
@@ -144,18 +101,16 @@ export function trendCsv(endS: number, series: { name: string; values: Float64Ar
   return columnsToCsv(columns);
 }
 
-/** The ToF-vs-ToT heatmap: x = ToF (µs) columns, y = ToT (ns) rows. */
-export function tofTotTrace(s: LiveSnapshot['tofTot'], log: boolean): Trace {
-  const dxUs = ((s.tofMax - s.tofMin) / s.tofBins) * 1e6;
-  const dyNs = s.totMax / s.totBins;
-  return {
-    ...mapTrace(s.counts, s.tofBins, s.totBins, log),
-    x0: s.tofMin * 1e6 + dxUs / 2,
-    dx: dxUs,
-    y0: dyNs / 2,
-    dy: dyNs,
-    hovertemplate: 'ToF %{x:.4g} µs<br>ToT %{y:.0f} ns<br>%{z}<extra></extra>',
-  };
+/** Where the ToF-vs-ToT map's cells sit: x = ToF (µs) columns, y = ToT (ns) rows (centres). */
+export function tofTotGeometry(s: LiveSnapshot['tofTot']): {
+  x0: number;
+  dx: number;
+  y0: number;
+  dy: number;
+} {
+  const dx = ((s.tofMax - s.tofMin) / s.tofBins) * 1e6;
+  const dy = s.totMax / s.totBins;
+  return { x0: s.tofMin * 1e6 + dx / 2, dx, y0: dy / 2, dy };
 }
 
 export function tofTotCsv(s: LiveSnapshot['tofTot']): string {

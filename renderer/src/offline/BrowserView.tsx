@@ -3,7 +3,10 @@
 // the engine, with progress and cancel), and conversion to HDF5 of one or several runs.
 import { useEffect, useMemo, useState } from 'react';
 import type { BrowseRange, JobUpdate, RunListing } from '../../../shared/offlineApi';
+import { FILE_EVENT_WINDOW } from '../../../shared/eventWindow';
+import { CLUSTERING_ALGORITHMS, type ClusteringAlgorithm } from '../../../shared/processingSettings';
 import { Plot } from '../components/Plot';
+import { Section, SelectField, TextField, TimeRangeField } from '../components/fields';
 import { Sidebar } from '../components/Sidebar';
 import { formatBytes, formatCount, formatDuration, formatTime, parseNumber } from '../lib/format';
 import { ViewsGrid } from '../plots/ViewsGrid';
@@ -50,6 +53,7 @@ function RunTable({ runs }: { runs: RunListing[] }) {
           <th>Size</th>
           <th>Start</th>
           <th>Duration</th>
+          <th title="Packets (known once the file was summarised, or from its recording sidecar)">Packets</th>
         </tr>
       </thead>
       <tbody>
@@ -75,6 +79,18 @@ function RunTable({ runs }: { runs: RunListing[] }) {
             <td>{formatBytes(r.bytes)}</td>
             <td>{r.startTime ? new Date(r.startTime).toLocaleString() : '—'}</td>
             <td>{r.durationS !== null ? formatDuration(r.durationS) : '—'}</td>
+            <td
+              title={
+                r.packets
+                  ? Object.entries(r.packets)
+                      .filter(([, v]) => v > 0)
+                      .map(([k, v]) => `${k}: ${v}`)
+                      .join('\n')
+                  : undefined
+              }
+            >
+              {r.packets ? formatCount(Object.values(r.packets).reduce((a, b) => a + b, 0)) : '—'}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -108,18 +124,29 @@ function FolderPicker() {
       />
       <button type="submit">List</button>
       {api.host && (
-        <button
-          type="button"
-          onClick={async () => {
-            const f = await api.host!.chooseFolder({
-              title: 'Folder of runs',
-              defaultPath: folder || undefined,
-            });
-            if (f) void offline.getState().list(f);
-          }}
-        >
-          Choose…
-        </button>
+        <>
+          <button
+            type="button"
+            onClick={async () => {
+              const f = await api.host!.chooseFolder({
+                title: 'Folder of runs',
+                defaultPath: folder || undefined,
+              });
+              if (f) void offline.getState().openChosen({ kind: 'folder', paths: [f] });
+            }}
+          >
+            Folder…
+          </button>
+          <button
+            type="button"
+            onClick={async () => {
+              const paths = await api.host!.chooseRawFiles({ defaultPath: folder || undefined });
+              void offline.getState().openChosen({ kind: 'files', paths });
+            }}
+          >
+            Files…
+          </button>
+        </>
       )}
     </form>
   );
@@ -239,6 +266,52 @@ function Summary() {
   );
 }
 
+/** The conversion's processing settings, as `chronopix convert` takes them (its defaults). */
+export interface ConvertOptions {
+  eventWindow: [number, number];
+  algorithm: ClusteringAlgorithm;
+  outputFolder: string;
+}
+
+const DEFAULT_CONVERT_OPTIONS: ConvertOptions = {
+  eventWindow: FILE_EVENT_WINDOW,
+  algorithm: 'dbscan',
+  outputFolder: '',
+};
+
+function ConvertSettings({
+  value,
+  onChange,
+}: {
+  value: ConvertOptions;
+  onChange: (v: ConvertOptions) => void;
+}) {
+  return (
+    <Section title="Conversion settings" open={false} testId="panel-convert">
+      <TimeRangeField
+        label="Event window"
+        field="convert.eventWindow"
+        value={value.eventWindow}
+        onCommit={(eventWindow) => onChange({ ...value, eventWindow })}
+      />
+      <SelectField
+        label="Centroiding"
+        field="convert.algorithm"
+        value={value.algorithm}
+        options={CLUSTERING_ALGORITHMS}
+        onCommit={(algorithm) => onChange({ ...value, algorithm })}
+      />
+      <TextField
+        label="Output folder"
+        field="convert.outputFolder"
+        value={value.outputFolder}
+        placeholder="(beside each run)"
+        onCommit={(outputFolder) => onChange({ ...value, outputFolder })}
+      />
+    </Section>
+  );
+}
+
 export function BrowserView() {
   const { offline, api } = useStores();
   const runs = useOffline((s) => s.runs);
@@ -254,6 +327,7 @@ export function BrowserView() {
   const error = useOffline((s) => s.error);
   const width = usePrefs((s) => s.sidebarWidth);
   const views = useSettings((s) => s.views);
+  const [convertSettings, setConvertSettings] = useState<ConvertOptions>(DEFAULT_CONVERT_OPTIONS);
   const cancel = (id: string) => void offline.getState().cancel(id);
   const convertJob = ids[2] ? jobs[ids[2]] : undefined;
   const outputs = convertJob?.result?.kind === 'convert' ? convertJob.result.outputs : [];
@@ -268,12 +342,15 @@ export function BrowserView() {
           </div>
         )}
         <RunTable runs={runs} />
+        <ConvertSettings value={convertSettings} onChange={setConvertSettings} />
         <div className="convert">
           <button
             type="button"
             data-testid="convert-button"
             disabled={selected.length === 0 && !current}
-            onClick={() => void offline.getState().convert(selected.length > 0 ? selected : [current!])}
+            onClick={() =>
+              void offline.getState().convert(selected.length > 0 ? selected : [current!], convertSettings)
+            }
           >
             Convert {selected.length > 1 ? `${selected.length} runs` : 'to HDF5'}
           </button>

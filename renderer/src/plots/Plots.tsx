@@ -3,7 +3,8 @@
 // memoised on the snapshot so a re-render without new data draws nothing.
 import { useMemo } from 'react';
 import type { LiveSnapshot } from '../../../shared/liveViews';
-import { Plot } from '../components/Plot';
+import { Plot, type PlotLayout } from '../components/Plot';
+import { mapImageTraces } from '../components/mapImage';
 import { PlotCard } from '../components/PlotCard';
 import { formatCount } from '../lib/format';
 import {
@@ -12,9 +13,8 @@ import {
   histogramTotal,
   histogramTrace,
   mapCsv,
-  mapTrace,
   tofTotCsv,
-  tofTotTrace,
+  tofTotGeometry,
   trendCsv,
   trendTrace,
 } from '../lib/plotData';
@@ -25,7 +25,14 @@ interface LogProps {
   onToggleLog: () => void;
 }
 
-const square = { yaxis: { scaleanchor: 'x', constrain: 'domain' }, xaxis: { constrain: 'domain' } };
+/** Maps: square pixels, y upwards (plotly reverses the y axis of images unless told). */
+export const MAP_LAYOUT: PlotLayout = {
+  yaxis: { scaleanchor: 'x', constrain: 'domain', autorange: true },
+  xaxis: { constrain: 'domain' },
+  margin: { l: 40, r: 8, t: 8, b: 30 },
+};
+/** One pixel per cell, centred on x + 0.5. */
+export const PIXELS = { x0: 0.5, dx: 1, y0: 0.5, dy: 1 };
 
 export function TotPlot({ snapshot, log, onToggleLog }: LogProps) {
   const h = snapshot.tot;
@@ -111,10 +118,10 @@ export function HitMapPlot({
 }: LogProps & { onModeChange?: (mode: 'counts' | 'totSum') => void }) {
   const { sensor, hitMap } = snapshot;
   const data = useMemo(
-    () => [mapTrace(hitMap.values, sensor.width, sensor.height, log)],
+    () => mapImageTraces(hitMap.values, sensor.width, sensor.height, log, PIXELS),
     [hitMap, sensor, log],
   );
-  const layout = useMemo(() => ({ ...square, margin: { l: 40, r: 8, t: 8, b: 30 } }), []);
+  const layout = MAP_LAYOUT;
   return (
     <PlotCard
       title={hitMap.mode === 'counts' ? 'Hit map (counts)' : 'Hit map (summed ToT, ns)'}
@@ -144,8 +151,17 @@ export function HitMapPlot({
 
 export function CentroidMapPlot({ snapshot, log, onToggleLog }: LogProps) {
   const m = snapshot.centroidMap;
-  const data = useMemo(() => [mapTrace(m.counts, m.width, m.height, log, m.binSize)], [m, log]);
-  const layout = useMemo(() => ({ ...square, margin: { l: 40, r: 8, t: 8, b: 30 } }), []);
+  const data = useMemo(
+    () =>
+      mapImageTraces(m.counts, m.width, m.height, log, {
+        x0: m.binSize / 2,
+        dx: m.binSize,
+        y0: m.binSize / 2,
+        dy: m.binSize,
+      }),
+    [m, log],
+  );
+  const layout = MAP_LAYOUT;
   return (
     <PlotCard
       title={`Centroid map (${m.binSize} px bins)`}
@@ -163,9 +179,15 @@ export function CentroidMapPlot({ snapshot, log, onToggleLog }: LogProps) {
 
 export function TofTotPlot({ snapshot, log, onToggleLog }: LogProps) {
   const s = snapshot.tofTot;
-  const data = useMemo(() => [tofTotTrace(s, log)], [s, log]);
+  const data = useMemo(
+    () => mapImageTraces(s.counts, s.tofBins, s.totBins, log, tofTotGeometry(s)),
+    [s, log],
+  );
   const layout = useMemo(
-    () => ({ xaxis: { title: { text: 'ToF (µs)' } }, yaxis: { title: { text: 'ToT (ns)' } } }),
+    () => ({
+      xaxis: { title: { text: 'ToF (µs)' } },
+      yaxis: { title: { text: 'ToT (ns)' }, autorange: true, scaleanchor: false },
+    }),
     [],
   );
   return (

@@ -3,9 +3,11 @@
 import { useMemo } from 'react';
 import type { LiveSnapshot, RoiSnapshot } from '../../../shared/liveViews';
 import { Plot } from '../components/Plot';
+import { mapImageTraces } from '../components/mapImage';
+import { MAP_LAYOUT, PIXELS } from './Plots';
 import { PlotCard } from '../components/PlotCard';
 import { formatCount, formatTime } from '../lib/format';
-import { histogramCsv, histogramTotal, histogramTrace, mapCsv, mapTrace, trendTrace } from '../lib/plotData';
+import { histogramCsv, histogramTotal, histogramTrace, mapCsv, trendTrace } from '../lib/plotData';
 import { ROI_COLOURS } from './TofPlot';
 
 function RoiCard({
@@ -25,7 +27,10 @@ function RoiCard({
     () => [trendTrace(snapshot.trend.endS, roi.trend, roi.name, colour)],
     [roi, snapshot.trend.endS, colour],
   );
-  const map = useMemo(() => [mapTrace(roi.map, sensor.width, sensor.height, log)], [roi, sensor, log]);
+  const map = useMemo(
+    () => mapImageTraces(roi.map, sensor.width, sensor.height, log, PIXELS),
+    [roi, sensor, log],
+  );
   const hist = useMemo(() => [histogramTrace(roi.histogram, 1e6, roi.name, colour)], [roi, colour]);
   const rate = roi.trend.length > 1 ? roi.trend[roi.trend.length - 2] : 0;
   return (
@@ -49,7 +54,7 @@ function RoiCard({
             layout={{ xaxis: { title: { text: 's' } }, yaxis: { title: { text: 'counts/s' } } }}
           />
           <Plot data={hist} layout={{ xaxis: { title: { text: 'ToF (µs)' } } }} />
-          <Plot data={map} layout={{ yaxis: { scaleanchor: 'x' }, margin: { l: 36, r: 8, t: 8, b: 28 } }} />
+          <Plot data={map} layout={MAP_LAYOUT} />
         </div>
       )}
     </PlotCard>

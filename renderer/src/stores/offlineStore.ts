@@ -12,6 +12,7 @@ import type {
 } from '../../../shared/offlineApi';
 import type { LiveSnapshot, LiveViewsConfigInput } from '../../../shared/liveViews';
 import type { MenuOpen } from '../../../shared/api';
+import type { ClusteringAlgorithm } from '../../../shared/processingSettings';
 import type { ApiClient } from '../api/apiClient';
 
 /** The folder part of a path ('/' or '\\' separated). */
@@ -42,7 +43,11 @@ export interface OfflineState {
   open(path: string): Promise<void>;
   toggleSelected(path: string): void;
   browse(range: BrowseRange, views: LiveViewsConfigInput, processing?: OfflineProcessing): Promise<void>;
-  convert(paths: string[], outputFolder?: string): Promise<void>;
+  /** Converts with the converter's defaults, or the given event window and centroiding. */
+  convert(
+    paths: string[],
+    options?: { eventWindow?: [number, number]; algorithm?: ClusteringAlgorithm; outputFolder?: string },
+  ): Promise<void>;
   cancel(id: string): Promise<void>;
   /** File > Open… in the app menu: list the folder (of the files) and open the first file. */
   openChosen(open: MenuOpen): Promise<void>;
@@ -106,8 +111,15 @@ export function createOfflineStore(api: ApiClient) {
         if (previous && get().jobs[previous]?.state === 'running') void api.cancelJob(previous);
         await startJob('browseJob', () => api.browseFile({ path, range, views, processing }));
       },
-      async convert(paths, outputFolder) {
-        await startJob('convertJob', () => api.convertFiles({ paths, outputFolder }));
+      async convert(paths, options = {}) {
+        const { eventWindow, algorithm, outputFolder } = options;
+        await startJob('convertJob', () =>
+          api.convertFiles({
+            paths,
+            outputFolder: outputFolder || undefined,
+            processing: { eventWindow, clustering: algorithm ? { algorithm } : undefined },
+          }),
+        );
       },
       async cancel(id) {
         try {

@@ -1,0 +1,57 @@
+// The page at its fastest redraw (30 snapshots a second, every plot shown) for a while: its heap
+// must not grow, and the display must keep up. Memory is asserted; the frame rate is only printed
+// (timing is for the benchmark: `npm run bench -- --ui`).
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BROWSER_REQUIRED,
+  BROWSER_SKIP_REASON,
+  HAVE_BROWSER,
+  type Served,
+  fromStores,
+  launchBrowser,
+  openPage,
+  startServe,
+} from './harness';
+import { measureRedraw } from './redraw';
+
+const run = HAVE_BROWSER || BROWSER_REQUIRED;
+if (!run) console.warn(`skipping the browser tests: ${BROWSER_SKIP_REASON}`);
+
+describe.skipIf(!run)('the live view at 30 Hz', () => {
+  let served: Served;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    served = await startServe({
+      version: 1,
+      source: { kind: 'emulator', emulator: { rateMBps: 8, seed: 3 } },
+    });
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  it('redraws without growing memory', async () => {
+    const { page, errors } = await openPage(browser, served.url);
+    await expect
+      .poll(() => fromStores<number>(page, 's.live.getState().snapshot?.totals.hits ?? 0'))
+      .toBeGreaterThan(0);
+    await page.evaluate(
+      `window.chronopixStores.settings.getState().applyViews('views.refreshHz', { refreshHz: 30 })`,
+    );
+    await expect.poll(() => fromStores<number>(page, 's.settings.getState().views.refreshHz')).toBe(30);
+    const m = await measureRedraw(page, 4_000, 16_000);
+    console.log(
+      `live view at 30 Hz: ${m.snapshotsPerS.toFixed(1)} snapshots/s received, ${m.framesPerS.toFixed(1)} animation frames/s, ` +
+        `heap ${(m.heapStart / 1e6).toFixed(1)} -> ${(m.heapEnd / 1e6).toFixed(1)} MB over ${m.seconds} s`,
+    );
+    expect(m.snapshotsPerS).toBeGreaterThan(0);
+    // Each snapshot replaces the last: after a warm-up the heap stays where it was (GC'd both times).
+    expect(m.heapEnd - m.heapStart).toBeLessThan(15e6);
+    expect(errors).toEqual([]);
+  });
+});
