@@ -59,7 +59,11 @@ async function launch(): Promise<void> {
   const allowList = new PathAllowList(() => [settings.recording.folder || app.getPath('home')]);
   const offline = new OfflineService({ allowPath: (p) => allowList.allows(p) });
   const router = createApiRouter(createServerApi(engine, offline));
-  flushOnQuit(app, engine, () => offline.close());
+  // Stopping applies the camera's bias-on-quit policy too (Engine.shutdown after stop).
+  flushOnQuit(app, engine, async () => {
+    await engine.shutdown();
+    await offline.close();
+  });
 
   const window = new BrowserWindow(
     windowOptions({
