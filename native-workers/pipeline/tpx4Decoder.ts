@@ -134,13 +134,42 @@ export function grayDecode16(g: number): number {
  * word that is not a pixel hit; returns its index (n when none). acc = [hits, invalid ultra-fast
  * codes, pileups], updated. A plain function of typed arrays and numbers, so that it stays optimised.
  */
+/**
+ * The fine time terms of a pixel word, in units of 25/128 ns: the ultra-fast correction (invalid
+ * codes taken as 0), minus the fine ToA, plus the superpixel-group clock correction.
+ */
+function fineUnits(hi: number, lo: number): number {
+  return (
+    ((UF_PAIR[(lo >>> 22) & 0xff] >> 1) - (((lo >>> 17) & 0x1f) << 3) + ((((hi >>> 19) & 0xf) - 15) << 2)) | 0
+  );
+}
+
+/** Gray-coded ToA: recomputes the times of the hits that pixelRun wrote from words [from, to). */
+function grayTimes(
+  view: DataView,
+  from: number,
+  to: number,
+  nh: number,
+  hb: number,
+  hbLow: number,
+  toa: Float64Array,
+): void {
+  const base = hb * 128;
+  for (let i = from; i < to; i++) {
+    const hi = view.getUint32(8 * i, false);
+    const lo = view.getUint32(8 * i + 4, false);
+    const g = grayDecode16(((hi & 0x3fff) << 2) | (lo >>> 30));
+    const d = (((g - hbLow + 0x8000) & 0xffff) - 0x8000) | 0;
+    toa[nh++] = (base + ((d << 7) + fineUnits(hi, lo))) / TPX4_UNITS_PER_SECOND;
+  }
+}
+
 function pixelRun(
   view: DataView,
   from: number,
   n: number,
   hb: number,
   hbLow: number,
-  gray: boolean,
   out: Tpx4Batch,
   acc: Float64Array,
 ): number {
@@ -167,27 +196,25 @@ function pixelRun(
     const top = hi >>> 31;
     const superpix = (hi >>> 17) & 0x3f;
     const pix = (hi >>> 14) & 7;
-    let toa = ((hi & 0x3fff) << 2) | (lo >>> 30);
-    if (gray) toa = grayDecode16(toa);
-    // Ultra-fast start and stop codes together: (start - stop) * 2, + 1 when either is invalid.
-    const ufe = ufTable[(lo >>> 22) & 0xff];
-    invalidUf = (invalidUf + (ufe & 1)) | 0;
+    // Plain binary ToA; a Gray-coded one is corrected afterwards (grayTimes), so that the default
+    // costs no branch here.
+    const toa = ((hi & 0x3fff) << 2) | (lo >>> 30);
+    invalidUf = (invalidUf + (ufTable[(lo >>> 22) & 0xff] & 1)) | 0;
     const ftoaRise = (lo >>> 17) & 0x1f;
     // ToT in 1/64 ns: totRaw * 25 ns + (ftoaRise - ftoaFall) * 1.5625 ns.
     const tot64 = (((lo >>> 1) & 0x7ff) * 1600 + (ftoaRise - ((lo >>> 12) & 0x1f)) * 100) | 0;
     pileup = (pileup + (lo & 1)) | 0;
     // Nearest-period rule: signed distance -2^15 <= d < 2^15 ticks from the heartbeat.
     const d = (((toa - hbLow + 0x8000) & 0xffff) - 0x8000) | 0;
-    const fine = ((ufe >> 1) - (ftoaRise << 3) + (((superpix >>> 2) - 15) << 2)) | 0;
     const xr = (eoc << 1) | (pix >>> 2) | 0;
     const yr = (superpix << 2) | (pix & 3) | 0;
-    // Branch-free mirror: top = 1 mirrors x, top = 0 counts y down from 511.
-    hx[nh] = xr + top * (447 - 2 * xr);
-    hy[nh] = 511 - yr - top * (511 - 2 * yr);
-    htoa[nh] = (base + ((d << 7) + fine)) / TPX4_UNITS_PER_SECOND;
+    // top = 1 mirrors x; top = 0 counts y down from 511.
+    hx[nh] = top === 1 ? 447 - xr : xr;
+    hy[nh] = top === 1 ? yr : 511 - yr;
+    htoa[nh] = (base + ((d << 7) + fineUnits(hi, lo))) / TPX4_UNITS_PER_SECOND;
     htotNs[nh] = tot64 * 0.015625;
-    // Round half up; clamped at 0.
-    htot[nh] = tot64 > 0 ? (tot64 + 32) >> 6 : 0;
+    // Round half up; a negative ToT gives 0 (branch-free: the sign mask).
+    htot[nh] = ((tot64 + 32) >> 6) & ~(tot64 >> 31);
     nh = (nh + 1) | 0;
   }
   acc[0] = nh;
@@ -243,7 +270,10 @@ export class Tpx4Decoder {
         if (i >= n) break;
       } else if (this.heartbeatTick >= 0) {
         // Runs of pixel hits go through the tight loop; it stops at the first other packet.
-        i = pixelRun(view, i, n, this.heartbeatTick, this.heartbeatLow16, this.gray, out, acc);
+        const from = i;
+        const nh = acc[0];
+        i = pixelRun(view, i, n, this.heartbeatTick, this.heartbeatLow16, out, acc);
+        if (this.gray) grayTimes(view, from, i, nh, this.heartbeatTick, this.heartbeatLow16, out.hits.toa);
         if (i >= n) break;
       }
       const hi = view.getUint32(8 * i, false);
