@@ -5,11 +5,9 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  BROWSER_REQUIRED,
-  BROWSER_SKIP_REASON,
-  HAVE_BROWSER,
+  describeInBrowser,
   type Served,
   fromStores,
   launchBrowser,
@@ -17,9 +15,6 @@ import {
   screenshot,
   startServe,
 } from './harness';
-
-const run = HAVE_BROWSER || BROWSER_REQUIRED;
-if (!run) console.warn(`skipping the browser tests: ${BROWSER_SKIP_REASON}`);
 
 /** ToF-histogram counts at or above `tofS` in the page's current snapshot. */
 function countsFrom(page: Page, tofS: number): Promise<number> {
@@ -42,7 +37,7 @@ function countsFrom(page: Page, tofS: number): Promise<number> {
   }, tofS);
 }
 
-describe.skipIf(!run)('the web UI against chronopix serve', () => {
+describeInBrowser('the web UI against chronopix serve', () => {
   let served: Served;
   let browser: Browser;
   let page: Page;

@@ -2,23 +2,11 @@
 // must not grow, and the display must keep up. Memory is asserted; the frame rate is only printed
 // (timing is for the benchmark: `npm run bench -- --ui`).
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BROWSER_REQUIRED,
-  BROWSER_SKIP_REASON,
-  HAVE_BROWSER,
-  type Served,
-  fromStores,
-  launchBrowser,
-  openPage,
-  startServe,
-} from './harness';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInBrowser, type Served, fromStores, launchBrowser, openPage, startServe } from './harness';
 import { measureRedraw } from './redraw';
 
-const run = HAVE_BROWSER || BROWSER_REQUIRED;
-if (!run) console.warn(`skipping the browser tests: ${BROWSER_SKIP_REASON}`);
-
-describe.skipIf(!run)('the live view at 30 Hz', () => {
+describeInBrowser('the live view at 30 Hz', () => {
   let served: Served;
   let browser: Browser;
 

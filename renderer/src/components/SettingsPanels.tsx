@@ -1,7 +1,11 @@
 // The engine's settings in the sidebar: the data source, the recording target, the event window,
 // and processing (pipeline, clustering algorithm and its parameters, every n-th trigger,
 // processes). Processing applies live; the source at the next start.
-import { CLUSTERING_ALGORITHMS } from '../../../shared/processingSettings';
+import {
+  CLUSTERING_ALGORITHMS,
+  type ClusteringAlgorithm,
+  type ClusteringSettings,
+} from '../../../shared/processingSettings';
 import type { Settings } from '../../../shared/settings';
 import { usePrefs, useSettings, useStores } from '../stores/stores';
 import type { SettingsPatch } from '../stores/settingsStore';
@@ -124,6 +128,27 @@ export function RecordingPanel({ settings }: { settings: Settings }) {
   );
 }
 
+type NumericClusteringKey = {
+  [K in keyof ClusteringSettings]: ClusteringSettings[K] extends number ? K : never;
+}[keyof ClusteringSettings];
+
+/** The clustering parameters the panel edits; those with an algorithm show only for it. */
+const CLUSTERING_FIELDS: {
+  key: NumericClusteringKey;
+  label: string;
+  unit?: string;
+  algorithm?: ClusteringAlgorithm;
+}[] = [
+  { key: 'everyNthTrigger', label: 'Every n-th trigger' },
+  { key: 'totThreshold', label: 'ToT threshold', unit: 'ns' },
+  { key: 'epsilon', label: 'Epsilon', unit: 'px', algorithm: 'dbscan' },
+  { key: 'minSamples', label: 'Min samples', algorithm: 'dbscan' },
+  { key: 'tofScale', label: 'ToF scale', unit: 'px/s', algorithm: 'dbscan' },
+  { key: 'csMaxDistTof', label: 'Max ToF distance', unit: 's', algorithm: 'stream' },
+  { key: 'csMinClusterSize', label: 'Min cluster size', algorithm: 'stream' },
+  { key: 'csTotOffset', label: 'ToT offset', algorithm: 'stream' },
+];
+
 export function ProcessingPanel({ settings }: { settings: Settings }) {
   const apply = useApply();
   const p = settings.processing;
@@ -159,65 +184,17 @@ export function ProcessingPanel({ settings }: { settings: Settings }) {
           options={CLUSTERING_ALGORITHMS}
           onCommit={(v) => clustering('algorithm', v)}
         />
-        <NumberField
-          label="Every n-th trigger"
-          field="processing.clustering.everyNthTrigger"
-          value={c.everyNthTrigger}
-          onCommit={(v) => clustering('everyNthTrigger', v)}
-        />
-        <NumberField
-          label="ToT threshold"
-          unit="ns"
-          field="processing.clustering.totThreshold"
-          value={c.totThreshold}
-          onCommit={(v) => clustering('totThreshold', v)}
-        />
-        {c.algorithm === 'dbscan' && (
-          <>
+        {CLUSTERING_FIELDS.filter((f) => f.algorithm === undefined || f.algorithm === c.algorithm).map(
+          (f) => (
             <NumberField
-              label="Epsilon"
-              unit="px"
-              field="processing.clustering.epsilon"
-              value={c.epsilon}
-              onCommit={(v) => clustering('epsilon', v)}
+              key={f.key}
+              label={f.label}
+              unit={f.unit}
+              field={`processing.clustering.${f.key}`}
+              value={c[f.key]}
+              onCommit={(v) => clustering(f.key, v)}
             />
-            <NumberField
-              label="Min samples"
-              field="processing.clustering.minSamples"
-              value={c.minSamples}
-              onCommit={(v) => clustering('minSamples', v)}
-            />
-            <NumberField
-              label="ToF scale"
-              unit="px/s"
-              field="processing.clustering.tofScale"
-              value={c.tofScale}
-              onCommit={(v) => clustering('tofScale', v)}
-            />
-          </>
-        )}
-        {c.algorithm === 'stream' && (
-          <>
-            <NumberField
-              label="Max ToF distance"
-              unit="s"
-              field="processing.clustering.csMaxDistTof"
-              value={c.csMaxDistTof}
-              onCommit={(v) => clustering('csMaxDistTof', v)}
-            />
-            <NumberField
-              label="Min cluster size"
-              field="processing.clustering.csMinClusterSize"
-              value={c.csMinClusterSize}
-              onCommit={(v) => clustering('csMinClusterSize', v)}
-            />
-            <NumberField
-              label="ToT offset"
-              field="processing.clustering.csTotOffset"
-              value={c.csTotOffset}
-              onCommit={(v) => clustering('csTotOffset', v)}
-            />
-          </>
+          ),
         )}
         <NumberField
           label="Centroid processes"
