@@ -1,8 +1,9 @@
 // The whole typed API the renderer sees: the engine (acquisition, recording, settings, live views),
-// the offline browser, and, in the Electron app only, the host (native dialogs). One method table
+// the offline browser, the camera panel, and, in the Electron app only, the host (native dialogs). One method table
 // names every call once; the Electron IPC adapter, the preload, the WebSocket server and the web
 // client are all driven by it, so a method cannot exist on one transport and not the other.
 import { API_EVENTS, HOST_EVENTS, HOST_METHODS, SERVER_METHODS } from './channels';
+import type { CameraApi } from './cameraApi';
 import type { EngineApi } from './engineApi';
 import type { OfflineApi } from './offlineApi';
 
@@ -30,7 +31,7 @@ export interface MenuOpen {
 }
 
 /** The API of the engine's process (Electron main process or `chronopix serve`). */
-export interface ServerApi extends EngineApi, OfflineApi {}
+export interface ServerApi extends EngineApi, OfflineApi, CameraApi {}
 
 export type ServerMethod = keyof typeof SERVER_METHODS;
 

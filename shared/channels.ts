@@ -1,6 +1,6 @@
 // The names of every API call and event, as plain tables with no schema library behind them, so the
 // sandboxed Electron preload (which bundles what it imports) stays small. The interfaces they name
-// are in engineApi.ts, offlineApi.ts and api.ts, which checks at compile time that both agree.
+// are in engineApi.ts, offlineApi.ts, cameraApi.ts and api.ts, which checks at compile time that both agree.
 
 /** IPC channel names of the request methods (Electron); the WebSocket uses the method names. */
 export const ENGINE_METHODS = {
@@ -34,6 +34,14 @@ export const OFFLINE_METHODS = {
 
 export const OFFLINE_EVENTS = { job: 'offline:job' } as const;
 
+/** The camera panel's calls (CameraApi in cameraApi.ts). */
+export const CAMERA_METHODS = {
+  getCamera: 'camera:get',
+  setCameraDac: 'camera:set-dac',
+  setCameraBias: 'camera:set-bias',
+  loadCameraConfig: 'camera:load-config',
+} as const;
+
 /** Native dialogs of the desktop app (HostApi). */
 export const HOST_METHODS = {
   chooseFolder: 'host:choose-folder',
@@ -45,7 +53,7 @@ export const HOST_METHODS = {
 export const HOST_EVENTS = { menuOpen: 'menu:open' } as const;
 
 /** Request methods of ServerApi: name -> IPC channel. Every method takes at most one argument. */
-export const SERVER_METHODS = { ...ENGINE_METHODS, ...OFFLINE_METHODS } as const;
+export const SERVER_METHODS = { ...ENGINE_METHODS, ...OFFLINE_METHODS, ...CAMERA_METHODS } as const;
 
 /** Pushed events: name -> IPC channel. `views` goes through a MessagePort in Electron. */
 export const API_EVENTS = { ...ENGINE_EVENTS, ...OFFLINE_EVENTS } as const;

@@ -26,6 +26,9 @@ describe('createApiRouter', () => {
       summarizeFile: '/data/a.raw',
       cancelJob: 'job-1',
       startRecording: { prefix: 'x', stopAfterS: 5 },
+      setCameraDac: { name: 'Vthreshold_fine', value: 150 },
+      setCameraBias: { volts: 20 },
+      loadCameraConfig: { path: '/cfg/chip.spx' },
     };
     for (const method of Object.keys(SERVER_METHODS) as (keyof typeof SERVER_METHODS)[]) {
       expect(await router.call(method, params[method])).toBe(method);
@@ -33,6 +36,29 @@ describe('createApiRouter', () => {
     expect(calls.map(([m]) => m)).toEqual(Object.keys(SERVER_METHODS));
     expect(calls.find(([m]) => m === 'startRecording')![1]).toEqual([{ prefix: 'x', stopAfterS: 5 }]);
     expect(calls.find(([m]) => m === 'listRuns')![1]).toEqual(['/data']);
+    expect(calls.find(([m]) => m === 'getCamera')![1]).toEqual([{}]);
+    expect(calls.find(([m]) => m === 'setCameraDac')![1]).toEqual([{ name: 'Vthreshold_fine', value: 150 }]);
+  });
+
+  it('parses the camera calls before they reach the API', async () => {
+    const { api, calls } = recordingApi();
+    const router = createApiRouter(api);
+    await expect(router.call('setCameraDac', { name: 'Vfbk', value: 1.5 })).rejects.toThrow(
+      'setCameraDac: value: a DAC value is a whole number',
+    );
+    await expect(router.call('setCameraDac', { name: '', value: 1 })).rejects.toThrow(
+      'setCameraDac: name: give a DAC name',
+    );
+    await expect(router.call('setCameraDac', undefined)).rejects.toThrow(/^setCameraDac: /);
+    await expect(router.call('setCameraBias', { volts: 'high' })).rejects.toThrow(/^setCameraBias: volts: /);
+    await expect(router.call('loadCameraConfig', { path: '' })).rejects.toThrow(
+      'loadCameraConfig: path: give the path of a .spx file',
+    );
+    await expect(router.call('getCamera', { chip: -1 })).rejects.toThrow(/^getCamera: chip: /);
+    await expect(router.call('getCamera', { dacs: true, extra: 1 })).rejects.toThrow(/^getCamera: .*extra/);
+    expect(calls).toEqual([]);
+    await router.call('getCamera', { dacs: false });
+    expect(calls).toEqual([['getCamera', [{ dacs: false }]]]);
   });
 
   it('rejects unknown methods and bad parameters before they reach the API', async () => {

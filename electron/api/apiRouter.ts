@@ -11,6 +11,12 @@ import {
   type ServerApi,
   type ServerMethod,
 } from '../../shared/api';
+import {
+  cameraBiasRequestSchema,
+  cameraConfigRequestSchema,
+  cameraDacRequestSchema,
+  cameraQuerySchema,
+} from '../../shared/cameraApi';
 import { recordingOptionsSchema } from '../../shared/engineApi';
 
 export interface ApiRouter {
@@ -51,6 +57,10 @@ const HANDLERS: { [M in ServerMethod]: Handler } = {
   browseFile: (api, p) => api.browseFile(p as never),
   convertFiles: (api, p) => api.convertFiles(p as never),
   cancelJob: (api, p) => api.cancelJob(text('cancelJob', p, 'a job id')),
+  getCamera: (api, p) => api.getCamera(parse('getCamera', cameraQuerySchema, p)),
+  setCameraDac: (api, p) => api.setCameraDac(parse('setCameraDac', cameraDacRequestSchema, p)),
+  setCameraBias: (api, p) => api.setCameraBias(parse('setCameraBias', cameraBiasRequestSchema, p)),
+  loadCameraConfig: (api, p) => api.loadCameraConfig(parse('loadCameraConfig', cameraConfigRequestSchema, p)),
 };
 
 export function isServerMethod(method: unknown): method is ServerMethod {

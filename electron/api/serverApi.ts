@@ -1,12 +1,23 @@
 // The ServerApi of the engine's process (the app's main process or `chronopix serve`): the engine
-// (acquisition, recording, settings, live views) and the offline browser side by side, one object.
+// (acquisition, recording, settings, live views), the offline browser and the camera panel's
+// service side by side, one object. The camera service shares the engine's camera connection when
+// acquisition has one, and lets go of its own before acquisition starts.
 import type { ServerApi } from '../../shared/api';
+import type { CameraApi } from '../../shared/cameraApi';
 import type { EngineApi } from '../../shared/engineApi';
 import type { OfflineApi } from '../../shared/offlineApi';
+import { CameraService, type CameraServiceHost } from '../engine/cameraService';
 
-export function createServerApi(engine: EngineApi, offline: OfflineApi): ServerApi {
+export function createServerApi(
+  engine: EngineApi & Partial<CameraServiceHost>,
+  offline: OfflineApi,
+  camera: CameraApi & { release?: () => void } = new CameraService(engine),
+): ServerApi {
   return {
-    start: () => engine.start(),
+    start: () => {
+      camera.release?.();
+      return engine.start();
+    },
     stop: () => engine.stop(),
     startRecording: (o) => engine.startRecording(o),
     stopRecording: () => engine.stopRecording(),
@@ -25,5 +36,9 @@ export function createServerApi(engine: EngineApi, offline: OfflineApi): ServerA
     convertFiles: (request) => offline.convertFiles(request),
     cancelJob: (id) => offline.cancelJob(id),
     onJob: (l) => offline.onJob(l),
+    getCamera: (query) => camera.getCamera(query),
+    setCameraDac: (request) => camera.setCameraDac(request),
+    setCameraBias: (request) => camera.setCameraBias(request),
+    loadCameraConfig: (request) => camera.loadCameraConfig(request),
   };
 }

@@ -205,6 +205,12 @@ export class Engine implements EngineApi {
     this.supervisor = null;
   }
 
+  /** The camera session acquisition drives (null before the first start); the camera panel's
+   * service (cameraService.ts) talks through it so the board sees one connection. */
+  get cameraSession(): CameraSession | null {
+    return this.camera;
+  }
+
   /** Stops, then applies the camera's bias-on-quit policy and closes its connection (on quit). */
   async shutdown(): Promise<void> {
     await this.stop();
