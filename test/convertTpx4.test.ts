@@ -322,6 +322,20 @@ describe('convert Timepix4', () => {
         version: 'test',
       }),
     ).rejects.toThrow(/not a pixel index/);
+    const cli = chronopix([
+      'convert',
+      file,
+      '-o',
+      join(dir, 'tp-cli.h5'),
+      '--trigger-pixels',
+      `0,${447 + 448 * 511}`,
+    ]);
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/trigger 1 edges\s+5 rising, 5 falling \(trigger pixel hits\)/);
+    expect(cli.stdout).toMatch(/trigger 2 edges\s+5 rising, 5 falling \(trigger pixel hits\)/);
+    const bad = chronopix(['convert', file, '-o', join(dir, 'tp-cli2.h5'), '--trigger-pixels', 'x']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr.trim()).toMatch(/^chronopix: --trigger-pixels x: expected pixel indices/);
   });
 
   it('CLI: detects Timepix4 and says so; --camera 4 converts the same without the notice', async () => {

@@ -37,6 +37,10 @@ Each input gets its own output: RUN.h5 beside RUN.raw, or in --out-dir.
       --offset X,Y             position offset in pixels (default 0,0)
       --timewalk LUT.npy       hit time-walk table (1-D float, seconds, entry i = ToT (i+1)*25 ns)
       --camera 3|4             camera generation (default: detected from the data)
+      --trigger-pixels I,...   Timepix4: pixels x + 448 * y whose hits are the triggers (the first:
+                               trigger 1, the others: trigger 2) instead of the signal packets
+      --gray                   Timepix4: the ToA is Gray-coded
+      --readout-mode M         Timepix4: event (default) or pc24 (photon counts: counted only)
       --reorder-horizon T      event-building reorder horizon (default 1ms)
       --clustering ALG         dbscan, stream or none (default dbscan)
       --epsilon E              DBSCAN radius (default 2.0)
@@ -59,6 +63,9 @@ const OPTIONS = {
   offset: { type: 'string' },
   timewalk: { type: 'string' },
   camera: { type: 'string' },
+  'trigger-pixels': { type: 'string' },
+  gray: { type: 'boolean' },
+  'readout-mode': { type: 'string' },
   'reorder-horizon': { type: 'string' },
   clustering: { type: 'string' },
   epsilon: { type: 'string' },
@@ -79,6 +86,13 @@ function parseOffset(text: string | undefined): [number, number] | undefined {
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(text);
   if (!m) throw new UserError(`--offset ${text}: expected X,Y in whole pixels >= 0, e.g. 256,0`);
   return [Number(m[1]), Number(m[2])];
+}
+
+function parseTriggerPixels(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\s*\d+\s*(,\s*\d+\s*)*$/.test(text))
+    throw new UserError(`--trigger-pixels ${text}: expected pixel indices x + 448 * y, e.g. 0,229375`);
+  return text.split(',').map(Number);
 }
 
 function parseWindowOption(name: string, text: string): [number, number] {
@@ -134,6 +148,8 @@ export async function runConvert(argv: string[]): Promise<number> {
   const workers = numberOption('workers', o.workers, positiveInteger);
   const orientation = choiceOption('orientation', o.orientation, ORIENTATIONS);
   const offset = parseOffset(o.offset);
+  const triggerPixels = parseTriggerPixels(o['trigger-pixels']);
+  const readoutMode = choiceOption('readout-mode', o['readout-mode'], ['event', 'pc24'] as const);
   const hitTimewalk = loadTable(o.timewalk);
   const centroidTimewalk = loadTable(o['centroid-timewalk']);
   const outDir = o['out-dir'];
@@ -161,6 +177,9 @@ export async function runConvert(argv: string[]): Promise<number> {
           output,
           force: o.force,
           camera,
+          triggerPixels,
+          gray: o.gray,
+          readoutMode,
           eventWindow,
           orientation,
           offset,
@@ -199,6 +218,18 @@ export async function runConvert(argv: string[]): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
+/** Timepix4 trigger lines: signal packets, or the hits of the trigger pixels. */
+function tpx4TriggerRows(s: ConvertSummary): [string, string][] {
+  const q = s.tpx4Packets!;
+  const t = s.tpx4Triggers;
+  if (t?.source !== 'trigger pixels')
+    return [['trigger 1 edges', `${q.signalRise} rising, ${q.signalFall} falling (signal packets)`]];
+  return [
+    ['trigger 1 edges', `${t.pixelHits[0]} rising, ${t.pixelHits[0]} falling (trigger pixel hits)`],
+    ['trigger 2 edges', `${t.pixelHits[1]} rising, ${t.pixelHits[1]} falling (trigger pixel hits)`],
+  ];
+}
+
 function formatSummary(s: ConvertSummary): string {
   const p = s.packets;
   const mb = s.info.size / 1e6;
@@ -224,7 +255,7 @@ function formatSummary(s: ConvertSummary): string {
     rows = [
       ...head,
       ['pixels', q.pixels],
-      ['trigger 1 edges', `${q.signalRise} rising, ${q.signalFall} falling (signal packets)`],
+      ...tpx4TriggerRows(s),
       ['heartbeats', `${q.heartbeats} (${q.longHeartbeatGaps} gaps over 0.5 ms)`],
       [
         'other packets',
