@@ -162,6 +162,15 @@ describe('chronopix emulate', () => {
       sender: { pacing: { kind: 'rate', megabytesPerSecond: 3 } },
     });
     expect(planEmulation(['--help'])).toBeNull();
+    expect(planEmulation(['--camera', '4', '--seconds', '1'])!.source).toMatchObject({
+      kind: 'generated',
+      camera: 4,
+      seconds: 1,
+    });
+    expect(() => planEmulation(['--camera', '5'])).toThrow(/--camera 5: must be 3 or 4/);
+    expect(() => planEmulation(['--replay', 'x.raw', '--camera', '4'])).toThrow(
+      /--camera is for generated runs/,
+    );
   });
 
   it('turns every bad argument into a one-line user error before sending anything', async () => {

@@ -38,6 +38,8 @@ are 8 KB of whole 8-byte words. Prints its rate once a second; Ctrl-C stops it a
       --hit-rate HITS/s        pixel hits per second of camera time (sets ions per trigger)
                                with either of these and no --rate, the run streams at real time
       --seed N                 random seed, a whole number >= 0 (default 1)
+      --camera 3|4             camera generation of the words (default 3; 4: Timepix4, 448 x 512,
+                               big-endian words, heartbeats and signal-packet triggers)
   replay:
       --replay FILE.raw        send the file's own words (its start-time header skipped)
       --speed X                at X times the file's real time (default 1)
@@ -60,6 +62,7 @@ const OPTIONS = {
   'ions-per-trigger': { type: 'string' },
   'hit-rate': { type: 'string' },
   seed: { type: 'string' },
+  camera: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -114,6 +117,8 @@ export function planEmulation(argv: string[]): EmulatePlan | null {
   const ionsPerTrigger = numberOption('ions-per-trigger', o['ions-per-trigger'], atMost(1000, nonNegative));
   const hitRate = numberOption('hit-rate', o['hit-rate'], atMost(1e9, positive));
   const seed = numberOption('seed', o.seed, integerAtLeast0);
+  const camera = numberOption('camera', o.camera, (v) => (v === 3 || v === 4 ? null : 'must be 3 or 4')) as
+    3 | 4 | undefined;
   const sender = (pacing: Pacing): SenderConfig => ({ host: to.host, port: to.port, pacing });
   const quiet = o.quiet === true;
 
@@ -124,6 +129,7 @@ export function planEmulation(argv: string[]): EmulatePlan | null {
       ['--ions-per-trigger', ionsPerTrigger],
       ['--hit-rate', hitRate],
       ['--seed', seed],
+      ['--camera', camera],
     ];
     const misplaced = generatedOnly.find(([, v]) => v !== undefined);
     if (misplaced) {
@@ -161,6 +167,7 @@ export function planEmulation(argv: string[]): EmulatePlan | null {
     if (!content) derivedHitRate = (mbps * 1e6) / 8 - 2 * (triggerRate ?? 1000);
   }
   const source: SourceConfig = { kind: 'generated', seconds, triggerRate, seed };
+  if (camera !== undefined) source.camera = camera;
   if (ionsPerTrigger !== undefined) source.ionsPerTrigger = ionsPerTrigger;
   if (hitRate !== undefined) source.hitRate = hitRate;
   if (derivedHitRate !== undefined) {
