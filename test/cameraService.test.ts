@@ -19,7 +19,7 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0)) await fn();
 });
 
-function service(port: number | null, state: EngineStatus['state'] = 'idle'): CameraService {
+function service(port: number | null, state: EngineStatus['state'] = 'idle', idleMs?: number): CameraService {
   const settings: Settings = structuredClone(DEFAULT_SETTINGS);
   if (port !== null) {
     settings.camera.address = '127.0.0.1';
@@ -28,10 +28,13 @@ function service(port: number | null, state: EngineStatus['state'] = 'idle'): Ca
   settings.camera.replyTimeoutMs = 300;
   settings.camera.biasRampVoltsPerS = 100;
   settings.camera.biasLimitVolts = 40;
-  const svc = new CameraService({
-    getSettings: async () => settings,
-    getStatus: async () => ({ state }) as EngineStatus,
-  });
+  const svc = new CameraService(
+    {
+      getSettings: async () => settings,
+      getStatus: async () => ({ state }) as EngineStatus,
+    },
+    idleMs,
+  );
   cleanup.push(() => svc.release());
   return svc;
 }
@@ -113,6 +116,17 @@ describe('CameraService', () => {
       ).rejects.toThrow(/stop acquisition before loading/);
     },
   );
+
+  it('closes its own connection when unused', async () => {
+    const cam = await camera();
+    const svc = service(cam.port, 'idle', 100);
+    await svc.getCamera({ dacs: false });
+    expect(svc['own']).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(svc['own']).toBeNull();
+    // The next call connects again.
+    expect((await svc.getCamera({ dacs: false })).chips).toEqual(['W0028_H06']);
+  });
 
   it('gives one line when no camera is configured or it cannot be reached', async () => {
     await expect(service(null).getCamera()).rejects.toThrow(

@@ -40,15 +40,26 @@ interface Using {
   driven: boolean;
 }
 
+/** The service's own connection closes after this long unused (the panel polls once a second),
+ * so nobody looking means no connection held, and the process can exit. */
+export const CAMERA_IDLE_CLOSE_MS = 5000;
+
 export class CameraService implements CameraApi {
   private own: CameraSession | null = null;
   private ownKey = '';
   private ramping = false;
+  private active = 0;
+  private idle: NodeJS.Timeout | null = null;
 
-  constructor(private readonly host: CameraServiceHost) {}
+  constructor(
+    private readonly host: CameraServiceHost,
+    private readonly idleCloseMs = CAMERA_IDLE_CLOSE_MS,
+  ) {}
 
   /** Closes the service's own connection (before acquisition opens the engine's). */
   release(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
     this.own?.client.close();
     this.own = null;
     this.ownKey = '';
@@ -85,11 +96,19 @@ export class CameraService implements CameraApi {
   /** Runs `work` on a connected session; errors become one line naming the camera. */
   private async use<T>(work: (u: Using) => Promise<T>, picked?: Using): Promise<T> {
     const u = picked ?? (await this.pick());
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    this.active++;
     try {
       if (!u.session.info) await u.session.connect();
       return await work(u);
     } catch (err) {
       throw cameraError(u.session.address, err);
+    } finally {
+      if (--this.active === 0 && this.own) {
+        this.idle = setTimeout(() => this.release(), this.idleCloseMs);
+        this.idle.unref();
+      }
     }
   }
 

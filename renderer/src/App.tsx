@@ -1,5 +1,7 @@
-// The page: control bar, the live view or the file browser, and the status bar.
+// The page: control bar, the live view, the file browser or the camera panel, and the status bar.
 import { BrowserView } from './offline/BrowserView';
+import { CameraView } from './camera/CameraView';
+import { PanelBoundary } from './camera/PanelBoundary';
 import { ControlBar } from './components/ControlBar';
 import { LiveView } from './components/LiveView';
 import { StatusBar } from './components/StatusBar';
@@ -20,7 +22,15 @@ export function App() {
   return (
     <div className="app">
       <ControlBar />
-      {tab === 'live' ? <LiveView /> : <BrowserView />}
+      {tab === 'live' ? (
+        <LiveView />
+      ) : tab === 'camera' ? (
+        <PanelBoundary>
+          <CameraView />
+        </PanelBoundary>
+      ) : (
+        <BrowserView />
+      )}
       <StatusBar />
     </div>
   );

@@ -1,6 +1,6 @@
 // The bar at the top: source badge, Start/Stop, Record with the next file's name, elapsed time,
-// reset and freeze of the views, and the Live/Browser tabs. Keyboard: Alt+S start/stop, Alt+R
-// record, Alt+C clear views, Alt+F freeze display, Alt+1/Alt+2 tabs.
+// reset and freeze of the views, and the Live/Files/Camera tabs. Keyboard: Alt+S start/stop, Alt+R
+// record, Alt+C clear views, Alt+F freeze display, Alt+1/Alt+2/Alt+3 tabs.
 import { useEffect } from 'react';
 import { formatBytes, formatDuration } from '../lib/format';
 import { useAcquisition, useLive, usePrefs, useStores } from '../stores/stores';
@@ -10,7 +10,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Alt+R', 'start / stop recording'],
   ['Alt+C', 'clear the views'],
   ['Alt+F', 'freeze / unfreeze the display'],
-  ['Alt+1 / Alt+2', 'live view / file browser'],
+  ['Alt+1 / Alt+2 / Alt+3', 'live view / file browser / camera'],
 ];
 
 function useShortcuts() {
@@ -27,6 +27,7 @@ function useShortcuts() {
         f: () => stores.live.getState().setFrozen(!stores.live.getState().frozen),
         '1': () => stores.prefs.getState().setTab('live'),
         '2': () => stores.prefs.getState().setTab('browser'),
+        '3': () => stores.prefs.getState().setTab('camera'),
       };
       const act = actions[key] ?? actions[e.code.replace(/^Key|^Digit/, '').toLowerCase()];
       if (act) {
@@ -144,6 +145,14 @@ export function ControlBar() {
           data-testid="tab-browser"
         >
           Files
+        </button>
+        <button
+          type="button"
+          className={tab === 'camera' ? 'on' : undefined}
+          onClick={() => stores.prefs.getState().setTab('camera')}
+          data-testid="tab-camera"
+        >
+          Camera
         </button>
       </nav>
     </header>

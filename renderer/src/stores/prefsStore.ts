@@ -7,7 +7,7 @@ export const PLOT_IDS = ['tof', 'tot', 'rate', 'hitMap', 'centroidMap', 'tofTot'
 export type PlotId = (typeof PLOT_IDS)[number];
 
 export interface Prefs {
-  tab: 'live' | 'browser';
+  tab: 'live' | 'browser' | 'camera';
   /** Log y axis (histograms) or log colour (maps), per plot. */
   log: Record<PlotId, boolean>;
   /** Auto-stop of recordings, s; 0 = off. */

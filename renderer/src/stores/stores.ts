@@ -4,6 +4,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { ApiClient } from '../api/apiClient';
 import { type AcquisitionState, createAcquisitionStore } from './acquisitionStore';
+import { type CameraStoreState, createCameraStore } from './cameraStore';
 import { type LiveState, createLiveStore } from './liveStore';
 import { type OfflineState, createOfflineStore } from './offlineStore';
 import { type PrefsState, createPrefsStore } from './prefsStore';
@@ -21,7 +22,8 @@ export function createStores(api: ApiClient, storage: KeyValueStorage) {
       .load()
       .catch((err: Error) => acquisition.setState({ error: err.message }));
   });
-  return { api, settings, prefs, live, offline, acquisition };
+  const camera = createCameraStore(api);
+  return { api, settings, prefs, live, offline, acquisition, camera };
 }
 export type Stores = ReturnType<typeof createStores>;
 
@@ -39,3 +41,4 @@ export const useSettings = <T>(pick: (s: SettingsState) => T): T => useStore(use
 export const usePrefs = <T>(pick: (s: PrefsState) => T): T => useStore(useStores().prefs, pick);
 export const useLive = <T>(pick: (s: LiveState) => T): T => useStore(useStores().live, pick);
 export const useOffline = <T>(pick: (s: OfflineState) => T): T => useStore(useStores().offline, pick);
+export const useCamera = <T>(pick: (s: CameraStoreState) => T): T => useStore(useStores().camera, pick);
