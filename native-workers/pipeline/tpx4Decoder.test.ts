@@ -91,6 +91,35 @@ describe('Tpx4Decoder pixel fields', () => {
     expect(dec.counts.pixels).toBe(cases.length);
   });
 
+  it('places every pixel of the sensor where the encoder put it', () => {
+    const bytes = new Uint8Array(8 * (1 + 448 * 512));
+    writeTpx4Heartbeat(bytes, 0, 1000);
+    let i = 1;
+    for (let y = 0; y < 512; y++) {
+      for (let x = 0; x < 448; x++) {
+        const f = {
+          x,
+          y,
+          tick: 1000,
+          ftoaRise: 0,
+          ftoaFall: 0,
+          uftStart: 0x0f,
+          uftStop: 0x0f,
+          totRaw: 1,
+          pileup: 0,
+        };
+        writeTpx4Pixel(bytes, i++, f);
+      }
+    }
+    const out = newTpx4Batch();
+    new Tpx4Decoder().decode(bytes, out);
+    expect(out.hits.n).toBe(448 * 512);
+    let wrong = 0;
+    for (let k = 0; k < out.hits.n; k++)
+      if (out.hits.x[k] !== k % 448 || out.hits.y[k] !== Math.floor(k / 448)) wrong++;
+    expect(wrong).toBe(0);
+  });
+
   it('decodes time and ToT from every field', () => {
     const p: RawPixel = {
       top: 1,

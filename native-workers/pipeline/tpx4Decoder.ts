@@ -135,6 +135,27 @@ export function grayDecode16(g: number): number {
  * codes, pileups], updated. A plain function of typed arrays and numbers, so that it stays optimised.
  */
 /**
+ * Sensor position x + 1024 * y of a pixel word from two small tables, one by bits 31..20 (top, eoc,
+ * superpix bits 5..3), one by top and bits 19..14 (superpix bits 2..0, pix): x = 2 * eoc + pix / 4
+ * and y = 4 * superpix + pix % 4, mirrored by top (x = 447 - x for top 1, y = 511 - y for top 0),
+ * are sums of a part from each, so the two entries add up to the position.
+ */
+const ADDR_HI = new Int32Array(4096);
+const ADDR_LO = new Int32Array(128);
+for (let k = 0; k < 4096; k++) {
+  const top = k >>> 11;
+  const xr = 2 * ((k >>> 3) & 0xff);
+  const yr = 4 * ((k & 7) << 3);
+  ADDR_HI[k] = (top ? 447 - xr : xr) + 1024 * (top ? yr : 511 - yr);
+}
+for (let k = 0; k < 128; k++) {
+  const top = k >>> 6;
+  const dx = (k >>> 2) & 1;
+  const dy = 4 * ((k >>> 3) & 7) + (k & 3);
+  ADDR_LO[k] = (top ? -dx : dx) + 1024 * (top ? dy : -dy);
+}
+
+/**
  * The fine time terms of a pixel word, in units of 25/128 ns: the ultra-fast correction (invalid
  * codes taken as 0), minus the fine ToA, plus the superpixel-group clock correction.
  */
@@ -193,9 +214,7 @@ function pixelRun(
     const eoc = (hi >>> 23) & 0xff;
     if (eoc > TPX4_EOC.PIXEL_EOC_MAX) break;
     const lo = view.getUint32(8 * i + 4, false);
-    const top = hi >>> 31;
-    const superpix = (hi >>> 17) & 0x3f;
-    const pix = (hi >>> 14) & 7;
+    const xy = (ADDR_HI[hi >>> 20] + ADDR_LO[((hi >>> 14) & 0x3f) | ((hi >>> 25) & 0x40)]) | 0;
     // Plain binary ToA; a Gray-coded one is corrected afterwards (grayTimes), so that the default
     // costs no branch here.
     const toa = ((hi & 0x3fff) << 2) | (lo >>> 30);
@@ -206,11 +225,8 @@ function pixelRun(
     pileup = (pileup + (lo & 1)) | 0;
     // Nearest-period rule: signed distance -2^15 <= d < 2^15 ticks from the heartbeat.
     const d = (((toa - hbLow + 0x8000) & 0xffff) - 0x8000) | 0;
-    const xr = (eoc << 1) | (pix >>> 2) | 0;
-    const yr = (superpix << 2) | (pix & 3) | 0;
-    // top = 1 mirrors x; top = 0 counts y down from 511.
-    hx[nh] = top === 1 ? 447 - xr : xr;
-    hy[nh] = top === 1 ? yr : 511 - yr;
+    hx[nh] = xy & 0x3ff;
+    hy[nh] = xy >>> 10;
     htoa[nh] = (base + ((d << 7) + fineUnits(hi, lo))) / TPX4_UNITS_PER_SECOND;
     htotNs[nh] = tot64 * 0.015625;
     // Round half up; a negative ToT gives 0 (branch-free: the sign mask).
