@@ -156,13 +156,12 @@ for (let k = 0; k < 128; k++) {
 }
 
 /**
- * The fine time terms of a pixel word, in units of 25/128 ns: the ultra-fast correction (invalid
- * codes taken as 0), minus the fine ToA, plus the superpixel-group clock correction.
+ * The fine time terms of a pixel word, in units of 25/128 ns: the ultra-fast correction (its UF_PAIR
+ * entry; invalid codes taken as 0), minus the fine ToA rise, plus the superpixel-group clock
+ * correction (spgroup = bits 54..51, in the word's high half `hi`).
  */
-function fineUnits(hi: number, lo: number): number {
-  return (
-    ((UF_PAIR[(lo >>> 22) & 0xff] >> 1) - (((lo >>> 17) & 0x1f) << 3) + ((((hi >>> 19) & 0xf) - 15) << 2)) | 0
-  );
+function fineUnits(ufe: number, ftoaRise: number, hi: number): number {
+  return ((ufe >> 1) - (ftoaRise << 3) + ((((hi >>> 19) & 0xf) - 15) << 2)) | 0;
 }
 
 /** Gray-coded ToA: recomputes the times of the hits that pixelRun wrote from words [from, to). */
@@ -181,7 +180,8 @@ function grayTimes(
     const lo = view.getUint32(8 * i + 4, false);
     const g = grayDecode16(((hi & 0x3fff) << 2) | (lo >>> 30));
     const d = (((g - hbLow + 0x8000) & 0xffff) - 0x8000) | 0;
-    toa[nh++] = (base + ((d << 7) + fineUnits(hi, lo))) / TPX4_UNITS_PER_SECOND;
+    const fine = fineUnits(UF_PAIR[(lo >>> 22) & 0xff], (lo >>> 17) & 0x1f, hi);
+    toa[nh++] = (base + ((d << 7) + fine)) / TPX4_UNITS_PER_SECOND;
   }
 }
 
@@ -218,7 +218,8 @@ function pixelRun(
     // Plain binary ToA; a Gray-coded one is corrected afterwards (grayTimes), so that the default
     // costs no branch here.
     const toa = ((hi & 0x3fff) << 2) | (lo >>> 30);
-    invalidUf = (invalidUf + (ufTable[(lo >>> 22) & 0xff] & 1)) | 0;
+    const ufe = ufTable[(lo >>> 22) & 0xff];
+    invalidUf = (invalidUf + (ufe & 1)) | 0;
     const ftoaRise = (lo >>> 17) & 0x1f;
     // ToT in 1/64 ns: totRaw * 25 ns + (ftoaRise - ftoaFall) * 1.5625 ns.
     const tot64 = (((lo >>> 1) & 0x7ff) * 1600 + (ftoaRise - ((lo >>> 12) & 0x1f)) * 100) | 0;
@@ -227,7 +228,7 @@ function pixelRun(
     const d = (((toa - hbLow + 0x8000) & 0xffff) - 0x8000) | 0;
     hx[nh] = xy & 0x3ff;
     hy[nh] = xy >>> 10;
-    htoa[nh] = (base + ((d << 7) + fineUnits(hi, lo))) / TPX4_UNITS_PER_SECOND;
+    htoa[nh] = (base + ((d << 7) + fineUnits(ufe, ftoaRise, hi))) / TPX4_UNITS_PER_SECOND;
     htotNs[nh] = tot64 * 0.015625;
     // Round half up; a negative ToT gives 0 (branch-free: the sign mask).
     htot[nh] = ((tot64 + 32) >> 6) & ~(tot64 >> 31);
