@@ -421,16 +421,18 @@ export class Engine implements EngineApi {
       };
     }
     const { source } = this.settings;
+    const driven = this.camera !== null || cameraConfigured(this.settings.camera);
     return {
       state: this.state,
       source: {
-        kind: this.camera ? 'udp' : source.kind,
-        address: this.camera
+        // A configured camera is the source before its first start too (no EMULATOR badge).
+        kind: driven ? 'udp' : source.kind,
+        address: driven
           ? this.settings.camera.udp.address
           : source.kind === 'emulator'
             ? '127.0.0.1'
             : source.udp.address,
-        port: this.boundPort || source.udp.port,
+        port: this.boundPort || (driven ? this.settings.camera.udp.port : source.udp.port),
       },
       elapsedS: this.state === 'idle' ? 0 : this.nowS(),
       recording: this.recordingStatus(),
