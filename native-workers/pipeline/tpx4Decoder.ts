@@ -140,6 +140,9 @@ export function grayDecode16(g: number): number {
  * and y = 4 * superpix + pix % 4, mirrored by top (x = 447 - x for top 1, y = 511 - y for top 0),
  * are sums of a part from each, so the two entries add up to the position.
  */
+/** Bits 62..32 (top masked off) at or above this: eoc > PIXEL_EOC_MAX, not a pixel hit. */
+const NON_PIXEL_HI = (TPX4_EOC.PIXEL_EOC_MAX + 1) << 23;
+
 const ADDR_HI = new Int32Array(4096);
 const ADDR_LO = new Int32Array(128);
 for (let k = 0; k < 4096; k++) {
@@ -197,6 +200,8 @@ function pixelRun(
   const ufTable = UF_PAIR;
   // hb * 128 + d * 128 + fine == (hb + d) * 128 + fine exactly: integers below 2^53.
   const base = hb * 128;
+  // d = ((toa - hbLow + 2^15) mod 2^16) - 2^15, with the constant part added once.
+  const shift = 0x8000 - hbLow;
   const hits = out.hits;
   const hx = hits.x;
   const hy = hits.y;
@@ -211,8 +216,7 @@ function pixelRun(
   for (; i < n; i++) {
     // DataView big-endian reads compile to a load and a byte swap.
     const hi = view.getUint32(8 * i, false);
-    const eoc = (hi >>> 23) & 0xff;
-    if (eoc > TPX4_EOC.PIXEL_EOC_MAX) break;
+    if ((hi & 0x7fffffff) >= NON_PIXEL_HI) break;
     const lo = view.getUint32(8 * i + 4, false);
     const xy = (ADDR_HI[hi >>> 20] + ADDR_LO[((hi >>> 14) & 0x3f) | ((hi >>> 25) & 0x40)]) | 0;
     // Plain binary ToA; a Gray-coded one is corrected afterwards (grayTimes), so that the default
@@ -225,7 +229,7 @@ function pixelRun(
     const tot64 = (((lo >>> 1) & 0x7ff) * 1600 + (ftoaRise - ((lo >>> 12) & 0x1f)) * 100) | 0;
     pileup = (pileup + (lo & 1)) | 0;
     // Nearest-period rule: signed distance -2^15 <= d < 2^15 ticks from the heartbeat.
-    const d = (((toa - hbLow + 0x8000) & 0xffff) - 0x8000) | 0;
+    const d = (((toa + shift) & 0xffff) - 0x8000) | 0;
     hx[nh] = xy & 0x3ff;
     hy[nh] = xy >>> 10;
     htoa[nh] = (base + ((d << 7) + fineUnits(ufe, ftoaRise, hi))) / TPX4_UNITS_PER_SECOND;
