@@ -1,7 +1,8 @@
 // `npm run bench`: throughput and memory of the processing engine on this machine, printed as a
 // table with the reference's numbers where the issues name them. Data: a generated ion-imaging run
 // of >= 200 MB (cached in bench-results/) and the real out_5sec.raw from ../shared/fixtures.
-// Options: --quick (skip the 0.5 GB / 2 GB memory runs), --runs N (best of N, default 3).
+// Options: --quick (skip the 0.5 GB / 2 GB memory runs), --runs N (best of N, default 3), --live,
+// --soak, --ui (the live page in Chromium at 30 Hz; also part of a full run).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { EventBuilder, newEventOutput } from '../native-workers/pipeline/eventBu
 import { WholeTriggerBuffer } from '../native-workers/pipeline/wholeTriggers';
 import { measureClusterQuality } from './clusterQuality';
 import { LIVE_RECORD_DIR, formatLiveRun, liveRun } from './liveBench';
+import { uiRun } from './uiBench';
 import { Tpx3Decoder, newDecodedBatch } from '../native-workers/pipeline/tpx3Decoder';
 import { Tpx4Decoder, newTpx4Batch } from '../native-workers/pipeline/tpx4Decoder';
 import { writeTpx4Heartbeat, writeTpx4Pixel } from '../native-workers/pipeline/tpx4Encoder';
@@ -32,6 +34,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     live: { type: 'boolean' },
     soak: { type: 'boolean' },
+    ui: { type: 'boolean' },
   },
 });
 const RUNS = Number(args.runs ?? 3);
@@ -415,6 +418,22 @@ async function benchLive(replay: string): Promise<void> {
   }
 }
 
+async function benchUi(): Promise<void> {
+  for (const rate of [20, 100]) {
+    const r = await uiRun(rate, 20);
+    if (!r) {
+      add({ stage: 'live page at 30 Hz', value: 'skipped: no /usr/bin/chromium' });
+      return;
+    }
+    add({
+      stage: `live page at 30 Hz, emulator ${rate} MB/s, centroid pipeline`,
+      value: `${r.snapshotsPerS.toFixed(1)} snapshots/s shown, ${r.framesPerS.toFixed(0)} frames/s`,
+      target: '10-30 Hz, flat memory',
+      memory: `heap ${r.heapStartMb.toFixed(1)} -> ${r.heapEndMb.toFixed(1)} MB`,
+    });
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build`);
@@ -437,6 +456,7 @@ async function main(): Promise<void> {
   await benchIoFloor(Math.round(info.words * 0.98));
   await benchOut5sec();
   if (args.live || !args.quick) await benchLive(vmi);
+  if (args.ui || !args.quick) await benchUi();
   if (!args.quick) {
     const half = await generated('vmi-0.5gb.raw', 15, 20000, 20);
     const two = await generated('vmi-2gb.raw', 60, 20000, 20);

@@ -2,19 +2,12 @@
 // start, watch the ToF histogram fill and the rates rise, change the event window and see its
 // effect, draw a named ROI, export a plot's data, record, stop, find the file, open it in the file
 // browser, browse it and convert it. Screenshots of each main screen go to test-output/screenshots.
+import { describeInBrowser } from './browserSuite';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  describeInBrowser,
-  type Served,
-  fromStores,
-  launchBrowser,
-  openPage,
-  screenshot,
-  startServe,
-} from './harness';
+import { type Served, fromStores, launchBrowser, openPage, screenshot, startServe } from './harness';
 
 /** ToF-histogram counts at or above `tofS` in the page's current snapshot. */
 function countsFrom(page: Page, tofS: number): Promise<number> {

@@ -4,21 +4,14 @@
 // changed after a confirmation, and refused above the limit; the fixture .spx loaded; start, hits
 // arrive, stop, the stream stops; an unreachable camera is a message, not a blank page.
 // Screenshots: test-output/screenshots/camera-*.png.
+import { describeInBrowser } from './browserSuite';
 import { type AddressInfo, createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { VirtualCamera } from '../native-workers/camera/virtualCamera';
 import { SPIDR_COMMANDS } from '../native-workers/camera/spidrCommands';
 import { FIXTURES_REQUIRED, FIXTURES_SKIP_REASON, HAVE_FIXTURES, fixturePath } from '../test/fixtures';
-import {
-  describeInBrowser,
-  type Served,
-  fromStores,
-  launchBrowser,
-  openPage,
-  screenshot,
-  startServe,
-} from './harness';
+import { type Served, fromStores, launchBrowser, openPage, screenshot, startServe } from './harness';
 
 const SET_DAC = SPIDR_COMMANDS.SET_DAC;
 

@@ -7,20 +7,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { describe } from 'vitest';
 import { REPO_ROOT } from '../test/fixtures';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAVE_BROWSER = existsSync(CHROMIUM);
 export const BROWSER_REQUIRED = process.env.CHRONOPIX_REQUIRE_BROWSER === '1';
 export const BROWSER_SKIP_REASON = `Chromium not found at ${CHROMIUM}: install it with 'apt-get install -y chromium' (.ci/run does)`;
-/** describe() for browser tests: skipped, with the reason printed, where Chromium is missing. */
-export function describeInBrowser(name: string, body: () => void): void {
-  const run = HAVE_BROWSER || BROWSER_REQUIRED;
-  if (!run) console.warn(`skipping '${name}': ${BROWSER_SKIP_REASON}`);
-  describe.skipIf(!run)(name, body);
-}
-
 export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
 
 export interface Served {

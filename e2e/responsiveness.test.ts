@@ -2,8 +2,9 @@
 // must not grow, and the display must keep up. Memory is asserted; the frame rate is only printed
 // (timing is for the benchmark: `npm run bench -- --ui`).
 import type { Browser } from 'playwright-core';
+import { describeInBrowser } from './browserSuite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, type Served, fromStores, launchBrowser, openPage, startServe } from './harness';
+import { type Served, fromStores, launchBrowser, openPage, startServe } from './harness';
 import { measureRedraw } from './redraw';
 
 describeInBrowser('the live view at 30 Hz', () => {
@@ -40,6 +41,17 @@ describeInBrowser('the live view at 30 Hz', () => {
     expect(m.snapshotsPerS).toBeGreaterThan(0);
     // Each snapshot replaces the last: after a warm-up the heap stays where it was (GC'd both times).
     expect(m.heapEnd - m.heapStart).toBeLessThan(15e6);
+
+    // The plot wrapper draws what can be seen: the cluster-size plot below the fold waits, the ToF
+    // histogram at the top redraws; scrolled into view, the waiting plot catches up.
+    const draws = async (id: string) =>
+      Number(await page.locator(`[data-testid=${id}] .plot`).first().getAttribute('data-draws'));
+    const before = { tof: await draws('plot-tof'), clusters: await draws('plot-clustersize') };
+    await page.waitForTimeout(3000);
+    expect(await draws('plot-tof')).toBeGreaterThan(before.tof);
+    expect(await draws('plot-clustersize')).toBe(before.clusters);
+    await page.getByTestId('plot-clustersize').scrollIntoViewIfNeeded();
+    await expect.poll(() => draws('plot-clustersize')).toBeGreaterThan(before.clusters);
     expect(errors).toEqual([]);
   });
 });

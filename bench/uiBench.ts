@@ -1,0 +1,41 @@
+// The live page under load: `chronopix serve` on the built-in emulator at a given rate, Debian's
+// Chromium showing the live tab at 30 snapshots a second, every plot on. Reports what the page
+// received and drew, and its heap after garbage collection at the start and end of the window.
+import { existsSync } from 'node:fs';
+import { CHROMIUM, launchBrowser, openPage, startServe } from '../e2e/harness';
+import { measureRedraw } from '../e2e/redraw';
+
+export interface UiRun {
+  rateMBps: number;
+  snapshotsPerS: number;
+  framesPerS: number;
+  heapStartMb: number;
+  heapEndMb: number;
+}
+
+export async function uiRun(rateMBps: number, seconds: number): Promise<UiRun | null> {
+  if (!existsSync(CHROMIUM)) return null;
+  const served = await startServe({
+    version: 1,
+    source: { kind: 'emulator', emulator: { rateMBps, seed: 5 } },
+  });
+  const browser = await launchBrowser();
+  try {
+    const { page } = await openPage(browser, served.url);
+    await page.waitForFunction('window.chronopixStores?.live.getState().snapshot !== null');
+    await page.evaluate(
+      `window.chronopixStores.settings.getState().applyViews('refreshHz', { refreshHz: 30 })`,
+    );
+    const m = await measureRedraw(page, 5_000, seconds * 1000);
+    return {
+      rateMBps,
+      snapshotsPerS: m.snapshotsPerS,
+      framesPerS: m.framesPerS,
+      heapStartMb: m.heapStart / 1e6,
+      heapEndMb: m.heapEnd / 1e6,
+    };
+  } finally {
+    await browser.close();
+    await served.stop();
+  }
+}
