@@ -21,6 +21,7 @@
 // the readout mode (bits 51..50, TPX4_READOUT_MODES); a mode that disagrees with the setting is counted.
 import type { HitBatch, TriggerEdges } from '../../shared/batches';
 import { newHitBatch, newTriggerEdges, pushEdge, reserveHits } from './hitColumns';
+import { Tpx4FrameAssembler } from './tpx4Frames';
 import {
   TPX4_EOC,
   TPX4_READOUT_MODES,
@@ -251,16 +252,14 @@ export class Tpx4Decoder {
   private heartbeatLow16 = 0;
   private readonly gray: boolean;
   readonly readoutMode: 'event' | 'pc24';
-  /** The open photon-counting frame, if any. */
-  private frame: Tpx4Frame | null = null;
-  private framesOpened = 0;
-  private sequences = 0;
+  private readonly frames: Tpx4FrameAssembler;
   /** pixelRun's running totals for one decode call. */
   private readonly acc = new Float64Array(3);
 
   constructor(config: Tpx4DecoderConfig = {}) {
     this.gray = config.gray ?? false;
     this.readoutMode = config.readoutMode ?? 'event';
+    this.frames = new Tpx4FrameAssembler(this.counts);
   }
 
   /**
@@ -287,7 +286,7 @@ export class Tpx4Decoder {
     let i = 0;
     while (i < n) {
       if (this.readoutMode === 'pc24') {
-        i = this.countRun(view, i, n, out);
+        i = this.frames.countRun(view, i, n, out.frames);
         if (i >= n) break;
       } else if (this.heartbeatTick >= 0) {
         // Runs of pixel hits go through the tight loop; it stops at the first other packet.
@@ -312,65 +311,13 @@ export class Tpx4Decoder {
     c.droppedBeforeHeartbeat += dropped;
   }
 
-  /** Photon-counting pixel words from word `i` on, into the open frame; returns the first other word. */
-  private countRun(view: DataView, from: number, n: number, out: Tpx4Batch): number {
-    let i = from;
-    let frame = this.frame;
-    let counted = 0;
-    for (; i < n; i++) {
-      const hi = view.getUint32(8 * i, false);
-      const eoc = (hi >>> 23) & 0xff;
-      if (eoc > TPX4_EOC.PIXEL_EOC_MAX) break;
-      if (frame === null) {
-        this.counts.pc24OutsideFrame++;
-        frame = this.openFrame(-1, null, out);
-      }
-      const top = hi >>> 31;
-      const superpix = (hi >>> 17) & 0x3f;
-      const pix = (hi >>> 14) & 7;
-      const xr = (eoc << 1) | (pix >>> 2);
-      const yr = (superpix << 2) | (pix & 3);
-      const x = top === 1 ? 447 - xr : xr;
-      const y = top === 1 ? yr : 511 - yr;
-      frame.counts[x + 448 * y] += view.getUint32(8 * i + 4, false) & 0xffffff;
-      frame.pixels++;
-      counted++;
-    }
-    this.counts.pc24Pixels += counted;
-    return i;
-  }
-
-  /** Opens a frame (closing an open one as incomplete). */
-  private openFrame(segment: number, mode: Tpx4ReadoutMode | null, out: Tpx4Batch): Tpx4Frame {
-    if (this.frame) this.closeFrame(false, out);
-    this.frame = {
-      index: this.framesOpened++,
-      sequence: this.sequences,
-      segment,
-      mode,
-      counts: new Uint32Array(448 * 512),
-      pixels: 0,
-      complete: false,
-    };
-    return this.frame;
-  }
-
-  private closeFrame(complete: boolean, out: Tpx4Batch): void {
-    const f = this.frame!;
-    f.complete = complete;
-    if (complete) this.counts.framesCompleted++;
-    else this.counts.framesIncomplete++;
-    out.frames.push(f);
-    this.frame = null;
-  }
-
   /**
    * End of stream: hands out the open photon-counting frame (incomplete) in `out.frames`, which is
    * reset first; nothing else changes.
    */
   flush(out: Tpx4Batch): void {
     out.frames = [];
-    if (this.frame) this.closeFrame(false, out);
+    this.frames.close(false, out.frames);
   }
 
   /** Frame and sequence packets: the readout mode they name, checked against the setting. */
@@ -422,20 +369,18 @@ export class Tpx4Decoder {
       case TPX4_EOC.FRAME_START: {
         c.frameStart++;
         const mode = this.frameMode(hi);
-        if (this.readoutMode === 'pc24') this.openFrame((hi >>> 20) & 7, mode, out);
+        if (this.readoutMode === 'pc24') this.frames.open((hi >>> 20) & 7, mode, out.frames);
         return;
       }
       case TPX4_EOC.FRAME_END:
         c.frameEnd++;
         this.frameMode(hi);
-        if (this.readoutMode !== 'pc24') return;
-        if (this.frame) this.closeFrame(true, out);
-        else c.frameEndWithoutStart++;
+        if (this.readoutMode === 'pc24' && !this.frames.close(true, out.frames)) c.frameEndWithoutStart++;
         return;
       case TPX4_EOC.SEQUENCE_START:
         c.sequenceStart++;
         this.frameMode(hi);
-        this.sequences++;
+        this.frames.sequences++;
         return;
       case TPX4_EOC.SEQUENCE_END:
         c.sequenceEnd++;
