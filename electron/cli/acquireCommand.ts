@@ -20,6 +20,8 @@ Acquires for N seconds and records the raw data into DIR (created if missing) as
                          a detector) or spidr://HOST[:PORT] (drive a SPIDR camera: configure, start,
                          stop; its data to camera.udp of the settings); default: the configured
                          camera, else the configured source, else the emulator
+      --udp ADDR:PORT    with a camera: where it sends its data and the sampler listens (default:
+                         camera.udp of the settings)
       --prefix P         file name prefix (default: the configured one, 'run')
   -q, --quiet            only the summary`;
 
@@ -27,6 +29,7 @@ const OPTIONS = {
   seconds: { type: 'string' },
   record: { type: 'string' },
   source: { type: 'string' },
+  udp: { type: 'string' },
   prefix: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -36,9 +39,19 @@ const OPTIONS = {
  * `emulator`, `udp://ADDR:PORT` or `spidr://HOST[:PORT]` into the settings' source and camera
  * sections (Decision 18): the first two drive no camera, even when one is configured.
  */
-export function applySource(settings: Settings, source: string | undefined): Settings {
-  if (source === undefined) return settings;
+export function applySource(settings: Settings, source: string | undefined, udp?: string): Settings {
   const next = structuredClone(settings);
+  if (udp !== undefined) {
+    // Where a driven camera sends its data (the sampler listens there): camera.udp.
+    const u = /^([^:/]+|\[[^\]]+\]):(\d{1,5})$/.exec(udp);
+    if (!u || Number(u[2]) > 65535) {
+      throw new UserError(
+        `--udp ${udp}: expected ADDR:PORT, e.g. 192.168.1.1:8192 (this PC's address on the camera's network)`,
+      );
+    }
+    next.camera.udp = { address: u[1].replace(/^\[|\]$/g, ''), port: Number(u[2]) };
+  }
+  if (source === undefined) return next;
   if (source === 'emulator') {
     next.source.kind = 'emulator';
     next.camera.address = '';
@@ -85,7 +98,7 @@ export async function runAcquire(argv: string[]): Promise<number> {
   }
   const loaded = await loadSettings();
   for (const p of loaded.problems) process.stderr.write(`chronopix: warning: ${p}\n`);
-  const settings = applySource(loaded.settings, o.source);
+  const settings = applySource(loaded.settings, o.source, o.udp);
   const engine = new Engine(settings);
   let last: LiveSnapshot | null = null;
   engine.onViews((s) => (last = s));

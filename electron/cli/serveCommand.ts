@@ -25,6 +25,7 @@ Runs the acquisition engine headless and serves the Chronopix UI and its API (We
       --token T       access token (default: none on 127.0.0.1, a random one elsewhere)
       --source SRC    'emulator', udp://ADDR:PORT or spidr://HOST[:PORT] (default: the configured
                       camera, else the configured source, else the emulator)
+      --udp ADDR:PORT with a camera: where it sends its data (default: camera.udp of the settings)
       --data DIR      a folder the file browser may read and convert in (repeatable; the recording
                       folder and the home folder are always allowed)
       --no-start      do not start acquiring until asked`;
@@ -34,6 +35,7 @@ const OPTIONS = {
   port: { type: 'string' },
   token: { type: 'string' },
   source: { type: 'string' },
+  udp: { type: 'string' },
   data: { type: 'string', multiple: true },
   'no-start': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -64,7 +66,7 @@ export async function runServe(argv: string[]): Promise<number> {
   const path = settingsPath();
   const loaded = await loadSettings(path);
   for (const p of loaded.problems) process.stderr.write(`chronopix: warning: ${p}\n`);
-  const engine = new Engine(applySource(loaded.settings, o.source), {
+  const engine = new Engine(applySource(loaded.settings, o.source, o.udp), {
     onSettingsChanged: (s) =>
       void saveSettings(s, path).catch((e: Error) =>
         process.stderr.write(`chronopix: cannot save settings: ${e.message}\n`),
