@@ -186,7 +186,7 @@ describeInBrowser('the web UI against chronopix serve', () => {
     await expect.poll(() => page.getByTestId('roi-card-fast ions').count()).toBe(1);
   });
 
-  it("exports the ToF histogram's data as CSV", async () => {
+  it("exports the ToF histogram's data as CSV and the plot as PNG", async () => {
     const download = page.waitForEvent('download');
     await page.getByTestId('plot-tof').getByRole('button', { name: 'CSV' }).click();
     const file = await (await download).path();
@@ -194,6 +194,11 @@ describeInBrowser('the web UI against chronopix serve', () => {
     expect(lines[0]).toBe('bin_start_s,bin_end_s,counts');
     expect(lines).toHaveLength(1001);
     expect(lines[1].split(',').map(Number)).toEqual([0, 1e-8, expect.any(Number)]);
+    const png = page.waitForEvent('download');
+    await page.getByTestId('plot-tof').getByRole('button', { name: 'PNG' }).click();
+    const image = readFileSync(await (await png).path());
+    expect(image.subarray(1, 4).toString()).toBe('PNG');
+    expect((await png).suggestedFilename()).toMatch(/^tof-histogram-.*\.png$/);
   });
 
   it('records with the file name shown beforehand, and the run lands on disk when stopped', async () => {
@@ -221,6 +226,7 @@ describeInBrowser('the web UI against chronopix serve', () => {
     expect(name.slice(0, 'run_0000_'.length)).toBe('run_0000_');
     expect(statSync(join(runs, files[1])).size).toBeGreaterThan(200_000);
     expect(await page.getByTestId('disk-free').textContent()).toMatch(/^disk \d/);
+    expect(await page.getByTestId('queue').textContent()).toMatch(/^queue \d+%$/);
   });
 
   it('stops acquisition', async () => {

@@ -16,6 +16,10 @@ export function StatusBar() {
   const lost = loss
     ? Math.max(0, loss.kernelDrops) + loss.packetIdGaps + loss.droppedBeforeTime + loss.pipelineDroppedBatches
     : 0;
+  // The fullest stage queue: the reference viewer's queue warning (processing falling behind).
+  const queue = status?.stages.length
+    ? { fill: Math.max(...status.stages.map((st) => st.queueUsedBytes / Math.max(1, st.queueLimitBytes))) }
+    : null;
   const lowDisk = status?.disk && status.disk.freeBytes >= 0 && status.disk.freeBytes < 5e9;
   return (
     <footer className="statusbar" data-testid="status-bar">
@@ -44,6 +48,20 @@ export function StatusBar() {
       >
         loss {formatCount(lost)}
       </span>
+      {queue && (
+        <span
+          className={queue.fill > 0.5 ? 'warn' : undefined}
+          data-testid="queue"
+          title={status!.stages
+            .map(
+              (st) =>
+                `${st.name}: queue ${formatBytes(st.queueUsedBytes)} of ${formatBytes(st.queueLimitBytes)} (${st.overflow}), ${st.droppedBatches} batches dropped, ${st.execMs.toFixed(1)} ms per batch`,
+            )
+            .join('\n')}
+        >
+          queue {Math.round(queue.fill * 100)}%
+        </span>
+      )}
       {status?.disk && (
         <span className={lowDisk ? 'warn' : undefined} title={status.disk.folder} data-testid="disk-free">
           disk {formatBytes(status.disk.freeBytes)} free
