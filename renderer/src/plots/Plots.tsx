@@ -25,12 +25,15 @@ interface LogProps {
   onToggleLog: () => void;
 }
 
-/** Maps: square pixels, y upwards (plotly reverses the y axis of images unless told). */
-export const MAP_LAYOUT: PlotLayout = {
-  yaxis: { scaleanchor: 'x', constrain: 'domain', autorange: true },
-  xaxis: { constrain: 'domain' },
-  margin: { l: 40, r: 8, t: 8, b: 30 },
-};
+/** Maps: square pixels, y upwards (plotly reverses the y axis of images unless told), and the
+ * axes fixed to the map (no autorange to compute at every redraw). */
+export function mapLayout(width: number, height: number): PlotLayout {
+  return {
+    yaxis: { scaleanchor: 'x', constrain: 'domain', autorange: false, range: [0, height] },
+    xaxis: { constrain: 'domain', autorange: false, range: [0, width] },
+    margin: { l: 40, r: 8, t: 8, b: 30 },
+  };
+}
 /** One pixel per cell, centred on x + 0.5. */
 export const PIXELS = { x0: 0.5, dx: 1, y0: 0.5, dy: 1 };
 
@@ -39,10 +42,11 @@ export function TotPlot({ snapshot, log, onToggleLog }: LogProps) {
   const data = useMemo(() => [histogramTrace(h, 1, 'ToT', '#9ccc65')], [h]);
   const layout = useMemo(
     () => ({
-      xaxis: { title: { text: 'time over threshold (ns)' } },
+      // A fixed x range: plotly then recomputes only the y axis at each redraw.
+      xaxis: { title: { text: 'time over threshold (ns)' }, autorange: false, range: [h.min, h.max] },
       yaxis: { type: log ? 'log' : 'linear', title: { text: 'hits' } },
     }),
-    [log],
+    [log, h.min, h.max],
   );
   return (
     <PlotCard
@@ -121,7 +125,7 @@ export function HitMapPlot({
     () => mapImageTraces(hitMap.values, sensor.width, sensor.height, log, PIXELS),
     [hitMap, sensor, log],
   );
-  const layout = MAP_LAYOUT;
+  const layout = useMemo(() => mapLayout(sensor.width, sensor.height), [sensor.width, sensor.height]);
   return (
     <PlotCard
       title={hitMap.mode === 'counts' ? 'Hit map (counts)' : 'Hit map (summed ToT, ns)'}
@@ -161,7 +165,10 @@ export function CentroidMapPlot({ snapshot, log, onToggleLog }: LogProps) {
       }),
     [m, log],
   );
-  const layout = MAP_LAYOUT;
+  const layout = useMemo(
+    () => mapLayout(m.width * m.binSize, m.height * m.binSize),
+    [m.width, m.height, m.binSize],
+  );
   return (
     <PlotCard
       title={`Centroid map (${m.binSize} px bins)`}
@@ -185,10 +192,10 @@ export function TofTotPlot({ snapshot, log, onToggleLog }: LogProps) {
   );
   const layout = useMemo(
     () => ({
-      xaxis: { title: { text: 'ToF (µs)' } },
-      yaxis: { title: { text: 'ToT (ns)' }, autorange: true, scaleanchor: false },
+      xaxis: { title: { text: 'ToF (µs)' }, autorange: false, range: [s.tofMin * 1e6, s.tofMax * 1e6] },
+      yaxis: { title: { text: 'ToT (ns)' }, autorange: false, range: [0, s.totMax], scaleanchor: false },
     }),
-    [],
+    [s.tofMin, s.tofMax, s.totMax],
   );
   return (
     <PlotCard
@@ -209,10 +216,10 @@ export function ClusterSizePlot({ snapshot, log, onToggleLog }: LogProps) {
   const data = useMemo(() => [clusterSizeTrace(h)], [h]);
   const layout = useMemo(
     () => ({
-      xaxis: { title: { text: 'hits per cluster' } },
+      xaxis: { title: { text: 'hits per cluster' }, autorange: false, range: [0.5, h.counts.length + 0.5] },
       yaxis: { type: log ? 'log' : 'linear', title: { text: 'clusters' } },
     }),
-    [log],
+    [log, h.counts.length],
   );
   return (
     <PlotCard

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import type { LiveSnapshot, RoiSnapshot } from '../../../shared/liveViews';
 import { Plot } from '../components/Plot';
 import { mapImageTraces } from '../components/mapImage';
-import { MAP_LAYOUT, PIXELS } from './Plots';
+import { PIXELS, mapLayout } from './Plots';
 import { PlotCard } from '../components/PlotCard';
 import { formatCount, formatTime } from '../lib/format';
 import { histogramCsv, histogramTotal, histogramTrace, mapCsv, trendTrace } from '../lib/plotData';
@@ -54,7 +54,7 @@ function RoiCard({
             layout={{ xaxis: { title: { text: 's' } }, yaxis: { title: { text: 'counts/s' } } }}
           />
           <Plot data={hist} layout={{ xaxis: { title: { text: 'ToF (µs)' } } }} />
-          <Plot data={map} layout={MAP_LAYOUT} />
+          <Plot data={map} layout={mapLayout(sensor.width, sensor.height)} />
         </div>
       )}
     </PlotCard>

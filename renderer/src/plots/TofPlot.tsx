@@ -33,11 +33,16 @@ export function TofPlot({ tof, source, rois, log, onToggleLog, onRoisChange }: T
   const [proposal, setProposal] = useState<{ tofMin: number; tofMax: number } | null>(null);
   const [name, setName] = useState('');
   const data = useMemo(() => [histogramTrace(tof, 1e6, 'ToF', '#4fc3f7')], [tof]);
+  const editable = onRoisChange !== undefined;
   const layout = useMemo<PlotLayout>(
     () => ({
-      xaxis: { title: { text: 'time of flight (µs)' } },
+      xaxis: {
+        title: { text: 'time of flight (µs)' },
+        autorange: false,
+        range: [tof.min * 1e6, tof.max * 1e6],
+      },
       yaxis: { title: { text: source === 'pixel' ? 'hits' : 'centroids' }, type: log ? 'log' : 'linear' },
-      dragmode: onRoisChange ? 'select' : 'zoom',
+      dragmode: editable ? 'select' : 'zoom',
       selectdirection: 'h',
       shapes: rois.map((r, i) => ({
         type: 'rect',
@@ -50,7 +55,7 @@ export function TofPlot({ tof, source, rois, log, onToggleLog, onRoisChange }: T
         fillcolor: ROI_COLOURS[i % ROI_COLOURS.length],
         opacity: 0.18,
         line: { width: 1, color: ROI_COLOURS[i % ROI_COLOURS.length] },
-        editable: Boolean(onRoisChange),
+        editable,
         label: {
           text: r.name,
           textposition: 'top center',
@@ -58,7 +63,7 @@ export function TofPlot({ tof, source, rois, log, onToggleLog, onRoisChange }: T
         },
       })),
     }),
-    [rois, log, source, onRoisChange],
+    [rois, log, source, editable, tof.min, tof.max],
   );
   const addRoi = (): void => {
     if (!proposal || !onRoisChange) return;
