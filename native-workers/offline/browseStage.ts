@@ -15,7 +15,7 @@ import { clusterEvents } from '../pipeline/clustering';
 import { EventBuilder, newEventOutput } from '../pipeline/eventBuilder';
 import { WholeTriggerBuffer } from '../pipeline/wholeTriggers';
 import { LiveViews } from '../live/liveViews';
-import { FileDecoder } from './fileDecoder';
+import { FileDecoder } from '../pipeline/fileDecoder';
 import { RangeFilter } from './rangeFilter';
 import { span } from './summaryStage';
 

@@ -2,7 +2,7 @@
 // and sends them here (a stage, so it runs in a worker thread); each is decoded (fileDecoder.ts) and
 // its hits and triggers counted, timed and binned (rateBins.ts). `finish` returns the packet counts,
 // the first and last time, and the rates.
-import { FileDecoder } from './fileDecoder';
+import { FileDecoder } from '../pipeline/fileDecoder';
 import { RateBins } from './rateBins';
 
 export interface SummaryConfig {

@@ -9,9 +9,9 @@ import { clusterEvents } from '../pipeline/clustering';
 import { EventBuilder, type EventCounts, newEventOutput } from '../pipeline/eventBuilder';
 import type { TimeJumpCounts } from '../pipeline/globalTime';
 import { type PacketCounts, newPacketCounts } from '../pipeline/packetCounts';
-import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
+import { FileDecoder } from '../pipeline/fileDecoder';
 import type { Tpx4PacketCounts } from '../pipeline/tpx4Decoder';
-import { Tpx4Hits, type Tpx4TriggerSource } from '../pipeline/tpx4Hits';
+import type { Tpx4TriggerSource } from '../pipeline/tpx4Hits';
 import {
   LivePipeline,
   type LivePipelineConfig,
@@ -82,32 +82,11 @@ export interface DecodeEventsFinal {
 
 /** Decoding ('file' time mode) and event building over a stream of chunks, in order. */
 export class DecodeEventsStage {
-  private readonly decoder: Tpx3Decoder | null = null;
-  private readonly decoded = newDecodedBatch(0);
-  private readonly tpx4: Tpx4Hits | null = null;
+  private readonly decoder: FileDecoder;
   private readonly builder: EventBuilder;
 
   constructor(config: DecodeEventsConfig) {
-    if (config.generation === 4) {
-      this.tpx4 = new Tpx4Hits({
-        orientation: config.orientation,
-        offsetX: config.offsetX,
-        offsetY: config.offsetY,
-        hitLut: config.hitLut,
-        triggerPixels: config.triggerPixels,
-        gray: config.gray,
-        readoutMode: config.readoutMode,
-      });
-    } else {
-      this.decoder = new Tpx3Decoder({
-        orientation: config.orientation,
-        offsetX: config.offsetX,
-        offsetY: config.offsetY,
-        hitLut: config.hitLut,
-        timeMode: 'file',
-      });
-      this.decoded = newDecodedBatch(1 << 16);
-    }
+    this.decoder = new FileDecoder({ ...config, generation: config.generation ?? 3 });
     this.builder = new EventBuilder({
       windowMin: config.windowMin,
       windowMax: config.windowMax,
@@ -119,46 +98,37 @@ export class DecodeEventsStage {
   handle(req: DecodeEventsRequest): DecodeEventsResponse {
     const out = newEventOutput();
     if ('words' in req) {
-      if (this.tpx4) {
-        const w = req.words;
-        const b = this.tpx4.decode(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
-        this.builder.push({ ...b.hits, totNs: b.totNs }, b.triggers, out);
-        return { ...ownEdges(b.trigger1, b.trigger2), events: out.events, timing: out.timing };
-      }
-      this.decoder!.decode(req.words, this.decoded);
-      this.builder.push(this.decoded.hits, this.decoded.triggers, out);
-      return { ...ownEdges(this.decoded.tdc1, this.decoded.tdc2), events: out.events, timing: out.timing };
+      const chunk = this.decoder.decode(req.words);
+      this.builder.push(chunk.hits, chunk.triggers, out);
+      return { ...ownEdges(chunk.tdc1, chunk.tdc2), events: out.events, timing: out.timing };
     }
     this.builder.flush(out);
-    // An open photon-counting frame ends with the stream (counted as incomplete).
-    this.tpx4?.decoder.flush(this.tpx4.batch);
+    this.decoder.finish();
+    const { tpx3, tpx4 } = this.decoder;
     return {
       tdc1: { n: 0, time: new Float64Array(0) },
       tdc2: { n: 0, time: new Float64Array(0) },
       events: out.events,
       timing: out.timing,
-      final: this.tpx4
+      final: tpx4
         ? {
             generation: 4,
             packets: newPacketCounts(),
-            tpx4Packets: {
-              ...this.tpx4.decoder.counts,
-              unknownByEoc: [...this.tpx4.decoder.counts.unknownByEoc],
-            },
+            tpx4Packets: { ...tpx4.decoder.counts, unknownByEoc: [...tpx4.decoder.counts.unknownByEoc] },
             tpx4Triggers: {
-              source: this.tpx4.triggerSource,
-              pixelHits: [this.tpx4.triggerPixelHits[0], this.tpx4.triggerPixelHits[1]],
+              source: tpx4.triggerSource,
+              pixelHits: [tpx4.triggerPixelHits[0], tpx4.triggerPixelHits[1]],
             },
             events: this.builder.counts,
             timeJumps: { backwardJumps: 0, forwardJumps: 0, recoveries: 0 },
-            sawGlobalTime: this.tpx4.decoder.heartbeatTick >= 0,
+            sawGlobalTime: this.decoder.sawTime,
           }
         : {
             generation: 3,
-            packets: this.decoder!.counts,
+            packets: tpx3!.counts,
             events: this.builder.counts,
-            timeJumps: this.decoder!.time.jumps,
-            sawGlobalTime: this.decoder!.time.longtime >= 0,
+            timeJumps: tpx3!.time.jumps,
+            sawGlobalTime: this.decoder.sawTime,
           },
     };
   }

@@ -1,14 +1,14 @@
-// Decoding of a raw file's word chunks for the offline browser: the one Timepix3 decoder ('file' time
-// mode: the global time comes from the stream) or the one Timepix4 decoder with its hit shaping
-// (Tpx4Hits: time-walk, orientation, offset), giving each chunk's hits and trigger rising edges (the event triggers). The converter's
-// decode stage (stages.ts DecodeEventsStage) does the same per chunk; this one also hands out the
-// hits, which the views need. Output buffers are reused between chunks: read them before the next.
+// Decoding of a raw file's word chunks, for the converter's decode stage (stages.ts) and the offline
+// browser's passes: the one Timepix3 decoder ('file' time mode: the global time comes from the
+// stream) or the one Timepix4 decoder with its hit shaping (Tpx4Hits: trigger pixels, time-walk,
+// orientation, offset), giving each chunk's hits, its event triggers (rising edges) and both
+// triggers' edges. Output buffers are reused between chunks: read them before the next.
 import type { HitBatch, TriggerEdges } from '../../shared/batches';
 import type { Orientation } from '../../shared/processingSettings';
-import { type PacketCounts, totalUnknown } from '../pipeline/packetCounts';
-import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
-import type { Tpx4PacketCounts } from '../pipeline/tpx4Decoder';
-import { Tpx4Hits } from '../pipeline/tpx4Hits';
+import { type PacketCounts, totalUnknown } from './packetCounts';
+import { Tpx3Decoder, newDecodedBatch } from './tpx3Decoder';
+import type { Tpx4PacketCounts } from './tpx4Decoder';
+import { Tpx4Hits } from './tpx4Hits';
 
 export interface FileDecoderConfig {
   generation: 3 | 4;
@@ -17,6 +17,11 @@ export interface FileDecoderConfig {
   offsetY: number;
   /** Hit time-walk table. */
   hitLut?: Float64Array;
+  /** Timepix4 only: trigger pixels (x + 448 * y) replacing the signal packets as triggers. */
+  triggerPixels?: readonly number[];
+  /** Timepix4 only: Gray-coded ToA, and the readout mode of pixel words (Tpx4DecoderConfig). */
+  gray?: boolean;
+  readoutMode?: 'event' | 'pc24';
 }
 
 export interface DecodedChunk {
@@ -24,11 +29,15 @@ export interface DecodedChunk {
   hits: HitBatch;
   /** Trigger-1 rising edges (Timepix4: signal rises), seconds, in stream order. */
   triggers: TriggerEdges;
+  /** Both triggers' edges (falling edges stored negative), as the HDF5 trigger datasets take them. */
+  tdc1: TriggerEdges;
+  tdc2: TriggerEdges;
 }
 
 export class FileDecoder {
-  private readonly tpx3: Tpx3Decoder | null = null;
-  private readonly tpx4: Tpx4Hits | null = null;
+  /** The decoder of the generation in use (the other is null): for its end-of-stream counts. */
+  readonly tpx3: Tpx3Decoder | null = null;
+  readonly tpx4: Tpx4Hits | null = null;
   private readonly batch3 = newDecodedBatch(0);
 
   constructor(config: FileDecoderConfig) {
@@ -38,6 +47,9 @@ export class FileDecoder {
         offsetX: config.offsetX,
         offsetY: config.offsetY,
         hitLut: config.hitLut,
+        triggerPixels: config.triggerPixels,
+        gray: config.gray,
+        readoutMode: config.readoutMode,
       });
     } else {
       this.tpx3 = new Tpx3Decoder({
@@ -54,11 +66,17 @@ export class FileDecoder {
   /** Decodes one chunk of whole words (as readWords yields them). */
   decode(words: Uint32Array): DecodedChunk {
     if (this.tpx3) {
-      this.tpx3.decode(words, this.batch3);
-      return { hits: this.batch3.hits, triggers: this.batch3.triggers };
+      const b = this.batch3;
+      this.tpx3.decode(words, b);
+      return { hits: b.hits, triggers: b.triggers, tdc1: b.tdc1, tdc2: b.tdc2 };
     }
     const b = this.tpx4!.decode(new Uint8Array(words.buffer, words.byteOffset, words.byteLength));
-    return { hits: { ...b.hits, totNs: b.totNs }, triggers: b.triggers };
+    return { hits: { ...b.hits, totNs: b.totNs }, triggers: b.triggers, tdc1: b.trigger1, tdc2: b.trigger2 };
+  }
+
+  /** End of stream: an open Timepix4 photon-counting frame ends (counted as incomplete). */
+  finish(): void {
+    this.tpx4?.decoder.flush(this.tpx4.batch);
   }
 
   /** The stream had its time reference (a global-time pair, or a Timepix4 heartbeat). */
