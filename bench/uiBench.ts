@@ -22,7 +22,14 @@ export async function uiRun(rateMBps: number, seconds: number): Promise<UiRun | 
   const browser = await launchBrowser();
   try {
     const { page } = await openPage(browser, served.url);
-    await page.waitForFunction('window.chronopixStores?.live.getState().snapshot !== null');
+    // (Not waitForFunction: it compiles its text in the page, which the page's CSP forbids.)
+    for (
+      let i = 0;
+      i < 300 && !(await page.evaluate('window.chronopixStores?.live.getState().snapshot != null'));
+      i++
+    ) {
+      await page.waitForTimeout(100);
+    }
     await page.evaluate(
       `window.chronopixStores.settings.getState().applyViews('refreshHz', { refreshHz: 30 })`,
     );

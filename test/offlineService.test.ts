@@ -8,7 +8,7 @@ import { UserError } from '../shared/userError';
 import { type ConvertSummary, convertRawFile } from '../native-workers/io/convertRaw';
 import { writeGeneratedRun } from '../native-workers/io/generateRun';
 import { browseRawFile } from '../native-workers/offline/fileJobs';
-import { packetCountsRecord } from '../native-workers/offline/fileDecoder';
+import { packetCountsRecord } from '../native-workers/pipeline/fileDecoder';
 import { OfflineService, type OfflineServiceOptions } from '../electron/engine/offlineService';
 import { FIXTURES_SKIP_REASON, HAVE_FIXTURES, fixturePath } from './fixtures';
 import { readH5 } from './readH5';
