@@ -1,5 +1,5 @@
 // The live page under load: `chronopix serve` on the built-in emulator at a given rate, Debian's
-// Chromium showing the live tab at 30 snapshots a second, every plot on. Reports what the page
+// Chromium showing the live tab at `refreshHz` snapshots a second, every plot on. Reports what the page
 // received and drew, and its heap after garbage collection at the start and end of the window.
 import { existsSync } from 'node:fs';
 import { CHROMIUM, launchBrowser, openPage, startServe } from '../e2e/harness';
@@ -7,13 +7,14 @@ import { measureRedraw } from '../e2e/redraw';
 
 export interface UiRun {
   rateMBps: number;
+  refreshHz: number;
   snapshotsPerS: number;
   framesPerS: number;
   heapStartMb: number;
   heapEndMb: number;
 }
 
-export async function uiRun(rateMBps: number, seconds: number): Promise<UiRun | null> {
+export async function uiRun(rateMBps: number, seconds: number, refreshHz = 30): Promise<UiRun | null> {
   if (!existsSync(CHROMIUM)) return null;
   const served = await startServe({
     version: 1,
@@ -31,11 +32,12 @@ export async function uiRun(rateMBps: number, seconds: number): Promise<UiRun | 
       await page.waitForTimeout(100);
     }
     await page.evaluate(
-      `window.chronopixStores.settings.getState().applyViews('refreshHz', { refreshHz: 30 })`,
+      `window.chronopixStores.settings.getState().applyViews('refreshHz', { refreshHz: ${refreshHz} })`,
     );
     const m = await measureRedraw(page, 5_000, seconds * 1000);
     return {
       rateMBps,
+      refreshHz,
       snapshotsPerS: m.snapshotsPerS,
       framesPerS: m.framesPerS,
       heapStartMb: m.heapStart / 1e6,
