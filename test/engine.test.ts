@@ -71,9 +71,9 @@ describe('Engine', () => {
       expect(code).toBe(0);
       // Datagrams reach the recorder when the sampler closes a batch (on size, or after 100 ms).
       await waitFor(
-        () => engine['recording']!.stats().bytes >= sent.bytes - 8,
+        () => engine['recordings'].active!.stats().bytes >= sent.bytes - 8,
         () =>
-          `recorded ${engine['recording']!.stats().bytes} of ${sent.bytes - 8}; sampler ${JSON.stringify(engine['sampler']!.stats)}`,
+          `recorded ${engine['recordings'].active!.stats().bytes} of ${sent.bytes - 8}; sampler ${JSON.stringify(engine['sampler']!.stats)}`,
       );
       const result = await engine.stopRecording();
       expect(result!.state).toBe('stopped');
@@ -120,8 +120,8 @@ describe('Engine', () => {
       process.kill((engine['supervisor'] as unknown as { port: { pid: number } }).port.pid, 'SIGKILL');
       expect(await new Promise<number | null>((r) => emulator.on('exit', r))).toBe(0);
       await waitFor(
-        () => engine['recording']!.stats().bytes >= sent.bytes - 8,
-        () => `recorded ${engine['recording']!.stats().bytes} of ${sent.bytes - 8}`,
+        () => engine['recordings'].active!.stats().bytes >= sent.bytes - 8,
+        () => `recorded ${engine['recordings'].active!.stats().bytes} of ${sent.bytes - 8}`,
       );
       const result = await engine.stopRecording();
       const recorded = readFileSync(result!.rawPath);

@@ -5,9 +5,7 @@
 //     --batches with a time base--> PipelineSupervisor --one hop--> live pipeline process
 //   a timer at the views' refresh rate asks the pipeline for a snapshot and publishes it.
 // Implements the typed EngineApi of shared/engineApi.ts.
-import { statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname } from 'node:path';
 import type {
   EngineApi,
   EngineState,
@@ -26,14 +24,14 @@ import {
 import { type Settings, describeSettingsError, settingsSchema } from '../../shared/settings';
 import { UserError } from '../../shared/userError';
 import type { LivePipelineConfig } from '../../native-workers/live/livePipeline';
-import { type Recording, startRecording } from '../../native-workers/live/recorder';
-import { listFolder, nextRunIndex, runNames, validatePrefix } from '../../native-workers/live/runNaming';
+import { validatePrefix } from '../../native-workers/live/runNaming';
 import type { StageLauncher, StageTransport } from '../../native-workers/stages/stagePort';
 import { tpx4SensorSize } from '../../native-workers/pipeline/tpx4Hits';
 import type { CameraSession } from '../../native-workers/camera/cameraSession';
 import { cameraConfigured, cameraSidecar, cameraStatus, startCamera, stopCamera } from './cameraControl';
 import { EmulatorProcess } from './emulatorProcess';
 import { PipelineSupervisor } from './pipelineSupervisor';
+import { RecordingControl } from './recordingControl';
 import { UdpSampler } from './udpSampler';
 
 export interface EngineOptions {
@@ -58,14 +56,14 @@ export class Engine implements EngineApi {
   private emulator: EmulatorProcess | null = null;
   /** The SPIDR camera driven at start/stop when `camera.address` is set (kept between runs). */
   private camera: CameraSession | null = null;
-  private recording: Recording | null = null;
+  private readonly recordings = new RecordingControl(
+    (m) => this.note(m),
+    () => this.publishStatus(),
+  );
   private startedMs = 0;
   private timer: NodeJS.Timeout | null = null;
   private statusTimer: NodeJS.Timeout | null = null;
   private views: LiveViewsConfig;
-  private stopAfterS: number | null = null;
-  private autoStop: NodeJS.Timeout | null = null;
-  private disk: { folder: string; freeBytes: number } | null = null;
   private readonly messages: string[] = [];
   private readonly statusListeners = new Set<(s: EngineStatus) => void>();
   private readonly viewListeners = new Set<(s: LiveSnapshot) => void>();
@@ -115,7 +113,7 @@ export class Engine implements EngineApi {
           generation: this.generation,
         },
         {
-          onRaw: (b) => this.recording?.write(b.bytes),
+          onRaw: (b) => this.recordings.write(b.bytes),
           onBatch: (b) => this.supervisor?.submit(b.bytes, b.longtime, this.nowS(), b.firstArrivalMs),
           onWarning: (w) => this.note(w),
         },
@@ -184,7 +182,7 @@ export class Engine implements EngineApi {
     await this.emulator?.stop();
     this.emulator = null;
     await this.sampler?.stop(); // flushes the last batch to the recorder and the pipeline
-    if (this.recording) await this.stopRecording();
+    await this.recordings.stop();
     await this.publishViews();
     await this.teardown();
     this.state = 'idle';
@@ -234,57 +232,32 @@ export class Engine implements EngineApi {
 
   async previewRecording(options: RecordingOptions = {}): Promise<RecordingPreview> {
     const { folder, prefix } = this.recordingTarget(options);
-    const index = nextRunIndex(prefix, await listFolder(folder));
-    return { folder, fileName: runNames(prefix, index, new Date()).raw, freeBytes: await freeBytes(folder) };
+    return this.recordings.preview(folder, prefix);
   }
 
   async startRecording(options: RecordingOptions = {}): Promise<RecordingStatus> {
     if (this.state !== 'running') throw new UserError('start acquisition before recording');
-    if (this.recording) return this.recordingStatus()!;
-    const { folder, prefix } = this.recordingTarget(options);
-    const longtime = this.sampler!.stats.longtime;
-    this.recording = await startRecording({
-      folder,
-      prefix,
-      generation: this.generation,
-      nowNs: BigInt(Date.now()) * 1_000_000n,
-      longtime: longtime >= 0 ? longtime : null,
-      settings: { ...this.settings } as Record<string, unknown>,
-      camera: this.camera ? await cameraSidecar(this.camera) : null,
-      onError: (error) => {
-        this.note(`recording stopped: ${error.message}`);
-        this.recording = null;
-      },
-    });
-    this.note(`recording to ${this.recording.partialPath}`);
-    this.stopAfterS = options.stopAfterS ?? null;
-    if (this.stopAfterS !== null) {
-      this.autoStop = setTimeout(() => {
-        this.note(`recording stopped after ${this.stopAfterS} s (auto-stop)`);
-        void this.stopRecording().then(() => this.publishStatus());
-      }, this.stopAfterS * 1000);
+    if (!this.recordings.active) {
+      const { folder, prefix } = this.recordingTarget(options);
+      const longtime = this.sampler!.stats.longtime;
+      await this.recordings.start(
+        {
+          folder,
+          prefix,
+          generation: this.generation,
+          nowNs: BigInt(Date.now()) * 1_000_000n,
+          longtime: longtime >= 0 ? longtime : null,
+          settings: { ...this.settings } as Record<string, unknown>,
+          camera: this.camera ? await cameraSidecar(this.camera) : null,
+        },
+        options.stopAfterS ?? null,
+      );
     }
-    void this.refreshDisk();
-    return this.recordingStatus()!;
+    return this.recordings.status(this.nowS())!;
   }
 
-  async stopRecording(): Promise<RecordingResult | null> {
-    const r = this.recording;
-    if (!r) return null;
-    this.recording = null;
-    if (this.autoStop) clearTimeout(this.autoStop);
-    this.autoStop = null;
-    this.stopAfterS = null;
-    const s = await r.stop();
-    this.note(`recording ${s.state}: ${s.rawPath} (${s.fileBytes} bytes)`);
-    return {
-      state: s.state,
-      error: s.error,
-      rawPath: s.rawPath,
-      sidecarPath: s.sidecarPath,
-      fileBytes: s.fileBytes,
-      durationS: s.durationS,
-    };
+  stopRecording(): Promise<RecordingResult | null> {
+    return this.recordings.stop();
   }
 
   async getSettings(): Promise<Settings> {
@@ -368,7 +341,7 @@ export class Engine implements EngineApi {
     this.timer = setInterval(() => void this.publishViews(), 1000 / this.views.refreshHz);
     this.statusTimer = setInterval(() => {
       void this.sampler?.refreshKernelDrops();
-      void this.refreshDisk();
+      void this.recordings.refreshDisk(this.recordingFolder());
       this.publishStatus();
     }, 1000);
   }
@@ -384,30 +357,9 @@ export class Engine implements EngineApi {
     if (snap) for (const l of this.viewListeners) l(snap);
   }
 
-  /** Free space where recordings go, for the status bar (statfs is cheap; once a second). */
-  private async refreshDisk(): Promise<void> {
-    const folder = this.recording
-      ? dirname(this.recording.partialPath)
-      : this.settings.recording.folder || homedir();
-    this.disk = { folder, freeBytes: await freeBytes(folder) };
-  }
-
   private publishStatus(): void {
     const st = this.status();
     for (const l of this.statusListeners) l(st);
-  }
-
-  private recordingStatus(): RecordingStatus | null {
-    const r = this.recording;
-    if (!r) return null;
-    const s = r.stats();
-    return {
-      path: r.partialPath,
-      bytes: s.bytes,
-      seconds: this.nowS(),
-      droppedDatagrams: s.droppedQueueFull,
-      stopAfterS: this.stopAfterS,
-    };
   }
 
   private status(): EngineStatus {
@@ -435,8 +387,8 @@ export class Engine implements EngineApi {
         port: this.boundPort || (driven ? this.settings.camera.udp.port : source.udp.port),
       },
       elapsedS: this.state === 'idle' ? 0 : this.nowS(),
-      recording: this.recordingStatus(),
-      disk: this.disk,
+      recording: this.recordings.status(this.nowS()),
+      disk: this.recordings.disk,
       received: {
         datagrams: st?.datagrams ?? 0,
         bytes: st?.bytes ?? 0,
@@ -454,18 +406,6 @@ export class Engine implements EngineApi {
       messages: [...this.messages],
       camera: cameraStatus(this.camera, this.settings.camera),
     };
-  }
-}
-
-/** Free bytes on the file system of `folder` (or its nearest existing parent's), -1 when unknown. */
-async function freeBytes(folder: string): Promise<number> {
-  for (let f = folder; ; f = dirname(f)) {
-    try {
-      const s = await statfs(f);
-      return s.bavail * s.bsize;
-    } catch {
-      if (dirname(f) === f) return -1;
-    }
   }
 }
 
