@@ -1,13 +1,14 @@
 // The line at the bottom, always visible: connection, state, data rate, event rates, loss, disk
 // space, display rate, and the engine's latest message (all of them on hover).
 import { formatBytes, formatCount } from '../lib/format';
-import { useAcquisition, useLive } from '../stores/stores';
+import { useAcquisition, useLive, useStores } from '../stores/stores';
 import { SHORTCUTS } from './ControlBar';
 
 export function StatusBar() {
   const status = useAcquisition((s) => s.status);
   const connection = useAcquisition((s) => s.connection);
   const error = useAcquisition((s) => s.error);
+  const dismiss = useStores().acquisition.getState().dismissError;
   const live = useLive((s) => s.snapshot?.rates);
   // The last snapshot's rates are history once acquisition stops.
   const rates = status?.state === 'running' ? live : undefined;
@@ -74,7 +75,10 @@ export function StatusBar() {
       >
         {error ? (
           <span className="error" data-testid="action-error">
-            {error}
+            {error}{' '}
+            <button type="button" className="chip" onClick={dismiss} title="Dismiss">
+              ✕
+            </button>
           </span>
         ) : (
           (status?.messages.at(-1) ?? '')
