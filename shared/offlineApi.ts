@@ -75,6 +75,8 @@ export const offlineProcessingSchema = z
     clustering: clusteringSettingsSchema.partial().optional(),
     /** 'pixel' skips clustering (faster), 'centroid' clusters. */
     pipeline: z.enum(['pixel', 'centroid']).optional(),
+    /** Timepix4: trigger pixels (x + 448 * y) instead of the signal packets as triggers. */
+    triggerPixels: z.array(z.number().int().min(0)).max(16).optional(),
   })
   .prefault({});
 export type OfflineProcessing = z.infer<typeof offlineProcessingSchema>;

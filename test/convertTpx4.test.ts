@@ -15,6 +15,7 @@ import {
 } from '../native-workers/pipeline/tpx4Encoder';
 import { TPX4_UNITS_PER_SECOND } from '../native-workers/pipeline/tpx4Decoder';
 import { chronopix } from './cli';
+import { browseRawFile } from '../native-workers/offline/fileJobs';
 import { readH5 } from './readH5';
 import { useTmpDir } from './tmpDir';
 
@@ -314,6 +315,13 @@ describe('convert Timepix4', () => {
     expect(ds('triggers/trigger2/time')).toHaveLength(10);
     const settings = groups.get('/metadata/settings')!;
     expect(settings['trigger source']).toBe('trigger pixels');
+    // The file browser takes the same triggers (one FileDecoder): 5 events of 5 triggers.
+    const browsed = await browseRawFile(
+      { path: file, processing: { triggerPixels: [0, 447 + 448 * 511], pipeline: 'pixel' } },
+      { transport: 'inline' },
+    );
+    expect(browsed.snapshot.totals.triggers).toBe(5);
+    expect(browsed.snapshot.totals.events).toBe(5);
     await expect(
       convertRawFile({
         input: file,

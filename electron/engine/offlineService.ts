@@ -201,6 +201,7 @@ export class OfflineService implements OfflineApi {
           eventWindow: p.eventWindow,
           orientation: p.orientation,
           offset: p.offset,
+          triggerPixels: p.triggerPixels,
           clustering,
           chunkBytes: this.options.chunkBytes,
           signal,

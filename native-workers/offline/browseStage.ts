@@ -24,6 +24,8 @@ export interface BrowseConfig {
   orientation: Orientation;
   offset: [number, number];
   hitLut?: Float64Array;
+  /** Timepix4: trigger pixels replacing the signal packets as triggers. */
+  triggerPixels?: number[];
   /** Event window on tof, s (inclusive). */
   eventWindow: [number, number];
   /** Reorder horizon of event building, s. */
@@ -80,6 +82,7 @@ export class BrowseStage {
       offsetX: config.offset[0],
       offsetY: config.offset[1],
       hitLut: config.hitLut,
+      triggerPixels: config.triggerPixels,
     });
     this.builder = new EventBuilder({
       windowMin: config.eventWindow[0],

@@ -143,6 +143,7 @@ export async function browseRawFile(request: unknown, options: BrowseOptions = {
       generation: info.generation,
       orientation,
       offset,
+      triggerPixels: p.triggerPixels,
       eventWindow: p.eventWindow ?? CONVERT_DEFAULTS.eventWindow,
       horizon: CONVERT_DEFAULTS.horizon,
       startTimeNs: info.startTimeNs === null ? 0 : Number(info.startTimeNs),
