@@ -24,7 +24,8 @@ export interface LiveRun {
   /** CPU per process, cores; with the pipeline in a worker thread it is part of `main`. */
   cpu: { main: number; pipeline: number; emulator: number };
   latency: { processedMedian: number; processedP99: number; publishedMedian: number; publishedP99: number };
-  rss: { startMB: number; endMB: number };
+  /** Main process plus pipeline process: after the warm-up, at the end, and the peak. */
+  rss: { startMB: number; endMB: number; peakMB: number; warmS: number };
 }
 
 /** CPU seconds (user + system) of a process, from /proc (Linux). */
@@ -90,14 +91,30 @@ export async function liveRun(opts: {
     emulator: cpuSeconds(emulator.pid),
   };
   const rssOf = (): number => (pipelinePid ? rssMB(pipelinePid) : 0) + process.memoryUsage().rss / 2 ** 20;
-  const rssStart = rssOf();
+  // Memory is compared after a warm-up (a tenth of the run, at most 60 s: buffers, queues and the
+  // JS heaps reach their working size), then sampled every 5 s for the peak.
+  const warmS = Math.min(60, opts.seconds / 10);
+  let rssStart = 0;
+  let rssPeak = 0;
+  const t0 = performance.now();
+  const sampler5s = setInterval(
+    () => {
+      const v = rssOf();
+      rssPeak = Math.max(rssPeak, v);
+      if (rssStart === 0 && performance.now() - t0 >= warmS * 1000) rssStart = v;
+    },
+    Math.min(5000, warmS * 1000),
+  );
   await new Promise((r) => setTimeout(r, opts.seconds * 1000));
+  clearInterval(sampler5s);
   const cpu1 = {
     main: process.cpuUsage(cpu0.main),
     pipeline: cpuSeconds(pipelinePid),
     emulator: cpuSeconds(emulator.pid),
   };
   const rssEnd = rssOf();
+  if (rssStart === 0) rssStart = rssEnd;
+  rssPeak = Math.max(rssPeak, rssEnd);
   await emulator.stop();
   await new Promise((r) => setTimeout(r, 300)); // the last batches reach the sampler
   const sampler = engine['sampler']!;
@@ -134,7 +151,7 @@ export async function liveRun(opts: {
       publishedMedian: latency.published.medianMs,
       publishedP99: latency.published.p99Ms,
     },
-    rss: { startMB: rssStart, endMB: rssEnd },
+    rss: { startMB: rssStart, endMB: rssEnd, peakMB: rssPeak, warmS },
   };
 }
 
@@ -149,7 +166,7 @@ export function formatLiveRun(r: LiveRun): { stage: string; value: string; memor
       `; CPU main ${pct(r.cpu.main)}${Number.isNaN(r.cpu.pipeline) ? ' (pipeline thread included)' : `, pipeline ${pct(r.cpu.pipeline)}`}, emulator ${pct(r.cpu.emulator)}; ` +
       `latency processed ${r.latency.processedMedian.toFixed(0)}/${r.latency.processedP99.toFixed(0)} ms, ` +
       `published ${r.latency.publishedMedian.toFixed(0)}/${r.latency.publishedP99.toFixed(0)} ms (median/p99)`,
-    memory: `RSS ${r.rss.startMB.toFixed(0)} -> ${r.rss.endMB.toFixed(0)} MB`,
+    memory: `RSS ${r.rss.startMB.toFixed(0)} (at ${r.rss.warmS.toFixed(0)} s) -> ${r.rss.endMB.toFixed(0)} MB, peak ${r.rss.peakMB.toFixed(0)}`,
   };
 }
 
