@@ -96,12 +96,18 @@ export async function liveRun(opts: {
   const warmS = Math.min(60, opts.seconds / 10);
   let rssStart = 0;
   let rssPeak = 0;
+  let lastMinute = 0;
   const t0 = performance.now();
   const sampler5s = setInterval(
     () => {
       const v = rssOf();
       rssPeak = Math.max(rssPeak, v);
       if (rssStart === 0 && performance.now() - t0 >= warmS * 1000) rssStart = v;
+      const minute = Math.floor((performance.now() - t0) / 60_000);
+      if (opts.seconds >= 120 && minute > lastMinute) {
+        lastMinute = minute;
+        console.error(`    ${opts.label}: RSS ${v.toFixed(0)} MB at ${minute} min`);
+      }
     },
     Math.min(5000, warmS * 1000),
   );
