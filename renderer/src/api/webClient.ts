@@ -51,7 +51,9 @@ export function createWebClient(url: string): ApiClient {
           : decodeMessage(new Uint8Array(ev.data as ArrayBuffer))
       ) as { id?: number; result?: unknown; error?: string; event?: ApiEvent; data?: unknown };
       if (msg.event !== undefined) {
-        const set = listeners[msg.event] as Set<(p: unknown) => void> | undefined;
+        const set = Object.hasOwn(listeners, msg.event)
+          ? (listeners[msg.event] as Set<(p: unknown) => void>)
+          : undefined;
         if (set) for (const l of set) l(msg.data);
         return;
       }
