@@ -9,6 +9,7 @@ export interface UiRun {
   rateMBps: number;
   refreshHz: number;
   snapshotsPerS: number;
+  tofDrawsPerS: number;
   framesPerS: number;
   heapStartMb: number;
   heapEndMb: number;
@@ -39,6 +40,7 @@ export async function uiRun(rateMBps: number, seconds: number, refreshHz = 30): 
       rateMBps,
       refreshHz,
       snapshotsPerS: m.snapshotsPerS,
+      tofDrawsPerS: m.tofDrawsPerS,
       framesPerS: m.framesPerS,
       heapStartMb: m.heapStart / 1e6,
       heapEndMb: m.heapEnd / 1e6,

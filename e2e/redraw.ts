@@ -6,6 +6,8 @@ import type { Page } from 'playwright-core';
 export interface RedrawMeasurement {
   seconds: number;
   snapshotsPerS: number;
+  /** Redraws of the ToF histogram (the plot that follows every snapshot). */
+  tofDrawsPerS: number;
   framesPerS: number;
   heapStart: number;
   heapEnd: number;
@@ -28,6 +30,9 @@ export async function measureRedraw(
 ): Promise<RedrawMeasurement> {
   await page.waitForTimeout(warmupMs);
   const heapStart = await heapAfterGc(page);
+  const tofDraws = async (): Promise<number> =>
+    Number(await page.evaluate(`document.querySelector('[data-testid=tof-plot]')?.dataset.draws ?? 0`));
+  const tof0 = await tofDraws();
   await page.evaluate(`(() => {
     const w = window;
     w.__redraw = { frames: 0, snapshots: 0, last: w.chronopixStores.live.getState().snapshot };
@@ -42,7 +47,15 @@ export async function measureRedraw(
     frames: number;
     snapshots: number;
   };
+  const tof1 = await tofDraws();
   const heapEnd = await heapAfterGc(page);
   const seconds = windowMs / 1000;
-  return { seconds, snapshotsPerS: snapshots / seconds, framesPerS: frames / seconds, heapStart, heapEnd };
+  return {
+    seconds,
+    snapshotsPerS: snapshots / seconds,
+    tofDrawsPerS: (tof1 - tof0) / seconds,
+    framesPerS: frames / seconds,
+    heapStart,
+    heapEnd,
+  };
 }

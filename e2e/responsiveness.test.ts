@@ -35,7 +35,7 @@ describeInBrowser('the live view at 30 Hz', () => {
     await expect.poll(() => fromStores<number>(page, 's.settings.getState().views.refreshHz')).toBe(30);
     const m = await measureRedraw(page, 4_000, 16_000);
     console.log(
-      `live view at 30 Hz: ${m.snapshotsPerS.toFixed(1)} snapshots/s received, ${m.framesPerS.toFixed(1)} animation frames/s, ` +
+      `live view at 30 Hz: ${m.snapshotsPerS.toFixed(1)} snapshots/s received, ToF redrawn ${m.tofDrawsPerS.toFixed(1)}/s, ${m.framesPerS.toFixed(1)} animation frames/s, ` +
         `heap ${(m.heapStart / 1e6).toFixed(1)} -> ${(m.heapEnd / 1e6).toFixed(1)} MB over ${m.seconds} s`,
     );
     expect(m.snapshotsPerS).toBeGreaterThan(0);

@@ -11,7 +11,11 @@ import type { Trace } from '../lib/plotData';
 export type PlotLayout = Partial<Plotly.Layout> & Record<string, unknown>;
 
 export interface PlotProps {
-  data: Trace[];
+  /** The traces, or a function making them, called only when the plot is drawn (so expensive
+   * traces, such as map images, are not made for plots out of view or between redraws). */
+  data: Trace[] | (() => Trace[]);
+  /** Redraws at most this often (maps need not follow every snapshot); default: every frame. */
+  maxHz?: number;
   layout: PlotLayout;
   /** Called with the x range of a box selection. */
   onSelectX?: (x0: number, x1: number) => void;
@@ -56,7 +60,11 @@ export function themed(layout: PlotLayout): PlotLayout {
 
 type PlotElement = HTMLDivElement & { on?: (event: string, handler: (e: unknown) => void) => void };
 
-export function Plot({ data, layout, onSelectX, onShapeX, plotRef, testId }: PlotProps) {
+function traces(data: PlotProps['data']): Plotly.Data[] {
+  return (typeof data === 'function' ? data() : data) as Plotly.Data[];
+}
+
+export function Plot({ data, layout, maxHz, onSelectX, onShapeX, plotRef, testId }: PlotProps) {
   const el = useRef<PlotElement | null>(null);
   const callbacks = useRef({ onSelectX, onShapeX });
   callbacks.current = { onSelectX, onShapeX };
@@ -68,14 +76,28 @@ export function Plot({ data, layout, onSelectX, onShapeX, plotRef, testId }: Plo
   const visible = useRef(true);
   const frame = useRef(0);
   const drawn = useRef(latest.current);
+  const minGapMs = useRef(0);
+  minGapMs.current = maxHz ? 1000 / maxHz : 0;
+  const lastDrawMs = useRef(-Infinity);
+  const later = useRef<ReturnType<typeof setTimeout> | null>(null);
   const draw = useRef(() => {
     frame.current = 0;
     const node = el.current;
     if (!node || !ready.current || !visible.current || drawn.current === latest.current) return;
+    const wait = lastDrawMs.current + minGapMs.current - performance.now();
+    if (wait > 0) {
+      // Too soon for this plot's rate: draw the newest data when its time comes.
+      later.current ??= setTimeout(() => {
+        later.current = null;
+        if (frame.current === 0) frame.current = requestAnimationFrame(draw.current);
+      }, wait);
+      return;
+    }
+    lastDrawMs.current = performance.now();
     drawn.current = latest.current;
     // Counted on the element, so tests can see the wrapper redraw (and skip what is hidden).
     node.dataset.draws = String(Number(node.dataset.draws ?? '0') + 1);
-    void Plotly.react(node, latest.current.data as Plotly.Data[], themed(latest.current.layout), CONFIG);
+    void Plotly.react(node, traces(latest.current.data), themed(latest.current.layout), CONFIG);
   });
 
   useEffect(() => {
@@ -83,7 +105,8 @@ export function Plot({ data, layout, onSelectX, onShapeX, plotRef, testId }: Plo
     const first = latest.current;
     // The first draw is started here; later draws queue behind it inside plotly, so the wrapper does
     // not wait for its promise (which, on a loaded machine, can resolve long after data arrived).
-    Plotly.newPlot(node, first.data as Plotly.Data[], themed(first.layout), CONFIG).catch((err: Error) =>
+    lastDrawMs.current = performance.now();
+    Plotly.newPlot(node, traces(first.data), themed(first.layout), CONFIG).catch((err: Error) =>
       console.error(`plot: ${err.message}`),
     );
     ready.current = true;
@@ -130,6 +153,8 @@ export function Plot({ data, layout, onSelectX, onShapeX, plotRef, testId }: Plo
     return () => {
       seen.disconnect();
       cancelAnimationFrame(frame.current);
+      if (later.current) clearTimeout(later.current);
+      later.current = null;
       // A remount (React's StrictMode does one in development) must be able to schedule again.
       frame.current = 0;
     };

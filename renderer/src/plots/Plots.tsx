@@ -58,7 +58,7 @@ export function TotPlot({ snapshot, log, onToggleLog }: LogProps) {
       info={`${formatCount(histogramTotal(h))} hits`}
       testId="plot-tot"
     >
-      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+      {(ref) => <Plot data={data} maxHz={10} layout={layout as never} plotRef={ref} />}
     </PlotCard>
   );
 }
@@ -109,7 +109,7 @@ export function RatePlot({ snapshot, log, onToggleLog }: LogProps) {
         </>
       }
     >
-      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+      {(ref) => <Plot data={data} maxHz={2} layout={layout as never} plotRef={ref} />}
     </PlotCard>
   );
 }
@@ -122,7 +122,7 @@ export function HitMapPlot({
 }: LogProps & { onModeChange?: (mode: 'counts' | 'totSum') => void }) {
   const { sensor, hitMap } = snapshot;
   const data = useMemo(
-    () => mapImageTraces(hitMap.values, sensor.width, sensor.height, log, PIXELS),
+    () => () => mapImageTraces(hitMap.values, sensor.width, sensor.height, log, PIXELS),
     [hitMap, sensor, log],
   );
   const layout = useMemo(() => mapLayout(sensor.width, sensor.height), [sensor.width, sensor.height]);
@@ -148,7 +148,7 @@ export function HitMapPlot({
       }
       info={hitMap.offSensor > 0 ? `${formatCount(hitMap.offSensor)} off sensor` : undefined}
     >
-      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+      {(ref) => <Plot data={data} maxHz={5} layout={layout as never} plotRef={ref} />}
     </PlotCard>
   );
 }
@@ -156,7 +156,7 @@ export function HitMapPlot({
 export function CentroidMapPlot({ snapshot, log, onToggleLog }: LogProps) {
   const m = snapshot.centroidMap;
   const data = useMemo(
-    () =>
+    () => () =>
       mapImageTraces(m.counts, m.width, m.height, log, {
         x0: m.binSize / 2,
         dx: m.binSize,
@@ -179,7 +179,7 @@ export function CentroidMapPlot({ snapshot, log, onToggleLog }: LogProps) {
       csv={() => mapCsv(m.counts, m.width, m.height)}
       info={`${formatCount(snapshot.totals.centroids)} centroids total`}
     >
-      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+      {(ref) => <Plot data={data} maxHz={5} layout={layout as never} plotRef={ref} />}
     </PlotCard>
   );
 }
@@ -187,7 +187,7 @@ export function CentroidMapPlot({ snapshot, log, onToggleLog }: LogProps) {
 export function TofTotPlot({ snapshot, log, onToggleLog }: LogProps) {
   const s = snapshot.tofTot;
   const data = useMemo(
-    () => mapImageTraces(s.counts, s.tofBins, s.totBins, log, tofTotGeometry(s)),
+    () => () => mapImageTraces(s.counts, s.tofBins, s.totBins, log, tofTotGeometry(s)),
     [s, log],
   );
   const layout = useMemo(
@@ -206,7 +206,7 @@ export function TofTotPlot({ snapshot, log, onToggleLog }: LogProps) {
       csv={() => tofTotCsv(s)}
       testId="plot-toftot"
     >
-      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+      {(ref) => <Plot data={data} maxHz={5} layout={layout as never} plotRef={ref} />}
     </PlotCard>
   );
 }
@@ -231,7 +231,7 @@ export function ClusterSizePlot({ snapshot, log, onToggleLog }: LogProps) {
       info={`${formatCount(histogramTotal(h))} clusters · ${formatCount(h.overflow)} larger`}
       testId="plot-clustersize"
     >
-      {(ref) => <Plot data={data} layout={layout as never} plotRef={ref} />}
+      {(ref) => <Plot data={data} maxHz={10} layout={layout as never} plotRef={ref} />}
     </PlotCard>
   );
 }

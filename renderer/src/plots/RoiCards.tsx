@@ -28,7 +28,7 @@ function RoiCard({
     [roi, snapshot.trend.endS, colour],
   );
   const map = useMemo(
-    () => mapImageTraces(roi.map, sensor.width, sensor.height, log, PIXELS),
+    () => () => mapImageTraces(roi.map, sensor.width, sensor.height, log, PIXELS),
     [roi, sensor, log],
   );
   const hist = useMemo(() => [histogramTrace(roi.histogram, 1e6, roi.name, colour)], [roi, colour]);
@@ -51,10 +51,11 @@ function RoiCard({
         <div className="roi-row" ref={ref}>
           <Plot
             data={trend}
+            maxHz={2}
             layout={{ xaxis: { title: { text: 's' } }, yaxis: { title: { text: 'counts/s' } } }}
           />
           <Plot data={hist} layout={{ xaxis: { title: { text: 'ToF (µs)' } } }} />
-          <Plot data={map} layout={mapLayout(sensor.width, sensor.height)} />
+          <Plot data={map} maxHz={5} layout={mapLayout(sensor.width, sensor.height)} />
         </div>
       )}
     </PlotCard>
