@@ -2,66 +2,18 @@
 // file in a temporary config folder), Debian's Chromium driven by playwright-core, and screenshots
 // saved under test-output/screenshots for people to look at. Without /usr/bin/chromium the tests
 // skip with a message, except under CI (CHRONOPIX_REQUIRE_BROWSER=1), where that is a failure.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { REPO_ROOT } from '../test/fixtures';
+
+export { type Served, startServe } from '../test/serveProcess';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAVE_BROWSER = existsSync(CHROMIUM);
 export const BROWSER_REQUIRED = process.env.CHRONOPIX_REQUIRE_BROWSER === '1';
 export const BROWSER_SKIP_REASON = `Chromium not found at ${CHROMIUM}: install it with 'apt-get install -y chromium' (.ci/run does)`;
 export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
-
-export interface Served {
-  url: string;
-  /** The temporary folder of this server: config, home, data. */
-  dir: string;
-  child: ChildProcess;
-  stderr: () => string;
-  stop(): Promise<void>;
-}
-
-/** Starts `chronopix serve --port 0` with a settings file holding `settings`. */
-export async function startServe(settings: unknown, args: string[] = []): Promise<Served> {
-  const dir = mkdtempSync(join(tmpdir(), 'chronopix-e2e-'));
-  mkdirSync(join(dir, 'cfg', 'chronopix'), { recursive: true });
-  writeFileSync(join(dir, 'cfg', 'chronopix', 'settings.json'), JSON.stringify(settings));
-  const child = spawn(
-    process.execPath,
-    [join(REPO_ROOT, 'bin', 'chronopix.mjs'), 'serve', '--port', '0', ...args],
-    {
-      env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'cfg'), HOME: dir },
-    },
-  );
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /serving at (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`chronopix serve exited with ${code}: ${err}`)));
-  });
-  return {
-    url,
-    dir,
-    child,
-    stderr: () => err,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGINT');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({

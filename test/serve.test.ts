@@ -1,37 +1,20 @@
 // `chronopix serve` as a user runs it: prints its URL, streams status and view frames over the
 // WebSocket API, answers requests, and requires a token on a non-loopback interface.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeMessage, encodeMessage } from '../shared/wireCodec';
 import type { LiveSnapshot } from '../shared/liveViews';
-import { REPO_ROOT } from './fixtures';
-import { useTmpDir } from './tmpDir';
+import { type Served, startServe } from './serveProcess';
 
-const dir = useTmpDir();
-const children: ChildProcess[] = [];
-afterAll(() => children.forEach((c) => c.kill('SIGTERM')));
+const servers: Served[] = [];
+afterAll(() => Promise.all(servers.map((s) => s.stop())));
 
-async function serve(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [join(REPO_ROOT, 'bin', 'chronopix.mjs'), 'serve', '--port', '0', ...args],
-    {
-      env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'cfg') },
-    },
-  );
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /serving at (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
-  });
-  return { child, url };
+/** A serve process with default settings (its own config folder). */
+async function serve(args: string[]): Promise<Served> {
+  const served = await startServe({ version: 1 }, args);
+  servers.push(served);
+  return served;
 }
 
 function connect(url: string): Promise<WebSocket> {
@@ -45,7 +28,7 @@ function connect(url: string): Promise<WebSocket> {
 
 describe('chronopix serve', () => {
   it('serves the engine on the built-in emulator: views, status and requests over the WebSocket', async () => {
-    const { child, url } = await serve([]);
+    const { child, url, dir } = await serve([]);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const ws = await connect(url);
     const frames: Record<string, unknown>[] = [];
