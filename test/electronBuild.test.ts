@@ -2,6 +2,7 @@
 // temporary folder): they parse (`node --check`; Electron itself cannot run here), the sandboxed
 // preload is one small file requiring nothing but electron, the page carries the CSP, and the
 // bundled stage host answers requests when hosted the way an Electron utility process hosts it.
+import { FILE_DECODE_CONFIG } from './stageConfigs';
 import { spawnSync } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -110,12 +111,4 @@ describe('electron-vite build', () => {
   });
 });
 
-const DECODE_CONFIG = {
-  orientation: 'Up',
-  offsetX: 0,
-  offsetY: 0,
-  windowMin: 0,
-  windowMax: 10000,
-  horizon: 1e-3,
-  startTimeNs: 0,
-};
+const DECODE_CONFIG = FILE_DECODE_CONFIG;

@@ -1,22 +1,11 @@
 // The live pipeline behind its supervisor, in a real child process: batches in, views out, counts
 // equal to the generator's; a killed stage process is restarted and processing goes on.
+import { liveConfig } from './stageConfigs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIVE_VIEWS, DEFAULT_SENSOR } from '../shared/liveViews';
-import { DEFAULT_CLUSTERING } from '../shared/processingSettings';
 import { createVmiGenerator } from '../native-workers/pipeline/generator';
-import type { LivePipelineConfig } from '../native-workers/live/livePipeline';
 import { PipelineSupervisor } from '../electron/engine/pipelineSupervisor';
 
-const CONFIG: LivePipelineConfig = {
-  pipeline: 'centroid',
-  eventWindow: [0, 1e-3],
-  clustering: DEFAULT_CLUSTERING,
-  views: DEFAULT_LIVE_VIEWS,
-  orientation: 'Up',
-  offset: [0, 0],
-  horizon: 1e-3,
-  sensor: DEFAULT_SENSOR,
-};
+const CONFIG = liveConfig('centroid');
 
 function batches(seconds: number) {
   const gen = createVmiGenerator({

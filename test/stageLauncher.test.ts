@@ -1,22 +1,12 @@
 // The 'process' transport with a pluggable launcher (how the app hosts stages in Electron utility
 // processes): the launcher is what starts the host, its messages carry the same requests, a host
 // that dies is seen through it, and PipelineSupervisor passes it on, including on restart.
+import { FILE_DECODE_CONFIG, liveConfig } from './stageConfigs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIVE_VIEWS, DEFAULT_SENSOR } from '../shared/liveViews';
-import { DEFAULT_CLUSTERING } from '../shared/processingSettings';
-import type { LivePipelineConfig } from '../native-workers/live/livePipeline';
 import { type StageLauncher, forkLauncher, openStage } from '../native-workers/stages/stagePort';
 import { PipelineSupervisor } from '../electron/engine/pipelineSupervisor';
 
-const DECODE = {
-  orientation: 'Up' as const,
-  offsetX: 0,
-  offsetY: 0,
-  windowMin: 0,
-  windowMax: 10000,
-  horizon: 1e-3,
-  startTimeNs: 0,
-};
+const DECODE = FILE_DECODE_CONFIG;
 
 /** forkLauncher, recording what it started. */
 function countingLauncher() {
@@ -59,16 +49,7 @@ describe('stage launcher', () => {
 
   it('PipelineSupervisor uses the launcher, again when it restarts a crashed stage', async () => {
     const { launcher, started } = countingLauncher();
-    const config: LivePipelineConfig = {
-      pipeline: 'pixel',
-      eventWindow: [0, 1e-3],
-      clustering: DEFAULT_CLUSTERING,
-      views: DEFAULT_LIVE_VIEWS,
-      orientation: 'Up',
-      offset: [0, 0],
-      horizon: 1e-3,
-      sensor: DEFAULT_SENSOR,
-    };
+    const config = liveConfig('pixel');
     const events: string[] = [];
     const s = new PipelineSupervisor(config, {
       transport: 'process',

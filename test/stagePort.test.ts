@@ -1,5 +1,6 @@
 // The same stages through every transport (in-process, worker thread, child process) give the same
 // answers; a host that dies fails its pending and later calls instead of hanging.
+import { FILE_DECODE_CONFIG } from './stageConfigs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLUSTERING } from '../shared/processingSettings';
 import { type StageTransport, openStage } from '../native-workers/stages/stagePort';
@@ -22,19 +23,7 @@ function generatedChunks(): Uint32Array[] {
 const TRANSPORTS: StageTransport[] = ['inline', 'thread', 'process'];
 
 async function runDecode(transport: StageTransport, chunks: Uint32Array[]) {
-  const port = openStage(
-    'decodeEvents',
-    {
-      orientation: 'Up',
-      offsetX: 0,
-      offsetY: 0,
-      windowMin: 0,
-      windowMax: 10000,
-      horizon: 1e-3,
-      startTimeNs: 0,
-    },
-    transport,
-  );
+  const port = openStage('decodeEvents', FILE_DECODE_CONFIG, transport);
   const out: DecodeEventsResponse[] = [];
   try {
     for (const c of chunks) out.push(await port.call({ words: c.slice() }));
