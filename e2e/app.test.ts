@@ -5,9 +5,9 @@
 import { describeInBrowser } from './browserSuite';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Served, fromStores, launchBrowser, openPage, screenshot, startServe } from './harness';
+import { type BrowserSession, fromStores, screenshot, startSession } from './harness';
 
 /** ToF-histogram counts at or above `tofS` in the page's current snapshot. */
 function countsFrom(page: Page, tofS: number): Promise<number> {
@@ -31,26 +31,20 @@ function countsFrom(page: Page, tofS: number): Promise<number> {
 }
 
 describeInBrowser('the web UI against chronopix serve', () => {
-  let served: Served;
-  let browser: Browser;
+  let session: BrowserSession;
   let page: Page;
-  let errors: string[];
   let runs: string;
 
   beforeAll(async () => {
-    served = await startServe(
+    session = await startSession(
       { version: 1, source: { kind: 'emulator', emulator: { rateMBps: 4, triggerRate: 1000, seed: 7 } } },
       ['--no-start'],
     );
-    runs = join(served.dir, 'runs');
-    browser = await launchBrowser();
-    ({ page, errors } = await openPage(browser, served.url));
+    page = session.page;
+    runs = join(session.served.dir, 'runs');
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => session?.close());
 
   it('starts acquisition on the emulator: the ToF histogram fills and the rates rise', async () => {
     await expect.poll(() => page.getByTestId('source-badge').textContent()).toBe('EMULATOR');
@@ -271,6 +265,6 @@ describeInBrowser('the web UI against chronopix serve', () => {
   });
 
   it('raised no page errors and no CSP violations', () => {
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 });

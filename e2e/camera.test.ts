@@ -6,12 +6,12 @@
 // Screenshots: test-output/screenshots/camera-*.png.
 import { describeInBrowser } from './browserSuite';
 import { type AddressInfo, createServer } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { VirtualCamera } from '../native-workers/camera/virtualCamera';
 import { SPIDR_COMMANDS } from '../native-workers/camera/spidrCommands';
 import { FIXTURES_REQUIRED, FIXTURES_SKIP_REASON, HAVE_FIXTURES, fixturePath } from '../test/fixtures';
-import { type Served, fromStores, launchBrowser, openPage, screenshot, startServe } from './harness';
+import { type BrowserSession, fromStores, screenshot, startSession } from './harness';
 
 const SET_DAC = SPIDR_COMMANDS.SET_DAC;
 
@@ -26,15 +26,13 @@ function freePort(): Promise<number> {
 
 describeInBrowser('the camera panel against the virtual camera', () => {
   let cam: VirtualCamera;
-  let served: Served;
-  let browser: Browser;
+  let session: BrowserSession;
   let page: Page;
-  let errors: string[];
   const sets = (): number => cam.received.filter((c) => c === SET_DAC).length;
 
   beforeAll(async () => {
     cam = await VirtualCamera.start({ stream: { rateMBps: 2 } });
-    served = await startServe(
+    session = await startSession(
       {
         version: 1,
         processing: { pipeline: 'pixel', eventWindow: [0, 1] },
@@ -49,13 +47,11 @@ describeInBrowser('the camera panel against the virtual camera', () => {
       },
       ['--no-start'],
     );
-    browser = await launchBrowser();
-    ({ page, errors } = await openPage(browser, served.url));
+    page = session.page;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
+    await session?.close();
     await cam?.close();
   });
 
@@ -216,6 +212,6 @@ describeInBrowser('the camera panel against the virtual camera', () => {
   });
 
   it('raised no page errors', () => {
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { REPO_ROOT } from '../test/fixtures';
 
-export { type Served, startServe } from '../test/serveProcess';
+import { type Served, startServe } from '../test/serveProcess';
+
+export { type Served, startServe };
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAVE_BROWSER = existsSync(CHROMIUM);
@@ -52,4 +54,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Reads a value from the page's stores (window.chronopixStores). */
 export function fromStores<T>(page: Page, pick: string): Promise<T> {
   return page.evaluate(`(() => { const s = window.chronopixStores; return ${pick}; })()`) as Promise<T>;
+}
+
+export interface BrowserSession {
+  served: Served;
+  browser: Browser;
+  page: Page;
+  /** Page errors and console errors so far. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** `chronopix serve` with `settings`, and Chromium showing its page. */
+export async function startSession(settings: unknown, args: string[] = []): Promise<BrowserSession> {
+  const served = await startServe(settings, args);
+  const browser = await launchBrowser();
+  const { page, errors } = await openPage(browser, served.url);
+  return {
+    served,
+    browser,
+    page,
+    errors,
+    close: async () => {
+      await browser.close();
+      await served.stop();
+    },
+  };
 }

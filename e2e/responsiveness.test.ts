@@ -1,31 +1,25 @@
 // The page at its fastest redraw (30 snapshots a second, every plot shown) for a while: its heap
 // must not grow, and the display must keep up. Memory is asserted; the frame rate is only printed
 // (timing is for the benchmark: `npm run bench -- --ui`).
-import type { Browser } from 'playwright-core';
 import { describeInBrowser } from './browserSuite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Served, fromStores, launchBrowser, openPage, startServe } from './harness';
+import { type BrowserSession, fromStores, startSession } from './harness';
 import { measureRedraw } from './redraw';
 
 describeInBrowser('the live view at 30 Hz', () => {
-  let served: Served;
-  let browser: Browser;
+  let session: BrowserSession;
 
   beforeAll(async () => {
-    served = await startServe({
+    session = await startSession({
       version: 1,
       source: { kind: 'emulator', emulator: { rateMBps: 8, seed: 3 } },
     });
-    browser = await launchBrowser();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => session?.close());
 
   it('redraws without growing memory', async () => {
-    const { page, errors } = await openPage(browser, served.url);
+    const { page, errors } = session;
     await expect
       .poll(() => fromStores<number>(page, 's.live.getState().snapshot?.totals.hits ?? 0'))
       .toBeGreaterThan(0);
