@@ -145,6 +145,12 @@ describeInBrowser('the web UI against chronopix serve', () => {
     await page.getByTestId('field-views.tof-max').fill('10');
     await page.getByTestId('field-views.tof-max').press('Enter');
     await expect.poll(() => fromStores<number>(page, 's.settings.getState().views.tof.max')).toBe(1e-5);
+    // The drag below is read against the drawn axis: wait until the plot shows 0-10 µs.
+    await expect
+      .poll(() =>
+        page.evaluate(`document.querySelector('[data-testid=tof-plot]')._fullLayout?.xaxis.range[1]`),
+      )
+      .toBeCloseTo(10, 6);
     const box = (await page.locator('[data-testid=tof-plot] .nsewdrag').first().boundingBox())!;
     const y = box.y + box.height / 2;
     await page.mouse.move(box.x + box.width * 0.1, y);
