@@ -162,3 +162,27 @@ export function describeSettingsError(error: z.ZodError): string {
   const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
   return `${path}: ${issue.message}`;
 }
+
+/**
+ * A change from outside (the UI, the API): any subset of the settings tree, merged over `base`
+ * (objects merge, arrays and values replace), then validated. Returns the new settings, or the
+ * one-line problem (`processing.eventWindow: ...`) with `base` left as it was.
+ */
+export function patchSettings(
+  base: Settings,
+  patch: unknown,
+): { ok: true; settings: Settings } | { ok: false; error: string } {
+  const parsed = settingsSchema.safeParse(deepMerge(base, patch));
+  return parsed.success
+    ? { ok: true, settings: parsed.data }
+    : { ok: false, error: describeSettingsError(parsed.error) };
+}
+
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch))
+    return patch === undefined ? base : patch;
+  if (base === null || typeof base !== 'object' || Array.isArray(base)) return patch;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(out[k], v);
+  return out;
+}

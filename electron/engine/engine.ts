@@ -21,7 +21,7 @@ import {
   type LiveViewsConfig,
   parseLiveViewsConfig,
 } from '../../shared/liveViews';
-import { type Settings, describeSettingsError, settingsSchema } from '../../shared/settings';
+import { type Settings, patchSettings } from '../../shared/settings';
 import { UserError } from '../../shared/userError';
 import type { LivePipelineConfig } from '../../native-workers/live/livePipeline';
 import { validatePrefix } from '../../native-workers/live/runNaming';
@@ -265,10 +265,9 @@ export class Engine implements EngineApi {
   }
 
   async setSettings(patch: unknown): Promise<Settings> {
-    const merged = deepMerge(this.settings, patch);
-    const parsed = settingsSchema.safeParse(merged);
-    if (!parsed.success) throw new UserError(`settings: ${describeSettingsError(parsed.error)}`);
-    const next = parsed.data;
+    const patched = patchSettings(this.settings, patch);
+    if (!patched.ok) throw new UserError(`settings: ${patched.error}`);
+    const next = patched.settings;
     const p = next.processing;
     await this.supervisor?.setParams({
       pipeline: p.pipeline,
@@ -407,14 +406,4 @@ export class Engine implements EngineApi {
       camera: cameraStatus(this.camera, this.settings.camera),
     };
   }
-}
-
-/** Plain-object deep merge for settings patches (arrays and values replace). */
-function deepMerge(base: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch))
-    return patch === undefined ? base : patch;
-  if (base === null || typeof base !== 'object' || Array.isArray(base)) return patch;
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(out[k], v);
-  return out;
 }
