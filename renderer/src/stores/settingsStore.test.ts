@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIVE_VIEWS, parseLiveViewsConfig } from '../../../shared/liveViews';
-import { DEFAULT_SETTINGS, settingsSchema } from '../../../shared/settings';
+import { DEFAULT_SETTINGS, patchSettings } from '../../../shared/settings';
 import { createFakeClient } from '../api/fakeClient';
 import { createSettingsStore } from './settingsStore';
 import { memoryStorage } from './storage';
 
-/** An engine that validates like the real one: the shared schemas. */
+/** An engine that validates like the real one: the shared patchSettings and schemas. */
 function engine() {
   let settings = DEFAULT_SETTINGS;
   let views = DEFAULT_LIVE_VIEWS;
@@ -13,14 +13,9 @@ function engine() {
     getSettings: () => settings,
     getViews: () => views,
     setSettings: (patch) => {
-      const merged = {
-        ...settings,
-        processing: { ...settings.processing, ...(patch as { processing?: object }).processing },
-      };
-      const r = settingsSchema.safeParse(merged);
-      if (!r.success)
-        throw new Error(`settings: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
-      return (settings = r.data);
+      const r = patchSettings(settings, patch);
+      if (!r.ok) throw new Error(`settings: ${r.error}`);
+      return (settings = r.settings);
     },
     setViews: (v) => (views = parseLiveViewsConfig(v)),
   });
