@@ -151,6 +151,10 @@ describeInBrowser('the web UI against chronopix serve', () => {
         page.evaluate(`document.querySelector('[data-testid=tof-plot]')._fullLayout?.xaxis.range[1]`),
       )
       .toBeCloseTo(10, 6);
+    // A second screen (the control room) shows what this one configures, without reloading.
+    const other = await session.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await other.goto(session.served.url);
+    await expect.poll(() => other.getByTestId('panel-rois').count()).toBe(1);
     const box = (await page.locator('[data-testid=tof-plot] .nsewdrag').first().boundingBox())!;
     const y = box.y + box.height / 2;
     await page.mouse.move(box.x + box.width * 0.1, y);
@@ -175,6 +179,8 @@ describeInBrowser('the web UI against chronopix serve', () => {
         fromStores<number>(page, 's.live.getState().snapshot.rois[0]?.trend.reduce((a, b) => a + b, 0) ?? 0'),
       )
       .toBeGreaterThan(0);
+    await expect.poll(() => other.getByTestId('roi-item-fast ions').count()).toBe(1);
+    await other.close();
     await screenshot(page, '2-live-roi');
     await page.getByTestId('plot-toftot').scrollIntoViewIfNeeded();
     await screenshot(page, '2b-live-maps');

@@ -23,7 +23,7 @@ async function invoke(channel: string, arg: unknown): Promise<unknown> {
   return reply.value;
 }
 
-function onChannel<E extends 'status' | 'job'>(
+function onChannel<E extends 'status' | 'job' | 'config'>(
   event: E,
 ): (listener: (payload: ApiEventPayloads[E]) => void) => () => void {
   const channel = API_EVENTS[event];
@@ -56,9 +56,10 @@ function buildBridge(): ChronopixBridge {
     methods[method] = (arg?: unknown) => invoke(channel, arg);
   }
   return {
-    ...(methods as Omit<ChronopixBridge, 'onStatus' | 'onJob' | 'onViews' | 'onMenuOpen'>),
+    ...(methods as Omit<ChronopixBridge, 'onStatus' | 'onJob' | 'onViews' | 'onConfig' | 'onMenuOpen'>),
     onStatus: onChannel('status'),
     onJob: onChannel('job'),
+    onConfig: onChannel('config'),
     onMenuOpen: (listener) => {
       const handler = (_e: IpcRendererEvent, open: MenuOpen): void => listener(open);
       ipcRenderer.on(HOST_EVENTS.menuOpen, handler);

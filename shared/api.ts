@@ -40,6 +40,7 @@ export type ApiEvent = keyof typeof API_EVENTS;
 export interface ApiEventPayloads {
   status: Parameters<Parameters<EngineApi['onStatus']>[0]>[0];
   views: Parameters<Parameters<EngineApi['onViews']>[0]>[0];
+  config: Parameters<Parameters<EngineApi['onConfig']>[0]>[0];
   job: Parameters<Parameters<OfflineApi['onJob']>[0]>[0];
 }
 

@@ -21,6 +21,7 @@ export const ENGINE_METHODS = {
 export const ENGINE_EVENTS = {
   status: 'status:update',
   views: 'views:update',
+  config: 'config:update',
 } as const;
 
 /** IPC channel names of the request methods (Electron); the WebSocket uses the method names. */

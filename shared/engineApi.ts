@@ -64,6 +64,12 @@ export interface CameraStatus {
   biasOnQuit: 'keep' | 'off';
 }
 
+/** What a client configures: the settings and the live views. */
+export interface EngineConfig {
+  settings: Settings;
+  views: LiveViewsConfig;
+}
+
 export interface EngineStatus {
   state: EngineState;
   /** 'emulator' when the built-in emulator is the source (the UI shows an EMULATOR badge). */
@@ -109,4 +115,7 @@ export interface EngineApi {
   resetViews(): Promise<void>;
   onStatus(listener: (status: EngineStatus) => void): () => void;
   onViews(listener: (snapshot: LiveSnapshot) => void): () => void;
+  /** The settings and views configuration after any client changed them (every page shows the
+   * same configuration: the control room and the hutch). */
+  onConfig(listener: (config: EngineConfig) => void): () => void;
 }

@@ -51,6 +51,7 @@ describe('preload bridge', () => {
       'onStatus',
       'onViews',
       'onJob',
+      'onConfig',
       'onMenuOpen',
     ];
     expect(Object.keys(bridge).sort()).toEqual(expected.sort());

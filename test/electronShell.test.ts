@@ -87,6 +87,7 @@ function fakeApi() {
     status: [] as ((s: unknown) => void)[],
     views: [] as ((s: unknown) => void)[],
     job: [] as ((s: unknown) => void)[],
+    config: [] as ((s: unknown) => void)[],
   };
   const api: Record<string, unknown> = {};
   for (const m of Object.keys(SERVER_METHODS)) api[m] = vi.fn(async (arg?: unknown) => ({ method: m, arg }));
@@ -94,7 +95,12 @@ function fakeApi() {
     listeners[k].push(l);
     return () => void listeners[k].splice(listeners[k].indexOf(l), 1);
   };
-  Object.assign(api, { onStatus: on('status'), onViews: on('views'), onJob: on('job') });
+  Object.assign(api, {
+    onStatus: on('status'),
+    onViews: on('views'),
+    onJob: on('job'),
+    onConfig: on('config'),
+  });
   return { api: api as unknown as ServerApi & Record<string, ReturnType<typeof vi.fn>>, listeners };
 }
 
@@ -245,14 +251,17 @@ describe('IPC adapter', () => {
     expect(fake.showItemInFolder).toHaveBeenCalledWith('/x/a.raw');
   });
 
-  it('sends status and job events to the page with webContents.send', () => {
+  it('sends status, job and config events to the page with webContents.send', () => {
     const { listeners, contents } = setup();
     const status = { state: 'running' };
     const job = { id: 'j1', state: 'done' };
+    const config = { settings: { version: 1 }, views: { refreshHz: 10 } };
     for (const l of listeners.status) l(status);
     for (const l of listeners.job) l(job);
+    for (const l of listeners.config) l(config);
     expect(contents.send).toHaveBeenCalledWith(API_EVENTS.status, status);
     expect(contents.send).toHaveBeenCalledWith(API_EVENTS.job, job);
+    expect(contents.send).toHaveBeenCalledWith(API_EVENTS.config, config);
   });
 
   it('sends views through a MessageChannelMain port, skipping frames until acknowledged', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import type { LiveSnapshot } from '../shared/liveViews';
-import type { EngineStatus } from '../shared/engineApi';
+import type { EngineConfig, EngineStatus } from '../shared/engineApi';
 import { writeGeneratedRun } from '../native-workers/io/generateRun';
 import { Engine } from '../electron/engine/engine';
 import { REPO_ROOT } from './fixtures';
@@ -210,10 +210,15 @@ describe('Engine', () => {
       await expect(engine.setViews({ tof: { min: 1, max: 0 } })).rejects.toThrow(
         /live views: tof\.max: tof\.min must be less than tof\.max/,
       );
+      const configs: EngineConfig[] = [];
+      engine.onConfig((c) => configs.push(c));
       const views = await engine.setViews({
         refreshHz: 10,
         rois: [{ name: 'H+', tofMin: 1e-6, tofMax: 2e-6 }],
       });
+      expect(configs.at(-1)?.views.rois.map((r) => r.name)).toEqual(['H+']);
+      await engine.setSettings({ recording: { prefix: 'other' } });
+      expect(configs.at(-1)?.settings.recording.prefix).toBe('other');
       expect(views.refreshHz).toBe(10);
       expect(views.tof.bins).toBe(1000);
       expect(await engine.getViews()).toEqual(views);

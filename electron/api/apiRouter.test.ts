@@ -79,7 +79,7 @@ describe('createApiRouter', () => {
     expect(calls).toEqual([['startRecording', [{}]]]);
   });
 
-  it('subscribes to the three events and refuses others', () => {
+  it('subscribes to the four events and refuses others', () => {
     const seen: string[] = [];
     const api = new Proxy({} as ServerApi, {
       get: (_t, name: string) => () => {
@@ -91,7 +91,8 @@ describe('createApiRouter', () => {
     router.subscribe('status', () => undefined);
     router.subscribe('views', () => undefined);
     router.subscribe('job', () => undefined);
-    expect(seen).toEqual(['onStatus', 'onViews', 'onJob']);
+    router.subscribe('config', () => undefined);
+    expect(seen).toEqual(['onStatus', 'onViews', 'onJob', 'onConfig']);
     expect(() => router.subscribe('toString' as never, () => undefined)).toThrow("unknown event 'toString'");
   });
 });

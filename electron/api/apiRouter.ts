@@ -82,6 +82,8 @@ export function createApiRouter(api: ServerApi): ApiRouter {
           return api.onViews(listener as (s: ApiEventPayloads['views']) => void);
         case 'job':
           return api.onJob(listener as (s: ApiEventPayloads['job']) => void);
+        case 'config':
+          return api.onConfig(listener as (s: ApiEventPayloads['config']) => void);
       }
       throw new Error(`unknown event '${String(event)}'`);
     },

@@ -30,6 +30,7 @@ export function createServerApi(
     resetViews: () => engine.resetViews(),
     onStatus: (l) => engine.onStatus(l),
     onViews: (l) => engine.onViews(l),
+    onConfig: (l) => engine.onConfig(l),
     listRuns: (folder) => offline.listRuns(folder),
     summarizeFile: (path) => offline.summarizeFile(path),
     browseFile: (request) => offline.browseFile(request),

@@ -8,6 +8,7 @@
 import { homedir } from 'node:os';
 import type {
   EngineApi,
+  EngineConfig,
   EngineState,
   EngineStatus,
   RecordingOptions,
@@ -67,6 +68,7 @@ export class Engine implements EngineApi {
   private readonly messages: string[] = [];
   private readonly statusListeners = new Set<(s: EngineStatus) => void>();
   private readonly viewListeners = new Set<(s: LiveSnapshot) => void>();
+  private readonly configListeners = new Set<(c: EngineConfig) => void>();
   private lastBytes = { atMs: 0, bytes: 0, rate: 0 };
   private boundPort = 0;
   /** Camera generation of the running acquisition (settings.processing.generation at start). */
@@ -276,6 +278,7 @@ export class Engine implements EngineApi {
     });
     this.settings = next;
     this.options.onSettingsChanged?.(next);
+    this.publishConfig();
     return next;
   }
 
@@ -293,6 +296,7 @@ export class Engine implements EngineApi {
     await this.supervisor?.setParams({ views });
     const rescheduled = views.refreshHz !== this.views.refreshHz && this.timer !== null;
     this.views = views;
+    this.publishConfig();
     if (rescheduled) {
       clearInterval(this.timer!);
       this.timer = setInterval(() => void this.publishViews(), 1000 / views.refreshHz);
@@ -311,6 +315,16 @@ export class Engine implements EngineApi {
   onStatus(listener: (status: EngineStatus) => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
+  }
+
+  onConfig(listener: (config: EngineConfig) => void): () => void {
+    this.configListeners.add(listener);
+    return () => this.configListeners.delete(listener);
+  }
+
+  private publishConfig(): void {
+    const config = { settings: this.settings, views: this.views };
+    for (const l of this.configListeners) l(config);
   }
 
   onViews(listener: (snapshot: LiveSnapshot) => void): () => void {

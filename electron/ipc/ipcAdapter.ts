@@ -77,6 +77,7 @@ export function bindIpc({ ipcMain, router, host, window, appUrl, allowList }: Ip
   const unsubscribe = [
     router.subscribe('status', (s) => send(API_EVENTS.status, s)),
     router.subscribe('job', (j) => send(API_EVENTS.job, j)),
+    router.subscribe('config', (c) => send(API_EVENTS.config, c)),
     router.subscribe('views', (v) => views.send(v)),
   ];
   return {

@@ -2,7 +2,7 @@
 // files over HTTP when they exist. Bound to 127.0.0.1 by default; on any other interface a token is
 // required (query `?token=` or header `x-chronopix-token`) for every request and connection.
 // Frames use shared/wireCodec.ts: requests {id, method, params}, replies {id, result | error},
-// pushed events {event: 'status' | 'views' | 'job', data}. Slow clients skip view frames (never
+// pushed events {event: 'status' | 'views' | 'job' | 'config', data}. Slow clients skip view frames (never
 // block). Requests go through the ApiRouter, the same dispatch table as the Electron IPC adapter.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
@@ -85,6 +85,7 @@ export async function startWebServer(router: ApiRouter, options: WebServerOption
       router.subscribe('status', (data) => send({ event: 'status', data }, false)),
       router.subscribe('views', (data) => send({ event: 'views', data }, true)),
       router.subscribe('job', (data) => send({ event: 'job', data }, false)),
+      router.subscribe('config', (data) => send({ event: 'config', data }, false)),
     ];
     ws.on('close', () => unsubscribe.forEach((off) => off()));
     ws.on('message', (raw: Buffer, isBinary: boolean) => {

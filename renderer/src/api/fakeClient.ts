@@ -17,6 +17,7 @@ export function createFakeClient(handlers: FakeClient['handlers'] = {}): FakeCli
     status: new Set(),
     views: new Set(),
     job: new Set(),
+    config: new Set(),
   };
   const connection = new Set<(s: ConnectionState) => void>();
   let state: ConnectionState = 'connecting';
@@ -34,6 +35,10 @@ export function createFakeClient(handlers: FakeClient['handlers'] = {}): FakeCli
       () => listeners.views.delete(l)
     ),
     onJob: (l: (p: ApiEventPayloads['job']) => void) => (listeners.job.add(l), () => listeners.job.delete(l)),
+    onConfig: (l: (p: ApiEventPayloads['config']) => void) => (
+      listeners.config.add(l),
+      () => listeners.config.delete(l)
+    ),
     onConnection(l: (s: ConnectionState) => void) {
       connection.add(l);
       l(state);

@@ -28,6 +28,7 @@ export function createWebClient(url: string): ApiClient {
     status: new Set(),
     views: new Set(),
     job: new Set(),
+    config: new Set(),
   };
   const connectionListeners = new Set<(s: ConnectionState) => void>();
   const setState = (s: ConnectionState): void => {
@@ -95,7 +96,7 @@ export function createWebClient(url: string): ApiClient {
 
   const methods = Object.fromEntries(
     (Object.keys(SERVER_METHODS) as ServerMethod[]).map((m) => [m, (p?: unknown) => request(m, p)]),
-  ) as unknown as Omit<ChronopixApi, 'mode' | 'host' | 'onStatus' | 'onViews' | 'onJob'>;
+  ) as unknown as Omit<ChronopixApi, 'mode' | 'host' | 'onStatus' | 'onViews' | 'onJob' | 'onConfig'>;
 
   connect();
   return {
@@ -105,6 +106,7 @@ export function createWebClient(url: string): ApiClient {
     onStatus: subscribe('status'),
     onViews: subscribe('views'),
     onJob: subscribe('job'),
+    onConfig: subscribe('config'),
     onConnection(listener) {
       connectionListeners.add(listener);
       listener(state);

@@ -71,4 +71,17 @@ describe('settings store', () => {
     await store.getState().load();
     expect(store.getState().views).toEqual(DEFAULT_LIVE_VIEWS);
   });
+
+  it("follows changes made by another client (the engine's config event)", async () => {
+    const api = engine();
+    const storage = memoryStorage();
+    const store = createSettingsStore(api, storage);
+    await store.getState().load();
+    const views = parseLiveViewsConfig({ rois: [{ name: 'N2+', tofMin: 3e-6, tofMax: 4e-6 }] });
+    const settings = { ...DEFAULT_SETTINGS, recording: { folder: '/data', prefix: 'beam' } };
+    api.emit('config', { settings, views });
+    expect(store.getState().settings?.recording.prefix).toBe('beam');
+    expect(store.getState().views?.rois.map((r) => r.name)).toEqual(['N2+']);
+    expect(JSON.parse(storage.getItem('chronopix.views.v1')!).rois[0].name).toBe('N2+');
+  });
 });

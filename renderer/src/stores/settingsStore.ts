@@ -3,7 +3,8 @@
 // them (the same zod schemas); a rejected change leaves the store as it was and records the
 // engine's one-line message under the field the form named, so the form shows it inline. The views
 // configuration (ROIs included) is also kept in the page's storage and given back to the engine
-// when the page connects, so it survives restarts of both.
+// when the page connects, so it survives restarts of both. Changes made by another client arrive
+// through the engine's config event.
 import { createStore } from 'zustand/vanilla';
 import type { LiveViewsConfig, LiveViewsConfigInput } from '../../../shared/liveViews';
 import type { Settings } from '../../../shared/settings';
@@ -82,6 +83,11 @@ export function createSettingsStore(api: ApiClient, storage: KeyValueStorage) {
       },
       clearError: (field) => ok(field),
     };
+  });
+  // Another client (or this one) changed the configuration: every page shows what the engine has.
+  api.onConfig(({ settings, views }) => {
+    store.setState({ settings, views });
+    saveJson(storage, VIEWS_KEY, views);
   });
   return store;
 }
