@@ -21,6 +21,8 @@ export interface LiveRun {
   kernelDrops: number;
   droppedBatches: number;
   recordedMB: number;
+  /** Datagrams the recorder dropped because its queue was full (the disk fell behind). */
+  recordingDropped: number;
   /** CPU per process, cores; with the pipeline in a worker thread it is part of `main`. */
   cpu: { main: number; pipeline: number; emulator: number };
   latency: { processedMedian: number; processedP99: number; publishedMedian: number; publishedP99: number };
@@ -132,6 +134,7 @@ export async function liveRun(opts: {
   };
   const latency = supervisor.latency();
   const health = supervisor.health();
+  const recordingDropped = (await engine.getStatus()).recording?.droppedDatagrams ?? 0;
   const rec = opts.recordDir ? await engine.stopRecording() : null;
   await engine.stop();
   const sent = done as SenderTotals | null;
@@ -146,6 +149,7 @@ export async function liveRun(opts: {
     kernelDrops: received.drops,
     droppedBatches: health.droppedBatches,
     recordedMB: (rec?.fileBytes ?? 0) / 1e6,
+    recordingDropped,
     cpu: {
       main: (cpu1.main.user + cpu1.main.system) / 1e6 / opts.seconds,
       pipeline: (cpu1.pipeline - cpu0.pipeline) / opts.seconds,
@@ -168,7 +172,9 @@ export function formatLiveRun(r: LiveRun): { stage: string; value: string; memor
     value:
       `sent ${(r.sentMB / r.seconds).toFixed(0)} MB/s, received ${(r.receivedMB / r.seconds).toFixed(0)} MB/s, lost ${r.lostDatagrams} datagrams ` +
       `(kernel drops ${r.kernelDrops}), not processed ${r.droppedBatches} batches` +
-      (r.recordedMB > 0 ? `, recorded ${r.recordedMB.toFixed(0)} MB` : '') +
+      (r.recordedMB > 0
+        ? `, recorded ${r.recordedMB.toFixed(0)} MB (${r.recordingDropped} datagrams dropped by the recorder)`
+        : '') +
       `; CPU main ${pct(r.cpu.main)}${Number.isNaN(r.cpu.pipeline) ? ' (pipeline thread included)' : `, pipeline ${pct(r.cpu.pipeline)}`}, emulator ${pct(r.cpu.emulator)}; ` +
       `latency processed ${r.latency.processedMedian.toFixed(0)}/${r.latency.processedP99.toFixed(0)} ms, ` +
       `published ${r.latency.publishedMedian.toFixed(0)}/${r.latency.publishedP99.toFixed(0)} ms (median/p99)`,

@@ -1,14 +1,32 @@
 // Entry of a stage host: a worker thread (init in workerData), an Electron utility process
 // (process.parentPort, messages arrive as {data}) or a forked child (process.send); in both process
 // kinds the init is the first message. Creates the named stage and answers each request in order.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type StageName, buffersOf, createStage } from './stages/stages';
+
+/** Lowers this thread's CPU priority (on Linux, nice values are per thread: /proc/thread-self
+ * names this one). Silently keeps the default where that is not possible. */
+function lowerThisThread(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // Not Linux, or not permitted: the default priority.
+  }
+}
 
 type Request = { id: number; request: never };
 type Reply = { id: number; response?: unknown; error?: { message: string; stack?: string } };
 
 /** Answers requests one after another (a stage may answer asynchronously), in arrival order. */
-function handlerFor(init: { name: StageName; config: never }): (msg: Request) => Promise<Reply> {
+function handlerFor(init: {
+  name: StageName;
+  config: never;
+  lowPriority?: boolean;
+}): (msg: Request) => Promise<Reply> {
+  if (init.lowPriority) lowerThisThread();
   const stage = createStage(init.name, init.config);
   let chain: Promise<unknown> = Promise.resolve();
   return (msg) => {

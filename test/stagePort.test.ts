@@ -1,6 +1,8 @@
 // The same stages through every transport (in-process, worker thread, child process) give the same
 // answers; a host that dies fails its pending and later calls instead of hanging.
 import { FILE_DECODE_CONFIG } from './stageConfigs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLUSTERING } from '../shared/processingSettings';
 import { type StageTransport, openStage } from '../native-workers/stages/stagePort';
@@ -34,6 +36,15 @@ async function runDecode(transport: StageTransport, chunks: Uint32Array[]) {
   return out;
 }
 
+const EMPTY_EVENTS = {
+  n: 0,
+  triggerNr: new Float64Array(0),
+  x: new Uint16Array(0),
+  y: new Uint16Array(0),
+  tof: new Float64Array(0),
+  tot: new Uint32Array(0),
+};
+
 describe('stage transports', () => {
   it('decode+events answers identically in-process, in a thread and in a child process', async () => {
     const chunks = generatedChunks();
@@ -63,6 +74,31 @@ describe('stage transports', () => {
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
   });
+
+  // (Linux only; and not where the tests themselves already run at nice 10 or more.)
+  it.skipIf(process.platform !== 'linux' || getPriority() >= 10)(
+    'a low-priority stage thread runs at nice 10, and the caller keeps its own priority',
+    async () => {
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (after the ')' of comm).
+      const nices = (): number[] =>
+        readdirSync('/proc/self/task').map((tid) => {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        });
+      const base = getPriority();
+      const before = nices().filter((n) => n === 10).length;
+      const port = openStage(
+        'cluster',
+        { settings: DEFAULT_CLUSTERING, sensorWidth: 256, sensorHeight: 256 },
+        'thread',
+        { lowPriority: true },
+      );
+      await port.call(structuredClone(EMPTY_EVENTS));
+      expect(nices().filter((n) => n === 10)).toHaveLength(before + 1);
+      expect(getPriority()).toBe(base);
+      await port.close();
+    },
+  );
 
   it.each(['thread', 'process'] as const)(
     '%s: an error inside the stage comes back; a closed port refuses',

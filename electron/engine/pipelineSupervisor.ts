@@ -45,7 +45,12 @@ export class PipelineSupervisor {
   ) {
     this.config = config;
     this.limit = options.queueLimitBytes ?? 8 << 20;
-    this.port = openStage('live', config, options.transport, { launcher: options.launcher });
+    // The live views give way to reception and recording when the machine is full (the policy:
+    // drop live-view batches first, never the recording).
+    this.port = openStage('live', config, options.transport, {
+      launcher: options.launcher,
+      lowPriority: true,
+    });
   }
 
   /** Hands a batch on, or drops it (counted) when the queue is full. Never blocks. `arrivalMs`:
@@ -151,6 +156,7 @@ export class PipelineSupervisor {
     this.inFlightBytes = 0;
     this.port = openStage('live', this.config, this.options.transport, {
       launcher: this.options.launcher,
+      lowPriority: true,
     });
   }
 }

@@ -139,7 +139,9 @@ export class LivePipeline {
           continue;
         }
         this.clusterPorts ??= Array.from({ length: workers }, () =>
-          openStage('cluster', { settings: this.params.clustering, ...this.clusterOptions() }, 'thread'),
+          openStage('cluster', { settings: this.params.clustering, ...this.clusterOptions() }, 'thread', {
+            lowPriority: true,
+          }),
         );
         this.clustering.push(this.clusterPorts[this.dispatched++ % workers].call(chunk));
         // At most two chunks per worker in flight: beyond that this batch waits (the supervisor's

@@ -51,12 +51,17 @@ export type StageLauncher = (modulePath: string) => StageProcess;
 export interface OpenStageOptions {
   /** How the 'process' transport starts its host (default: child_process.fork). */
   launcher?: StageLauncher;
+  /** The host thread runs at a lower CPU priority (Linux nice 10), so that on a full machine the
+   * receiving and recording threads win: live views drop batches, the recording never does.
+   * Ignored inline and where the system does not allow it. */
+  lowPriority?: boolean;
 }
 
 /** What a stage host receives first (as worker data, or the first message of a process). */
 export interface StageInit {
   name: StageName;
   config: unknown;
+  lowPriority?: boolean;
 }
 
 type Reply = { id: number; response?: unknown; error?: { message: string; stack?: string } };
@@ -86,9 +91,12 @@ export function openStage<K extends StageName>(
       };
     }
     case 'thread':
-      return new RemotePort<K>(name, threadChannel({ name, config }));
+      return new RemotePort<K>(name, threadChannel({ name, config, lowPriority: options.lowPriority }));
     case 'process':
-      return new RemotePort<K>(name, processChannel({ name, config }, options.launcher ?? forkLauncher));
+      return new RemotePort<K>(
+        name,
+        processChannel({ name, config, lowPriority: options.lowPriority }, options.launcher ?? forkLauncher),
+      );
     default:
       return assertNever(transport, 'stage transport');
   }
