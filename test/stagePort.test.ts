@@ -110,14 +110,7 @@ describe('stage transports', () => {
       );
       // A request the stage cannot handle throws inside the host: the error comes back, the host lives.
       await expect(port.call(null as never)).rejects.toThrow(/cluster stage:/);
-      const ok = await port.call({
-        n: 0,
-        triggerNr: new Float64Array(0),
-        x: new Uint16Array(0),
-        y: new Uint16Array(0),
-        tof: new Float64Array(0),
-        tot: new Uint32Array(0),
-      });
+      const ok = await port.call(structuredClone(EMPTY_EVENTS));
       expect(ok.n).toBe(0);
       await port.close();
       await expect(port.call(null as never)).rejects.toThrow(/closed/);

@@ -4,6 +4,7 @@
 import { useEffect } from 'react';
 import { formatBytes, formatDuration } from '../lib/format';
 import { useAcquisition, useLive, usePrefs, useStores } from '../stores/stores';
+import type { Prefs } from '../stores/prefsStore';
 
 export const SHORTCUTS: [string, string][] = [
   ['Alt+S', 'start / stop acquisition'],
@@ -39,6 +40,12 @@ function useShortcuts() {
     return () => window.removeEventListener('keydown', onKey);
   }, [stores]);
 }
+
+const TABS: [Prefs['tab'], string][] = [
+  ['live', 'Live'],
+  ['browser', 'Files'],
+  ['camera', 'Camera'],
+];
 
 export function ControlBar() {
   useShortcuts();
@@ -130,30 +137,17 @@ export function ControlBar() {
         {frozen ? 'Frozen' : 'Freeze'}
       </button>
       <nav className="tabs">
-        <button
-          type="button"
-          className={tab === 'live' ? 'on' : undefined}
-          onClick={() => stores.prefs.getState().setTab('live')}
-          data-testid="tab-live"
-        >
-          Live
-        </button>
-        <button
-          type="button"
-          className={tab === 'browser' ? 'on' : undefined}
-          onClick={() => stores.prefs.getState().setTab('browser')}
-          data-testid="tab-browser"
-        >
-          Files
-        </button>
-        <button
-          type="button"
-          className={tab === 'camera' ? 'on' : undefined}
-          onClick={() => stores.prefs.getState().setTab('camera')}
-          data-testid="tab-camera"
-        >
-          Camera
-        </button>
+        {TABS.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            className={tab === id ? 'on' : undefined}
+            onClick={() => stores.prefs.getState().setTab(id)}
+            data-testid={`tab-${id}`}
+          >
+            {label}
+          </button>
+        ))}
       </nav>
     </header>
   );
