@@ -10,6 +10,7 @@
 // max is overflow, a value below its min (or NaN) underflow.
 import { z } from 'zod';
 import { formatSeconds, LIVE_EVENT_WINDOW } from './eventWindow';
+import { describeIssues } from './zodProblems';
 
 export const TOF_SOURCES = ['pixel', 'centroid'] as const;
 export type TofSource = (typeof TOF_SOURCES)[number];
@@ -126,8 +127,7 @@ export const DEFAULT_LIVE_VIEWS: LiveViewsConfig = liveViewsConfigSchema.parse({
 export function parseLiveViewsConfig(input: unknown): LiveViewsConfig {
   const r = liveViewsConfigSchema.safeParse(input);
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
-  throw new Error(`live views: ${problems.join('; ')}`);
+  throw new Error(`live views: ${describeIssues(r.error.issues, '(root)')}`);
 }
 
 /**

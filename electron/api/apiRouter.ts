@@ -18,6 +18,7 @@ import {
   cameraQuerySchema,
 } from '../../shared/cameraApi';
 import { recordingOptionsSchema } from '../../shared/engineApi';
+import { describeIssues } from '../../shared/zodProblems';
 
 export interface ApiRouter {
   /** Rejects with an Error whose message is one line for the operator. */
@@ -27,12 +28,12 @@ export interface ApiRouter {
 
 type Handler = (api: ServerApi, params: unknown) => Promise<unknown>;
 
-function parse<T>(method: string, schema: z.ZodType<T>, params: unknown): T {
+/** A request's parameter, parsed; else an Error `method: path: message` naming its first problem.
+ * (Also used by the Electron shell's host router.) */
+export function parseParams<T>(method: string, schema: z.ZodType<T>, params: unknown): T {
   const r = schema.safeParse(params ?? undefined);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  throw new Error(`${method}: ${where}${issue.message}`);
+  throw new Error(`${method}: ${describeIssues(r.error.issues.slice(0, 1), null)}`);
 }
 
 function text(method: string, params: unknown, what: string): string {
@@ -43,9 +44,10 @@ function text(method: string, params: unknown, what: string): string {
 const HANDLERS: { [M in ServerMethod]: Handler } = {
   start: (api) => api.start(),
   stop: (api) => api.stop(),
-  startRecording: (api, p) => api.startRecording(parse('startRecording', recordingOptionsSchema, p)),
+  startRecording: (api, p) => api.startRecording(parseParams('startRecording', recordingOptionsSchema, p)),
   stopRecording: (api) => api.stopRecording(),
-  previewRecording: (api, p) => api.previewRecording(parse('previewRecording', recordingOptionsSchema, p)),
+  previewRecording: (api, p) =>
+    api.previewRecording(parseParams('previewRecording', recordingOptionsSchema, p)),
   getSettings: (api) => api.getSettings(),
   setSettings: (api, p) => api.setSettings(p),
   getStatus: (api) => api.getStatus(),
@@ -57,10 +59,11 @@ const HANDLERS: { [M in ServerMethod]: Handler } = {
   browseFile: (api, p) => api.browseFile(p as never),
   convertFiles: (api, p) => api.convertFiles(p as never),
   cancelJob: (api, p) => api.cancelJob(text('cancelJob', p, 'a job id')),
-  getCamera: (api, p) => api.getCamera(parse('getCamera', cameraQuerySchema, p)),
-  setCameraDac: (api, p) => api.setCameraDac(parse('setCameraDac', cameraDacRequestSchema, p)),
-  setCameraBias: (api, p) => api.setCameraBias(parse('setCameraBias', cameraBiasRequestSchema, p)),
-  loadCameraConfig: (api, p) => api.loadCameraConfig(parse('loadCameraConfig', cameraConfigRequestSchema, p)),
+  getCamera: (api, p) => api.getCamera(parseParams('getCamera', cameraQuerySchema, p)),
+  setCameraDac: (api, p) => api.setCameraDac(parseParams('setCameraDac', cameraDacRequestSchema, p)),
+  setCameraBias: (api, p) => api.setCameraBias(parseParams('setCameraBias', cameraBiasRequestSchema, p)),
+  loadCameraConfig: (api, p) =>
+    api.loadCameraConfig(parseParams('loadCameraConfig', cameraConfigRequestSchema, p)),
 };
 
 export function isServerMethod(method: unknown): method is ServerMethod {

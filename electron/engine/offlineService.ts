@@ -20,6 +20,7 @@ import {
 } from '../../shared/offlineApi';
 import { DEFAULT_CLUSTERING } from '../../shared/processingSettings';
 import { UserError } from '../../shared/userError';
+import { parseRequest } from '../../shared/zodProblems';
 import { convertRawFile } from '../../native-workers/io/convertRaw';
 import { browseRawFile, summarizeRawFile } from '../../native-workers/offline/fileJobs';
 import { listRunFiles, runBase } from '../../native-workers/offline/listRuns';
@@ -48,17 +49,6 @@ interface KnownSummary {
   bytes: number;
   modifiedMs: number;
   summary: FileSummary;
-}
-
-function parseOrThrow<T>(
-  what: string,
-  r:
-    | { success: true; data: T }
-    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } },
-): T {
-  if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${i.path.map(String).join('.') || '(request)'}: ${i.message}`);
-  throw new UserError(`${what}: ${problems.join('; ')}`);
 }
 
 const pct = (f: number): string => `${Math.floor(f * 100)}%`;
@@ -104,7 +94,7 @@ export class OfflineService implements OfflineApi {
   }
 
   async browseFile(request: BrowseRequestInput): Promise<JobUpdate> {
-    const req = parseOrThrow('browse', browseRequestSchema.safeParse(request));
+    const req = parseRequest('browse', browseRequestSchema, request);
     const file = await this.checkedFile(req.path);
     const st = await stat(file);
     const firstS = this.knownSummary(file, st.size, st.mtimeMs)?.firstS ?? null;
@@ -125,7 +115,7 @@ export class OfflineService implements OfflineApi {
   }
 
   async convertFiles(request: ConvertRequestInput): Promise<JobUpdate> {
-    const req = parseOrThrow('convert', convertRequestSchema.safeParse(request));
+    const req = parseRequest('convert', convertRequestSchema, request);
     const inputs = req.paths.map((p) => this.checked(p, 'file'));
     let outDir: string | null = null;
     if (req.outputFolder !== undefined && req.outputFolder.trim() !== '') {

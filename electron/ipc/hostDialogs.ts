@@ -6,6 +6,7 @@ import type { BrowserWindow, Dialog, Shell } from 'electron';
 import { z } from 'zod';
 import { HOST_METHODS, type HostRequests } from '../../shared/api';
 import { assertNever } from '../../shared/assertNever';
+import { parseParams } from '../api/apiRouter';
 import type { PathAllowList } from './pathAllowList';
 
 export interface HostDeps {
@@ -72,19 +73,14 @@ export function createHostRouter(host: HostRequests): HostRouter {
   return {
     async call(method, params) {
       if (!isHostMethod(method)) throw new Error(`unknown method '${String(method)}'`);
-      const r = SCHEMAS[method].safeParse(params ?? undefined);
-      if (!r.success) {
-        const issue = r.error.issues[0];
-        const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-        throw new Error(`${method}: ${where}${issue.message}`);
-      }
+      const data = parseParams<unknown>(method, SCHEMAS[method] as z.ZodType<unknown>, params);
       switch (method) {
         case 'chooseFolder':
-          return host.chooseFolder(r.data as z.infer<(typeof SCHEMAS)['chooseFolder']>);
+          return host.chooseFolder(data as z.infer<(typeof SCHEMAS)['chooseFolder']>);
         case 'chooseRawFiles':
-          return host.chooseRawFiles(r.data as z.infer<(typeof SCHEMAS)['chooseRawFiles']>);
+          return host.chooseRawFiles(data as z.infer<(typeof SCHEMAS)['chooseRawFiles']>);
         case 'showInFolder':
-          return host.showInFolder(r.data as string);
+          return host.showInFolder(data as string);
         default:
           return assertNever(method, 'host method');
       }

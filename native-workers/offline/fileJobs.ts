@@ -6,6 +6,7 @@ import type { LiveSnapshot } from '../../shared/liveViews';
 import { browseRequestSchema, type BrowseRequest, type FileSummary } from '../../shared/offlineApi';
 import { DEFAULT_CLUSTERING } from '../../shared/processingSettings';
 import { UserError } from '../../shared/userError';
+import { parseRequest } from '../../shared/zodProblems';
 import { CONVERT_DEFAULTS, sensorSizeFor } from '../io/convertRaw';
 import { type RawFileInfo, inspectRawFile, readWords } from '../io/rawReader';
 import { type StageTransport, openStage } from '../stages/stagePort';
@@ -125,13 +126,7 @@ export interface BrowseOptions extends FilePassOptions {
  * processing field not given; clustering when processing.pipeline is 'centroid', the default).
  */
 export async function browseRawFile(request: unknown, options: BrowseOptions = {}): Promise<BrowseResult> {
-  const parsed = browseRequestSchema.safeParse(request);
-  if (!parsed.success) {
-    throw new UserError(
-      `browse: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const req: BrowseRequest = parsed.data;
+  const req: BrowseRequest = parseRequest('browse', browseRequestSchema, request);
   const info = await inspectRawFile(req.path);
   const p = req.processing;
   const offset = p.offset ?? CONVERT_DEFAULTS.offset;
