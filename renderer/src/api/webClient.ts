@@ -2,14 +2,9 @@
 // {id, result | error}, and pushed events {event, data}, all in shared/wireCodec frames. Reconnects
 // with a growing delay when the server goes away; calls made while disconnected fail at once with a
 // readable message instead of hanging. The token comes from the page URL (`?token=`).
-import {
-  type ApiEvent,
-  type ApiEventPayloads,
-  type ChronopixApi,
-  SERVER_METHODS,
-  type ServerMethod,
-} from '../../../shared/api';
-import type { ApiClient, ConnectionState } from './apiClient';
+import type { ApiEvent, ServerMethod } from '../../../shared/api';
+import type { ApiClient } from './apiClient';
+import { connectionState, eventHub, serverMethods } from './clientParts';
 import { decodeMessage, encodeMessage } from '../../../shared/wireCodec';
 
 interface Pending {
@@ -19,31 +14,21 @@ interface Pending {
 
 export function createWebClient(url: string): ApiClient {
   let ws: WebSocket | null = null;
-  let state: ConnectionState = 'connecting';
   let nextId = 1;
   let retryMs = 250;
   let closed = false;
   const pending = new Map<number, Pending>();
-  const listeners: { [E in ApiEvent]: Set<(p: ApiEventPayloads[E]) => void> } = {
-    status: new Set(),
-    views: new Set(),
-    job: new Set(),
-    config: new Set(),
-  };
-  const connectionListeners = new Set<(s: ConnectionState) => void>();
-  const setState = (s: ConnectionState): void => {
-    state = s;
-    for (const l of connectionListeners) l(s);
-  };
+  const events = eventHub();
+  const connection = connectionState('connecting');
 
   const connect = (): void => {
-    setState('connecting');
+    connection.set('connecting');
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
     ws = socket;
     socket.onopen = () => {
       retryMs = 250;
-      setState('open');
+      connection.set('open');
     };
     socket.onmessage = (ev: MessageEvent) => {
       const msg = (
@@ -52,10 +37,7 @@ export function createWebClient(url: string): ApiClient {
           : decodeMessage(new Uint8Array(ev.data as ArrayBuffer))
       ) as { id?: number; result?: unknown; error?: string; event?: ApiEvent; data?: unknown };
       if (msg.event !== undefined) {
-        const set = Object.hasOwn(listeners, msg.event)
-          ? (listeners[msg.event] as Set<(p: unknown) => void>)
-          : undefined;
-        if (set) for (const l of set) l(msg.data);
+        events.emit(msg.event, msg.data);
         return;
       }
       const p = msg.id !== undefined ? pending.get(msg.id) : undefined;
@@ -68,7 +50,7 @@ export function createWebClient(url: string): ApiClient {
       ws = null;
       for (const p of pending.values()) p.reject(new Error('connection to the engine lost'));
       pending.clear();
-      setState('closed');
+      connection.set('closed');
       if (!closed) {
         setTimeout(connect, retryMs);
         retryMs = Math.min(retryMs * 2, 5000);
@@ -78,7 +60,7 @@ export function createWebClient(url: string): ApiClient {
 
   const request = (method: ServerMethod, params?: unknown): Promise<never> =>
     new Promise((resolve, reject) => {
-      if (!ws || state !== 'open') {
+      if (!ws || connection.get() !== 'open') {
         reject(new Error('not connected to the engine (retrying)'));
         return;
       }
@@ -87,31 +69,13 @@ export function createWebClient(url: string): ApiClient {
       ws.send(encodeMessage({ id, method, params: params ?? null }));
     });
 
-  const subscribe =
-    <E extends ApiEvent>(event: E) =>
-    (listener: (p: ApiEventPayloads[E]) => void): (() => void) => {
-      listeners[event].add(listener);
-      return () => listeners[event].delete(listener);
-    };
-
-  const methods = Object.fromEntries(
-    (Object.keys(SERVER_METHODS) as ServerMethod[]).map((m) => [m, (p?: unknown) => request(m, p)]),
-  ) as unknown as Omit<ChronopixApi, 'mode' | 'host' | 'onStatus' | 'onViews' | 'onJob' | 'onConfig'>;
-
   connect();
   return {
-    ...methods,
+    ...serverMethods(request),
+    ...events.subscriptions,
     mode: 'web',
     host: null,
-    onStatus: subscribe('status'),
-    onViews: subscribe('views'),
-    onJob: subscribe('job'),
-    onConfig: subscribe('config'),
-    onConnection(listener) {
-      connectionListeners.add(listener);
-      listener(state);
-      return () => connectionListeners.delete(listener);
-    },
+    onConnection: connection.onConnection,
     close() {
       closed = true;
       ws?.close();
