@@ -8,6 +8,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import { CSP } from './electron/api/csp';
+import { viteWat } from './scripts/watPlugin.mjs';
 
 const root = import.meta.dirname;
 
@@ -28,6 +29,7 @@ function cspMeta(): Plugin {
 
 export default defineConfig({
   main: {
+    plugins: [viteWat()],
     build: {
       rolldownOptions: {
         input: {

@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { viteWat } from './scripts/watPlugin.mjs';
 
 // Unit tests sit beside the code they test; integration tests (processes, sockets, files) in test/.
 export default defineConfig({
+  plugins: [viteWat()],
   test: {
     include: [
       'shared/**/*.test.ts',

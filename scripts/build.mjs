@@ -4,6 +4,7 @@
 // the page (the CLI alone builds in a fraction of a second).
 import { build } from 'esbuild';
 import { build as buildPage } from 'vite';
+import { esbuildWat } from './watPlugin.mjs';
 
 const entries = {
   cli: 'electron/cli/main.ts',
@@ -25,6 +26,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   packages: 'external',
   sourcemap: 'linked',
+  plugins: [esbuildWat()],
   logLevel: 'warning',
 });
 

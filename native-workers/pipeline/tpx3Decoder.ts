@@ -9,8 +9,9 @@
 import type { HitBatch, TriggerEdges } from '../../shared/batches';
 import type { Orientation } from '../../shared/processingSettings';
 import { assertNever } from '../../shared/assertNever';
-import { TimeTracker, fillExtendTable } from './globalTime';
+import { TimeTracker } from './globalTime';
 import { newHitBatch, newTriggerEdges, pushEdge, reserveHits } from './hitColumns';
+import { KERNEL_SLICE, Tpx3Kernel } from './tpx3Kernel';
 import { type PacketCounts, newPacketCounts } from './packetCounts';
 
 export interface DecoderConfig {
@@ -46,8 +47,10 @@ const TOA_UNIT = 0.006103515625; // 25 / 4096 ns
 export class Tpx3Decoder {
   readonly time = new TimeTracker();
   readonly counts: PacketCounts = newPacketCounts();
-  private readonly table = new Float64Array(4);
+  private readonly kernel = new Tpx3Kernel();
   private tableFor = -1;
+  /** Hits can be placed in time (file mode: a global-time pair was seen). */
+  private started = false;
 
   constructor(readonly config: DecoderConfig) {}
 
@@ -66,116 +69,124 @@ export class Tpx3Decoder {
     const live = this.config.timeMode === 'live';
     if (live) this.setTable(liveLongtime);
     else if (this.time.longtime >= 0) this.setTable(this.time.longtime);
-    const c = this.counts;
-    const table = this.table;
-    const hx = hits.x;
-    const hy = hits.y;
-    const htoa = hits.toa;
-    const htot = hits.tot;
-    const lut = this.config.hitLut;
-    const lutLast = lut ? lut.length - 1 : 0;
+    this.started = live || this.time.longtime >= 0;
+    const kernel = this.kernel;
     let nh = 0;
-    let started = live || this.time.longtime >= 0;
-    for (let i = 0; i < n; i++) {
-      const lo = words[2 * i];
-      const hi = words[2 * i + 1];
-      const header = hi >>> 28;
-      if (header === 0xb || header === 0xa) {
-        if (!started) {
-          c.droppedBeforeTime++;
-          continue;
+    for (let s = 0; s < n; s += KERNEL_SLICE) {
+      const len = Math.min(KERNEL_SLICE, n - s);
+      kernel.words.set(words.subarray(2 * s, 2 * (s + len)));
+      // Runs of pixels go to the kernel; every other packet (and pixels before the time is known)
+      // is handled here, one at a time, between the runs.
+      let k = 0;
+      for (let j = 0; j < len; j++) {
+        if (this.started) {
+          j = kernel.pixels(j, len, k);
+          k = kernel.count;
+          if (j === len) break;
         }
-        const pix = (hi >>> 12) & 7;
-        const col = ((hi >>> 20) & 0xfe) + (pix >>> 2);
-        const row = ((hi >>> 13) & 0xfc) + (pix & 3);
-        const toa = (lo >>> 30) | ((hi & 0xfff) << 2);
-        const arr = ((lo & 0xffff) << 14) | toa;
-        const coarse = table[arr >>> 28] + arr;
-        const phase = (col >>> 1) & 15;
-        const g = coarse * 4096 + ((phase === 0 ? 16 : phase) - ((lo >>> 16) & 0xf)) * 256;
-        const tot = ((lo >>> 20) & 0x3ff) * 25;
-        let t = g * TOA_UNIT * 1e-9;
-        if (lut !== undefined) {
-          let k = Math.floor(tot / 25) - 1;
-          k = k < 0 ? 0 : k > lutLast ? lutLast : k;
-          t -= lut[k];
-        }
-        hx[nh] = col;
-        hy[nh] = row;
-        htoa[nh] = t;
-        htot[nh] = tot;
-        nh++;
-        continue;
+        this.other(words[2 * (s + j)], words[2 * (s + j) + 1], out, live);
       }
-      const sub = (hi >>> 24) & 0xf;
-      if (header === 0x6 || header === 0x4) {
-        if (sub === 0x4) {
-          c.timeLsb++;
-          this.time.onLsb(((lo >>> 16) | (hi << 16)) >>> 0);
-          continue;
-        }
-        if (sub === 0x5) {
-          c.timeMsb++;
-          if (this.time.onMsb(lo >>> 16) && !live) this.setTable(this.time.longtime);
-          if (!live) started = true;
-          continue;
-        }
-        const isTdc1 = sub === 0xf || sub === 0xa;
-        const isTdc2 = header === 0x6 && (sub === 0xe || sub === 0xb);
-        if (!isTdc1 && !isTdc2) {
-          c.otherTime++;
-          continue;
-        }
-        if (!started) {
-          c.droppedBeforeTime++;
-          continue;
-        }
-        const arr = ((lo >>> 12) | (hi << 20)) >>> 0;
-        const coarse = table[(arr >>> 28) & 3] + (arr & 0x3fffffff);
-        const f = (lo >>> 5) & 0xf;
-        const fine = (lo & 0xe00) | (Math.floor(((f - 1) << 9) / 12) & 0x1ff);
-        const t = coarse * 25e-9 + fine * TOA_UNIT * 1e-9;
-        if (isTdc1) {
-          if (sub === 0xf) {
-            c.tdc1Rise++;
-            pushEdge(out.tdc1, t);
-            pushEdge(out.triggers, t);
-          } else {
-            c.tdc1Fall++;
-            pushEdge(out.tdc1, -t);
-          }
-        } else if (sub === 0xe) {
-          c.tdc2Rise++;
-          pushEdge(out.tdc2, t);
-        } else {
-          c.tdc2Fall++;
-          pushEdge(out.tdc2, -t);
-        }
-        continue;
-      }
-      if (header === 0x5) {
-        if (sub === 0x0) c.packetId++;
-        else if (sub === 0xf) c.shutterOpen++;
-        else if (sub === 0xa) c.shutterClose++;
-        else if (sub === 0xc) c.heartbeat++;
-        else c.otherSpidr++;
-        continue;
-      }
-      if (header === 0x7) {
-        c.control++;
-        continue;
-      }
-      c.unknownByHeader[header]++;
+      this.takeHits(hits, nh, k);
+      nh += k;
     }
-    c.pixels += nh;
+    this.counts.pixels += nh;
     hits.n = nh;
     this.orient(hits);
+  }
+
+  /** Copies the kernel's k hits to the batch from index `at`, applying the time-walk table. */
+  private takeHits(hits: HitBatch, at: number, k: number): void {
+    const kernel = this.kernel;
+    hits.x.set(kernel.x.subarray(0, k), at);
+    hits.y.set(kernel.y.subarray(0, k), at);
+    hits.toa.set(kernel.toa.subarray(0, k), at);
+    hits.tot.set(kernel.tot.subarray(0, k), at);
+    const lut = this.config.hitLut;
+    if (lut === undefined) return;
+    const { toa, tot } = hits;
+    const last = lut.length - 1;
+    for (let i = at; i < at + k; i++) {
+      let q = Math.floor(tot[i] / 25) - 1;
+      q = q < 0 ? 0 : q > last ? last : q;
+      toa[i] -= lut[q];
+    }
+  }
+
+  /** One packet that is not a pixel the kernel took: time, trigger, SPIDR and other packets. */
+  private other(lo: number, hi: number, out: DecodedBatch, live: boolean): void {
+    const c = this.counts;
+    const header = hi >>> 28;
+    if (header === 0xb || header === 0xa) {
+      // The kernel takes every pixel once the time is known; before that they cannot be placed.
+      c.droppedBeforeTime++;
+      return;
+    }
+    const sub = (hi >>> 24) & 0xf;
+    if (header === 0x6 || header === 0x4) {
+      if (sub === 0x4) {
+        c.timeLsb++;
+        this.time.onLsb(((lo >>> 16) | (hi << 16)) >>> 0);
+        return;
+      }
+      if (sub === 0x5) {
+        c.timeMsb++;
+        if (this.time.onMsb(lo >>> 16) && !live) this.setTable(this.time.longtime);
+        if (!live) this.started = true;
+        return;
+      }
+      const isTdc1 = sub === 0xf || sub === 0xa;
+      const isTdc2 = header === 0x6 && (sub === 0xe || sub === 0xb);
+      if (!isTdc1 && !isTdc2) {
+        c.otherTime++;
+        return;
+      }
+      if (!this.started) {
+        c.droppedBeforeTime++;
+        return;
+      }
+      const table = this.kernel.table;
+      const arr = ((lo >>> 12) | (hi << 20)) >>> 0;
+      const coarse = table[(arr >>> 28) & 3] + (arr & 0x3fffffff);
+      const f = (lo >>> 5) & 0xf;
+      const fine = (lo & 0xe00) | (Math.floor(((f - 1) << 9) / 12) & 0x1ff);
+      const t = coarse * 25e-9 + fine * TOA_UNIT * 1e-9;
+      if (isTdc1) {
+        if (sub === 0xf) {
+          c.tdc1Rise++;
+          pushEdge(out.tdc1, t);
+          pushEdge(out.triggers, t);
+        } else {
+          c.tdc1Fall++;
+          pushEdge(out.tdc1, -t);
+        }
+      } else if (sub === 0xe) {
+        c.tdc2Rise++;
+        pushEdge(out.tdc2, t);
+      } else {
+        c.tdc2Fall++;
+        pushEdge(out.tdc2, -t);
+      }
+      return;
+    }
+    if (header === 0x5) {
+      if (sub === 0x0) c.packetId++;
+      else if (sub === 0xf) c.shutterOpen++;
+      else if (sub === 0xa) c.shutterClose++;
+      else if (sub === 0xc) c.heartbeat++;
+      else c.otherSpidr++;
+      return;
+    }
+    if (header === 0x7) {
+      c.control++;
+      return;
+    }
+    c.unknownByHeader[header]++;
   }
 
   private setTable(longtime: number): void {
     if (longtime === this.tableFor) return;
     if (longtime < 0 || longtime >= 2 ** 48) throw new Error(`invalid longtime ${longtime}`);
-    fillExtendTable(longtime, this.table);
+    this.kernel.setTable(longtime);
     this.tableFor = longtime;
   }
 
