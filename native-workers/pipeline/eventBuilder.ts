@@ -11,6 +11,7 @@
 import type { EventBatch, HitBatch, TimingBatch, TriggerEdges } from '../../shared/batches';
 import { emptyEventBatch } from '../../shared/batches';
 import { ensureCapacity } from './columns';
+import { EventsKernel } from './eventsKernel';
 
 export interface EventBuilderConfig {
   /** Event window on tof, seconds, inclusive at both ends. */
@@ -42,9 +43,10 @@ export interface EventOutput {
   timing: TimingBatch;
 }
 
-export function newEventOutput(): EventOutput {
+/** Room for `capacity` rows before the first growth (a chunk's hit count avoids any). */
+export function newEventOutput(capacity = 1024): EventOutput {
   return {
-    events: emptyEventBatch(1024),
+    events: emptyEventBatch(capacity),
     timing: {
       n: 0,
       triggerNr: new Float64Array(64),
@@ -63,8 +65,12 @@ export class EventBuilder {
     triggersBackwards: 0,
     timingRows: 0,
   };
-  /** Pending triggers, ascending; trig[0] is the current (oldest still open) trigger. */
-  private trig = new Float64Array(64);
+  /**
+   * Pending triggers (kernel.trig, ascending; [0] is the current, oldest still open trigger), the
+   * hits not yet assigned (kernel.x/y/toa/tot: those ahead of the watermark, then each batch
+   * appended), per pending hit its slot, per slot its rows, and the rows made: all in the kernel.
+   */
+  private readonly kernel = new EventsKernel();
   private nTrig = 0;
   /** Trigger number of trig[0]. */
   private firstNr = 0;
@@ -72,30 +78,21 @@ export class EventBuilder {
   private nextNr = 0;
   private lastTimingNr = -1;
   private latest = -Infinity;
-  /** Hits not yet assigned: those ahead of the watermark, then each batch appended. */
-  private pending: HitBatch = {
-    n: 0,
-    x: new Uint16Array(0),
-    y: new Uint16Array(0),
-    toa: new Float64Array(0),
-    tot: new Uint32Array(0),
-  };
-  /** Per pending hit: its trigger slot, KEEP (stays pending) or DROP. */
-  private slot = new Int32Array(0);
-  /** Rows per trigger slot, then their output offsets (counting sort). */
-  private bucket = new Int32Array(0);
+  private nPending = 0;
+  /** Exact ToT of the pending hits (Timepix4 hits carry it; a builder sees one kind of hits). */
+  private pendingTotNs: Float64Array | null = null;
 
   constructor(public config: EventBuilderConfig) {}
 
   /** Adds a batch of hits and trigger rising edges; appends the rows that became final to `out`. */
   push(hits: HitBatch, triggers: TriggerEdges, out: EventOutput): void {
     for (let i = 0; i < triggers.n; i++) this.addTrigger(triggers.time[i], out);
-    let latest = this.latest;
-    const toa = hits.toa;
-    for (let i = 0; i < hits.n; i++) if (toa[i] > latest) latest = toa[i];
-    if (this.nTrig > 0 && this.trig[this.nTrig - 1] > latest) latest = this.trig[this.nTrig - 1];
-    this.latest = latest;
+    const from = this.nPending;
     this.appendPending(hits);
+    let latest = this.kernel.latest(from, hits.n, this.latest);
+    if (this.nTrig > 0 && this.kernel.trig[this.nTrig - 1] > latest)
+      latest = this.kernel.trig[this.nTrig - 1];
+    this.latest = latest;
     this.assign(latest - this.config.horizon, out);
   }
 
@@ -105,37 +102,33 @@ export class EventBuilder {
   }
 
   private addTrigger(t: number, out: EventOutput): void {
-    if (this.nTrig > 0 && t < this.trig[this.nTrig - 1]) {
+    if (this.nTrig > 0 && t < this.kernel.trig[this.nTrig - 1]) {
       // The time base went back (a timer reset, or a corrupt word): close the old epoch.
       this.counts.triggersBackwards++;
       this.flush(out);
       this.nTrig = 0;
       this.latest = -Infinity;
     }
-    this.trig = ensureCapacity(this.trig, this.nTrig + 1, this.nTrig);
+    this.kernel.reserve(this.nPending, this.nPending, this.nTrig + 1, this.nTrig);
     if (this.nTrig === 0) this.firstNr = this.nextNr;
-    this.trig[this.nTrig++] = t;
+    this.kernel.trig[this.nTrig++] = t;
     this.nextNr++;
   }
 
   private appendPending(h: HitBatch): void {
-    const p = this.pending;
-    const n = p.n;
+    const n = this.nPending;
     const need = n + h.n;
-    p.x = ensureCapacity(p.x, need, n);
-    p.y = ensureCapacity(p.y, need, n);
-    p.toa = ensureCapacity(p.toa, need, n);
-    p.tot = ensureCapacity(p.tot, need, n);
-    p.x.set(h.x.subarray(0, h.n), n);
-    p.y.set(h.y.subarray(0, h.n), n);
-    p.toa.set(h.toa.subarray(0, h.n), n);
-    p.tot.set(h.tot.subarray(0, h.n), n);
+    const k = this.kernel;
+    k.reserve(need, n, this.nTrig, this.nTrig);
+    k.x.set(h.x.subarray(0, h.n), n);
+    k.y.set(h.y.subarray(0, h.n), n);
+    k.toa.set(h.toa.subarray(0, h.n), n);
+    k.tot.set(h.tot.subarray(0, h.n), n);
     if (h.totNs) {
-      // Exact ToT (Timepix4): carried when the hits have it; a builder sees one kind of hits.
-      p.totNs = ensureCapacity(p.totNs ?? new Float64Array(0), need, n);
-      p.totNs.set(h.totNs.subarray(0, h.n), n);
+      this.pendingTotNs = ensureCapacity(this.pendingTotNs ?? new Float64Array(0), need, n);
+      this.pendingTotNs.set(h.totNs.subarray(0, h.n), n);
     }
-    p.n = need;
+    this.nPending = need;
   }
 
   /**
@@ -143,105 +136,45 @@ export class EventBuilder {
    * trigger; keeps later hits pending; retires triggers that can receive no more hits.
    */
   private assign(watermark: number, out: EventOutput): void {
-    const p = this.pending;
-    const total = p.n;
+    const total = this.nPending;
     if (total === 0) return;
-    const trig = this.trig;
+    const k = this.kernel;
     const nTrig = this.nTrig;
     // Triggers at or before the watermark are final; the last of them stays open.
     let lastFinal = -1;
-    while (lastFinal + 1 < nTrig && trig[lastFinal + 1] <= watermark) lastFinal++;
+    while (lastFinal + 1 < nTrig && k.trig[lastFinal + 1] <= watermark) lastFinal++;
     const nSlots = lastFinal + 1;
-    this.slot = ensureCapacity(this.slot, total, 0);
-    this.bucket = ensureCapacity(this.bucket, nSlots + 1, 0);
-    const slot = this.slot;
-    const bucket = this.bucket;
+    const bucket = k.bucket;
     bucket.fill(0, 0, nSlots + 1);
-    const first = nTrig > 0 ? trig[0] : Infinity;
+    // Pass 1 (kernel): a slot per hit, KEEP or DROP, and the rows per slot.
     const { windowMin, windowMax } = this.config;
-    const toa = p.toa;
-    let dropped = 0;
-    let outside = 0;
-    // Pass 1: a slot per hit. Hits come nearly in time order, so the previous hit's trigger is tried
-    // first and a binary search is the exception.
-    let s = 0;
-    for (let i = 0; i < total; i++) {
-      const t = toa[i];
-      if (t >= watermark) {
-        slot[i] = KEEP;
-        continue;
-      }
-      if (t < first) {
-        slot[i] = DROP;
-        dropped++;
-        continue;
-      }
-      if (!(trig[s] <= t && (s === lastFinal || t < trig[s + 1]))) {
-        // Readout disorder is short: the next or the previous trigger usually holds the hit.
-        if (s < lastFinal && trig[s + 1] <= t && (s + 1 === lastFinal || t < trig[s + 2])) s++;
-        else if (s > 0 && trig[s - 1] <= t && t < trig[s]) s--;
-        else {
-          let lo = 0;
-          let hi = lastFinal;
-          while (lo < hi) {
-            const mid = (lo + hi + 1) >>> 1;
-            if (trig[mid] <= t) lo = mid;
-            else hi = mid - 1;
-          }
-          s = lo;
-        }
-      }
-      const tof = t - trig[s];
-      if (tof >= windowMin && tof <= windowMax) {
-        slot[i] = s;
-        bucket[s + 1]++;
-      } else {
-        slot[i] = DROP;
-        outside++;
-      }
-    }
+    const first = nTrig > 0 ? k.trig[0] : Infinity;
+    const { dropped, outside } = k.slots(total, lastFinal, watermark, first, windowMin, windowMax);
     this.counts.outsideWindow += outside;
     if (this.firstNr === 0) this.counts.beforeFirstTrigger += dropped;
     else this.counts.late += dropped;
     this.emitTiming(nSlots, out);
-    for (let k = 0; k < nSlots; k++) bucket[k + 1] += bucket[k];
+    // Each slot's first row (counting sort: grouped by trigger, arrival order within one).
+    for (let s = 0; s < nSlots; s++) bucket[s + 1] += bucket[s];
     const rows = bucket[nSlots];
-    // Pass 2: place assigned rows (counting sort: grouped by trigger, arrival order within one) and
-    // compact the kept hits to the front of the pending buffer (write index <= read index).
     const ev = out.events;
     const base = ev.n;
-    const totNs = p.totNs;
-    growEvents(ev, base + rows, totNs !== undefined);
-    const { triggerNr, x: ex, y: ey, tof: etof, tot: etot } = ev;
-    const { x, y, tot } = p;
-    const etotNs = ev.totNs;
-    const firstNr = this.firstNr;
-    let kept = 0;
-    for (let i = 0; i < total; i++) {
-      const k = slot[i];
-      if (k >= 0) {
-        const r = base + bucket[k]++;
-        triggerNr[r] = firstNr + k;
-        ex[r] = x[i];
-        ey[r] = y[i];
-        etof[r] = toa[i] - trig[k];
-        etot[r] = tot[i];
-        if (totNs) etotNs![r] = totNs[i];
-      } else if (k === KEEP) {
-        x[kept] = x[i];
-        y[kept] = y[i];
-        toa[kept] = toa[i];
-        tot[kept] = tot[i];
-        if (totNs) totNs[kept] = totNs[i];
-        kept++;
-      }
-    }
+    const totNs = this.pendingTotNs;
+    growEvents(ev, base + rows, totNs !== null);
+    if (totNs) placeTotNs(totNs, k.slot, bucket.subarray(0, nSlots + 1), total, ev.totNs!, base);
+    // Pass 2 (kernel): rows placed, kept hits moved to the front of the pending columns.
+    const kept = k.place(total, this.firstNr);
+    ev.triggerNr.set(k.outNr.subarray(0, rows), base);
+    ev.x.set(k.outX.subarray(0, rows), base);
+    ev.y.set(k.outY.subarray(0, rows), base);
+    ev.tof.set(k.outTof.subarray(0, rows), base);
+    ev.tot.set(k.outTot.subarray(0, rows), base);
     ev.n = base + rows;
-    p.n = kept;
+    this.nPending = kept;
     this.counts.events += rows;
     // Retire the final triggers but the last: no hit can belong to them any more.
     if (lastFinal > 0) {
-      trig.copyWithin(0, lastFinal, nTrig);
+      k.trig.copyWithin(0, lastFinal, nTrig);
       this.nTrig -= lastFinal;
       this.firstNr += lastFinal;
     }
@@ -249,21 +182,38 @@ export class EventBuilder {
 
   /** Timing rows for triggers that receive their first row now (bucket holds per-slot counts). */
   private emitTiming(nSlots: number, out: EventOutput): void {
-    const bucket = this.bucket;
+    const bucket = this.kernel.bucket;
     for (let k = 0; k < nSlots; k++) {
       if (bucket[k + 1] === 0) continue;
       const nr = this.firstNr + k;
       if (nr > this.lastTimingNr) {
         this.lastTimingNr = nr;
-        pushTiming(out.timing, nr, this.trig[k], this.config.startTimeNs);
+        pushTiming(out.timing, nr, this.kernel.trig[k], this.config.startTimeNs);
         this.counts.timingRows++;
       }
     }
   }
 }
 
+/** The exact ToT column follows the rows (as the kernel places them) and the kept hits. */
+function placeTotNs(
+  totNs: Float64Array,
+  slot: Int32Array,
+  firstRow: Int32Array,
+  n: number,
+  out: Float64Array,
+  base: number,
+): void {
+  const next = firstRow.slice();
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    const s = slot[i];
+    if (s >= 0) out[base + next[s]++] = totNs[i];
+    else if (s === KEEP) totNs[kept++] = totNs[i];
+  }
+}
+
 const KEEP = -1;
-const DROP = -2;
 
 function growEvents(ev: EventBatch, capacity: number, withTotNs: boolean): void {
   const n = ev.n;

@@ -1,0 +1,203 @@
+// The WebAssembly half of the event builder (eventsKernel.wat): its pending hits, triggers and
+// output rows live in the kernel's memory, laid out here as columns that grow by doubling. A growth
+// moves the live data and replaces every view: callers take views from the kernel after reserving.
+import { bytes } from './eventsKernel.wat';
+import { type WasmGlobal, type WasmMemory, instantiateKernel } from './wasmModule';
+
+interface KernelExports {
+  memory: WasmMemory;
+  outside: WasmGlobal;
+  slots(
+    toa: number,
+    n: number,
+    trig: number,
+    lastFinal: number,
+    watermark: number,
+    first: number,
+    windowMin: number,
+    windowMax: number,
+    slot: number,
+    bucket: number,
+  ): number;
+  latest(toa: number, from: number, n: number, start: number): number;
+  place(
+    n: number,
+    slot: number,
+    bucket: number,
+    trig: number,
+    firstNr: number,
+    x: number,
+    y: number,
+    toa: number,
+    tot: number,
+    outNr: number,
+    outX: number,
+    outY: number,
+    outTof: number,
+    outTot: number,
+  ): number;
+}
+
+const PAGE = 65_536;
+/** trig[-1] is read (and ignored) when the current slot is 0: keep it inside the memory. */
+const TRIG = 64;
+
+interface Layout {
+  hitCap: number;
+  trigCap: number;
+  trig: number;
+  bucket: number;
+  toa: number;
+  outNr: number;
+  outTof: number;
+  tot: number;
+  slot: number;
+  outTot: number;
+  x: number;
+  y: number;
+  outX: number;
+  outY: number;
+  end: number;
+}
+
+/** Columns in order of element size, so each stays aligned (capacities are multiples of 8). */
+function layout(hitCap: number, trigCap: number): Layout {
+  let at = TRIG;
+  const take = (bytesEach: number, n: number): number => {
+    const start = at;
+    at += bytesEach * n;
+    return start;
+  };
+  // trig[s + 2] is read (and ignored) at the last final trigger: one spare entry past the end.
+  const trig = take(8, trigCap + 8);
+  const toa = take(8, hitCap);
+  const outNr = take(8, hitCap);
+  const outTof = take(8, hitCap);
+  const bucket = take(4, trigCap + 8);
+  const tot = take(4, hitCap);
+  const slot = take(4, hitCap);
+  const outTot = take(4, hitCap);
+  const x = take(2, hitCap);
+  const y = take(2, hitCap);
+  const outX = take(2, hitCap);
+  const outY = take(2, hitCap);
+  return { hitCap, trigCap, trig, bucket, toa, outNr, outTof, tot, slot, outTot, x, y, outX, outY, end: at };
+}
+
+const roundUp8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+export class EventsKernel {
+  trig = new Float64Array(0);
+  bucket = new Int32Array(0);
+  x = new Uint16Array(0);
+  y = new Uint16Array(0);
+  toa = new Float64Array(0);
+  tot = new Uint32Array(0);
+  slot = new Int32Array(0);
+  outNr = new Float64Array(0);
+  outX = new Uint16Array(0);
+  outY = new Uint16Array(0);
+  outTof = new Float64Array(0);
+  outTot = new Uint32Array(0);
+  private readonly exports: KernelExports;
+  private at: Layout;
+
+  constructor() {
+    this.exports = instantiateKernel<KernelExports>(bytes);
+    this.at = layout(0, 0);
+    this.reserve(1024, 0, 64, 0);
+  }
+
+  /**
+   * Room for `hits` pending hits and output rows and for `triggers` triggers, keeping the first
+   * `keepHits` pending hits and `keepTriggers` triggers. Views change when the memory grows.
+   */
+  reserve(hits: number, keepHits: number, triggers: number, keepTriggers: number): void {
+    if (hits <= this.at.hitCap && triggers <= this.at.trigCap) return;
+    const kept = {
+      trig: this.trig.slice(0, keepTriggers),
+      x: this.x.slice(0, keepHits),
+      y: this.y.slice(0, keepHits),
+      toa: this.toa.slice(0, keepHits),
+      tot: this.tot.slice(0, keepHits),
+    };
+    const next = layout(
+      hits <= this.at.hitCap ? this.at.hitCap : roundUp8(Math.max(hits, 2 * this.at.hitCap)),
+      triggers <= this.at.trigCap ? this.at.trigCap : roundUp8(Math.max(triggers, 2 * this.at.trigCap)),
+    );
+    const memory = this.exports.memory;
+    if (next.end > memory.buffer.byteLength)
+      memory.grow(Math.ceil((next.end - memory.buffer.byteLength) / PAGE));
+    this.at = next;
+    const buffer = memory.buffer;
+    const { hitCap, trigCap } = next;
+    this.trig = new Float64Array(buffer, next.trig, trigCap);
+    this.bucket = new Int32Array(buffer, next.bucket, trigCap + 1);
+    this.toa = new Float64Array(buffer, next.toa, hitCap);
+    this.outNr = new Float64Array(buffer, next.outNr, hitCap);
+    this.outTof = new Float64Array(buffer, next.outTof, hitCap);
+    this.tot = new Uint32Array(buffer, next.tot, hitCap);
+    this.slot = new Int32Array(buffer, next.slot, hitCap);
+    this.outTot = new Uint32Array(buffer, next.outTot, hitCap);
+    this.x = new Uint16Array(buffer, next.x, hitCap);
+    this.y = new Uint16Array(buffer, next.y, hitCap);
+    this.outX = new Uint16Array(buffer, next.outX, hitCap);
+    this.outY = new Uint16Array(buffer, next.outY, hitCap);
+    this.trig.set(kept.trig);
+    this.x.set(kept.x);
+    this.y.set(kept.y);
+    this.toa.set(kept.toa);
+    this.tot.set(kept.tot);
+  }
+
+  /** Pass 1 (eventsKernel.wat `slots`): the hits before the first trigger, and outside the window. */
+  slots(
+    n: number,
+    lastFinal: number,
+    watermark: number,
+    first: number,
+    windowMin: number,
+    windowMax: number,
+  ): { dropped: number; outside: number } {
+    const a = this.at;
+    const dropped = this.exports.slots(
+      a.toa,
+      n,
+      a.trig,
+      lastFinal,
+      watermark,
+      first,
+      windowMin,
+      windowMax,
+      a.slot,
+      a.bucket,
+    );
+    return { dropped, outside: this.exports.outside.value };
+  }
+
+  /** The latest of the pending toa from index `from` on (n of them) and `start`. */
+  latest(from: number, n: number, start: number): number {
+    return this.exports.latest(this.at.toa, from, n, start);
+  }
+
+  /** Pass 2 (eventsKernel.wat `place`): rows to the out* columns; returns the hits kept pending. */
+  place(n: number, firstNr: number): number {
+    const a = this.at;
+    return this.exports.place(
+      n,
+      a.slot,
+      a.bucket,
+      a.trig,
+      firstNr,
+      a.x,
+      a.y,
+      a.toa,
+      a.tot,
+      a.outNr,
+      a.outX,
+      a.outY,
+      a.outTof,
+      a.outTot,
+    );
+  }
+}
