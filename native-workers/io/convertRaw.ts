@@ -224,16 +224,17 @@ async function runConversion(
         while (clusterQueue.length > CLUSTER_DEPTH * nWorkers) await writeNextCentroids();
       }
     };
+    // Event columns written (the writer and the cluster buffer copy them) go back to the stage.
+    let recycle: DecodeEventsResponse['events'] | undefined;
     const write = async (r: DecodeEventsResponse): Promise<void> => {
       const w = (writer ??= await opening);
       if (r.tdc1.n > 0) w.appendTriggers(1, r.tdc1);
       if (r.tdc2.n > 0) w.appendTriggers(2, r.tdc2);
       if (r.events.n > 0) w.appendEvents(r.events);
       if (r.timing.n > 0) w.appendTiming(r.timing);
-      if (clustering && r.events.n > 0) {
-        pendingRows.add(r.events);
-        await dispatchClusters(false);
-      }
+      if (clustering && r.events.n > 0) pendingRows.add(r.events);
+      recycle = r.events;
+      if (clustering && r.events.n > 0) await dispatchClusters(false);
     };
     const decodeQueue: Promise<DecodeEventsResponse>[] = [];
     let done = info.dataOffset;
@@ -241,7 +242,8 @@ async function runConversion(
       if (opts.signal?.aborted)
         throw new UserError(`conversion of ${opts.input} interrupted; no output written`);
       const bytes = words.byteLength;
-      decodeQueue.push(decode.call({ words }));
+      decodeQueue.push(decode.call({ words, recycle }));
+      recycle = undefined;
       while (decodeQueue.length >= DECODE_DEPTH) await write(await decodeQueue.shift()!);
       done += bytes;
       opts.onProgress?.(done, info.size);

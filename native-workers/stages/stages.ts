@@ -4,12 +4,14 @@
 // their transport (stagePort.ts): the same code runs in-process, in a worker thread, and later in an
 // Electron utility process.
 import type { CentroidBatch, EventBatch, TimingBatch, TriggerEdges } from '../../shared/batches';
+import { emptyEventBatch } from '../../shared/batches';
 import type { ClusteringSettings, Orientation } from '../../shared/processingSettings';
 import { clusterEvents } from '../pipeline/clustering';
 import { EventBuilder, type EventCounts, newEventOutput } from '../pipeline/eventBuilder';
 import type { TimeJumpCounts } from '../pipeline/globalTime';
 import { type PacketCounts, newPacketCounts } from '../pipeline/packetCounts';
 import { FileDecoder } from '../pipeline/fileDecoder';
+import { newTriggerEdges, pushEdge } from '../pipeline/hitColumns';
 import type { Tpx4PacketCounts } from '../pipeline/tpx4Decoder';
 import type { Tpx4TriggerSource } from '../pipeline/tpx4Hits';
 import {
@@ -51,8 +53,10 @@ export interface DecodeEventsConfig {
 }
 
 /** A chunk of words (the raw bytes: interleaved little-endian uint32 halves for Timepix3, read as
- * big-endian bytes for Timepix4), or the end of the stream. */
-export type DecodeEventsRequest = { words: Uint32Array } | { finish: true };
+ * big-endian bytes for Timepix4), or the end of the stream. `recycle` hands back the events of an
+ * earlier response once they are written: the stage fills them again instead of new columns, whose
+ * first touch (page faults and zeroing) cost more than building the rows. */
+export type DecodeEventsRequest = { words: Uint32Array; recycle?: EventBatch } | { finish: true };
 
 export interface DecodeEventsResponse {
   tdc1: TriggerEdges;
@@ -84,6 +88,7 @@ export interface DecodeEventsFinal {
 export class DecodeEventsStage {
   private readonly decoder: FileDecoder;
   private readonly builder: EventBuilder;
+  private spare: EventBatch | null = null;
 
   constructor(config: DecodeEventsConfig) {
     this.decoder = new FileDecoder({ ...config, generation: config.generation ?? 3 });
@@ -95,13 +100,35 @@ export class DecodeEventsStage {
     });
   }
 
-  handle(req: DecodeEventsRequest): DecodeEventsResponse {
-    const out = newEventOutput();
-    if ('words' in req) {
-      const chunk = this.decoder.decode(req.words);
-      this.builder.push(chunk.hits, chunk.triggers, out);
-      return { ...ownEdges(chunk.tdc1, chunk.tdc2), events: out.events, timing: out.timing };
+  /** Event columns for up to `rows` rows (more grow them): the recycled ones if they are big enough. */
+  private takeSpare(rows: number): EventBatch {
+    const spare = this.spare;
+    this.spare = null;
+    if (spare && spare.tof.length >= rows) {
+      spare.n = 0;
+      return spare;
     }
+    return emptyEventBatch(rows);
+  }
+
+  handle(req: DecodeEventsRequest): DecodeEventsResponse {
+    if ('words' in req) {
+      // Decoded and built a slice at a time: the kernels' columns then stay in the core's cache.
+      const words = req.words;
+      if (req.recycle) this.spare = req.recycle;
+      const out = newEventOutput(0);
+      out.events = this.takeSpare(words.length >>> 1);
+      const tdc1 = newTriggerEdges();
+      const tdc2 = newTriggerEdges();
+      for (let at = 0; at < words.length; at += 2 * DECODE_SLICE) {
+        const chunk = this.decoder.decode(words.subarray(at, at + 2 * DECODE_SLICE));
+        this.builder.push(chunk.hits, chunk.triggers, out);
+        appendEdges(tdc1, chunk.tdc1);
+        appendEdges(tdc2, chunk.tdc2);
+      }
+      return { tdc1: ownEdges(tdc1), tdc2: ownEdges(tdc2), events: out.events, timing: out.timing };
+    }
+    const out = newEventOutput();
     this.builder.flush(out);
     this.decoder.finish();
     const { tpx3, tpx4 } = this.decoder;
@@ -134,12 +161,16 @@ export class DecodeEventsStage {
   }
 }
 
-function ownEdges(tdc1: TriggerEdges, tdc2: TriggerEdges): { tdc1: TriggerEdges; tdc2: TriggerEdges } {
-  // The decoder reuses its edge buffers: copy the few edges out (they are small).
-  return {
-    tdc1: { n: tdc1.n, time: tdc1.time.slice(0, tdc1.n) },
-    tdc2: { n: tdc2.n, time: tdc2.time.slice(0, tdc2.n) },
-  };
+/** Packets decoded at once within a request: hits and event rows of a slice fit the core's L2. */
+export const DECODE_SLICE = 32_768;
+
+function appendEdges(to: TriggerEdges, from: TriggerEdges): void {
+  for (let i = 0; i < from.n; i++) pushEdge(to, from.time[i]);
+}
+
+/** The edges in an array of their own size, for transfer. */
+function ownEdges(e: TriggerEdges): TriggerEdges {
+  return { n: e.n, time: e.time.slice(0, e.n) };
 }
 
 export interface ClusterConfig {
