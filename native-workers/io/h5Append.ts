@@ -16,6 +16,7 @@ import { dirname, resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { UserError } from '../../shared/userError';
 import type { NumericArray } from '../pipeline/columns';
+import { narrow16, split64 } from './columnsKernel';
 
 type H5Module = Awaited<typeof h5wasm.ready>;
 
@@ -381,7 +382,15 @@ class Column implements H5Column {
       (new array(buf, at, n) as Float64Array | Float32Array).set(src);
     } else if (size === 8) {
       const f64 = src instanceof Float64Array ? src : Float64Array.from(src);
-      split64(f64, new Uint32Array(buf, at, 2 * n), range, this.path);
+      const dst = new Uint32Array(buf, at, 2 * n);
+      const general = (i: number): void => write64(f64[i], dst, i, range, this.path);
+      // The kernel's fast path (integers in [0, 2^32)) fits every 64-bit range that holds 0.
+      if (range[0] <= 0) split64(f64, dst, general);
+      else for (let i = 0; i < n; i++) general(i);
+    } else if (src instanceof Uint16Array && size === 1) {
+      // x, y into uint8: narrowed in the kernel, which also gives the maximum to check
+      const max = narrow16(src, new Uint8Array(buf, at, n));
+      if (max >= range[1]) throw badValue(this.path, max);
     } else {
       checkRange(src, range, this.path);
       (new array(buf, at, n) as NumericArray).set(src);
@@ -434,45 +443,24 @@ class Column implements H5Column {
   }
 }
 
-/** Integral float64 values into little-endian 64-bit words as two uint32 halves: exact for every
- * integral double in range, and ~20x faster than a BigInt per value. */
-function split64(src: Float64Array, dst: Uint32Array, [lo, hi]: [number, number], path: string): void {
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i];
-    const u = v >>> 0;
-    // Fast path, the common case (trigger numbers): an integer in [0, 2^32), which fits every
-    // 64-bit column, with a zero high word.
-    if (u === v && lo <= 0) {
-      dst[2 * i] = u;
-      dst[2 * i + 1] = 0;
-      continue;
-    }
-    if (!(v >= lo && v < hi && Math.floor(v) === v)) throw badValue(path, v);
-    dst[2 * i] = u; // ToUint32 is v modulo 2^32, exact for any integral double
-    dst[2 * i + 1] = Math.floor(v / TWO32); // negative -> two's complement high word via ToUint32
-  }
+/** One integral float64 value as a little-endian 64-bit word (two uint32 halves), exact for every
+ * integral double in [lo, hi). */
+function write64(v: number, dst: Uint32Array, i: number, [lo, hi]: [number, number], path: string): void {
+  if (!(v >= lo && v < hi && Math.floor(v) === v)) throw badValue(path, v);
+  dst[2 * i] = v >>> 0; // ToUint32 is v modulo 2^32, exact for any integral double
+  dst[2 * i + 1] = Math.floor(v / TWO32); // negative -> two's complement high word via ToUint32
 }
 
-/** Throws unless every value is an integer in [lo, hi). Kept monomorphic for speed: the common
- * case (x, y from Uint16Array) only needs the maximum. */
+/** Throws unless every value is an integer in [lo, hi). */
 function checkRange(src: NumericArray, [lo, hi]: [number, number], path: string): void {
-  // An unsigned source whose whole type range fits needs no look at its values; narrowing from
-  // Uint16Array (x, y into uint8) needs only the maximum.
+  // An unsigned source whose whole type range fits needs no look at its values.
   const bits =
     src instanceof Uint8Array ? 8 : src instanceof Uint16Array ? 16 : src instanceof Uint32Array ? 32 : 0;
   if (bits > 0 && lo <= 0 && 2 ** bits <= hi) return;
-  if (src instanceof Uint16Array && lo <= 0 && maxOf16(src) < hi) return;
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
     if (!(v >= lo && v < hi && Math.floor(v) === v)) throw badValue(path, v);
   }
-}
-
-/** Monomorphic (one array type) so V8 keeps it fast. */
-function maxOf16(src: Uint16Array): number {
-  let max = 0;
-  for (let i = 0; i < src.length; i++) if (src[i] > max) max = src[i];
-  return max;
 }
 
 function badValue(path: string, v: number): RangeError {
