@@ -46,6 +46,43 @@ export function centroidsFromLabels(
   return out;
 }
 
+/**
+ * Centroids written one cluster at a time by the fused paths (clustering inside the trigger loop,
+ * while its rows are in L1): growable columns, cut to size by takeCentroids.
+ */
+export interface CentroidSink {
+  out: CentroidBatch;
+  lut: Float64Array | null;
+}
+
+export function newCentroidSink(centroidLut?: Float64Array): CentroidSink {
+  const lut = centroidLut !== undefined && centroidLut.length > 0 ? centroidLut : null;
+  return { out: emptyCentroidBatch(1024), lut };
+}
+
+/** Room for k more centroids. */
+export function reserveCentroids(sink: CentroidSink, k: number): CentroidBatch {
+  const old = sink.out;
+  if (old.n + k <= old.x.length) return old;
+  const out = emptyCentroidBatch(Math.max(old.n + k, 2 * old.x.length));
+  out.n = old.n;
+  for (const c of CENTROID_COLUMNS) out[c].set(old[c].subarray(0, old.n));
+  sink.out = out;
+  return out;
+}
+
+/** The centroids written, in columns of exactly their length. */
+export function takeCentroids(sink: CentroidSink): CentroidBatch {
+  const { out } = sink;
+  const n = out.n;
+  const exact = emptyCentroidBatch(0);
+  exact.n = n;
+  for (const c of CENTROID_COLUMNS) exact[c] = out[c].slice(0, n);
+  return exact;
+}
+
+export const CENTROID_COLUMNS = ['triggerNr', 'x', 'y', 'tof', 'totAvg', 'totMax', 'size'] as const;
+
 /** Index of the centroid time-walk entry for a cluster's max ToT: floor(tot/25) - 1, clamped. */
 export function lutIndex(totMax: number, length: number): number {
   const i = Math.floor(totMax / 25) - 1;

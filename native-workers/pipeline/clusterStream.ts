@@ -15,10 +15,16 @@
 // covers the sensor's bounding box (Decision 10; grown to the data if a hit lies outside) plus a
 // 3 px border, so ring offsets need no bounds checks. The grids and buffers are kept for the next
 // call (see takeWorkspace); results never depend on them.
+// clusterStreamCentroids (the converter's path) goes on to the centroids inside the trigger loop:
+// triggers of up to 512 hits in one WebAssembly call (streamKernel.wat: the same sort, walk and
+// sums, about 2x faster), the others, and those the kernel declines, through the TypeScript steps
+// above and emitTrigger.
 import type { EventBatch } from '../../shared/batches';
+import { type CentroidSink, lutIndex, reserveCentroids } from './centroids';
 import { sortIndicesByKey } from './indexSort';
 import { newSortScratch, sortTrigger, type SortScratch, type TriggerColumns } from './clusterStreamSort';
 import { newWalkGrids, walkTrigger, type WalkGrids, type WalkParams } from './clusterStreamWalk';
+import { KERNEL_MAX_HITS, StreamKernel } from './streamKernel';
 
 export interface ClusterStreamParams {
   /** Largest tof difference (s) to a predecessor (exclusive). */
@@ -52,16 +58,40 @@ export function clusterStream(
   const order = new Uint32Array(n);
   const labels = new Int32Array(n);
   const ws = takeWorkspace(gridWidth, gridHeight, n);
-  let nClusters = clusterGrouped(rows, params, ws, order, labels);
+  let nClusters = clusterGrouped(rows, params, ws, order, labels, null);
   if (nClusters < 0) {
     // Not grouped by trigger: cluster a grouped copy, then map order back to the caller's rows.
     const { copy, index } = groupedCopy(rows);
-    nClusters = clusterGrouped(copy, params, ws, order, labels);
+    nClusters = clusterGrouped(copy, params, ws, order, labels, null);
     for (let i = 0; i < n; i++) order[i] = index[order[i]];
   }
   ws.stampBase += n;
   spare = ws;
   return { order, labels, nClusters };
+}
+
+/**
+ * The centroids of clusterStream's clusters, in its label order, equal to centroidsFromLabels on
+ * its result: each trigger's clusters are summed right after its walk, from the gathered columns
+ * (in processing order, the reference's summation order), and written to the sink.
+ */
+export function clusterStreamCentroids(
+  rows: ClusterStreamRows,
+  params: ClusterStreamParams,
+  sink: CentroidSink,
+  gridWidth = 256,
+  gridHeight = 256,
+): void {
+  const n = rows.n;
+  const order = new Uint32Array(n);
+  const ws = takeWorkspace(gridWidth, gridHeight, n);
+  const n0 = sink.out.n;
+  if (clusterGrouped(rows, params, ws, order, null, sink) < 0) {
+    sink.out.n = n0;
+    clusterGrouped(groupedCopy(rows).copy, params, ws, order, null, sink);
+  }
+  ws.stampBase += n;
+  spare = ws;
 }
 
 /** Scratch of one call: the walk's grids, one trigger's columns, the sort's buffers. */
@@ -103,7 +133,8 @@ function clusterGrouped(
   params: ClusterStreamParams,
   ws: Workspace,
   order: Uint32Array,
-  labels: Int32Array,
+  labels: Int32Array | null,
+  sink: CentroidSink | null,
 ): number {
   const { n, triggerNr, x, y, tof } = rows;
   const walk: WalkParams = { maxDistTof: params.maxDistTof, totOffset: params.totOffset };
@@ -129,6 +160,7 @@ function clusterGrouped(
     }
     if (b < n && triggerNr[b] < trig) {
       ws.stampBase += a;
+      if (sink !== null) kernel.flush(sink);
       return -1;
     }
     const len = b - a;
@@ -152,8 +184,23 @@ function clusterGrouped(
       ws.sort = newSortScratch(cap);
     }
     const { grids, cols } = ws;
+    if (sink !== null) {
+      if (
+        len <= KERNEL_MAX_HITS &&
+        finite &&
+        hi - lo < Infinity &&
+        kernel.fits(grids) &&
+        kernel.trigger(rows, a, len, lo, hi, ws.stampBase + a, params, grids, sink)
+      )
+        continue;
+      kernel.flush(sink);
+    }
     const totBits = sortTrigger(rows, a, len, finite ? lo : NaN, hi, grids.stride, order, cols, ws.sort);
     walkTrigger(cols, len, ws.stampBase + a, totBits, grids, walk);
+    if (labels === null) {
+      emitTrigger(cols, len, trig, minSize, grids, sink as CentroidSink);
+      continue;
+    }
     // Number the kept clusters of this trigger in root order (the reference's np.unique order),
     // without branches: each position first takes the next number; a root keeps it (and uses it up
     // when its cluster is kept), the others then copy their root's.
@@ -166,10 +213,63 @@ function clusterGrouped(
       labels[a + k] = labels[a + rt] | (kept - 1);
     }
   }
+  if (sink !== null) kernel.flush(sink);
   return nClusters;
 }
 
+/**
+ * Sums the trigger's kept clusters per root position (in processing order, as
+ * centroidsFromLabels would, from 0, and the max ToT from -1) and writes their centroids in root
+ * order. x and y come back from the grid cell; every hit of the trigger has its trigger number.
+ */
+function emitTrigger(
+  cols: TriggerColumns,
+  len: number,
+  trig: number,
+  minSize: number,
+  grids: WalkGrids,
+  sink: CentroidSink,
+): void {
+  const { ptof, ptot, cell, root, count, sTot, sx, sy, st, mTot } = cols;
+  const mask = grids.stride - 1;
+  const shift = grids.shift;
+  sTot.fill(0, 0, len);
+  sx.fill(0, 0, len);
+  sy.fill(0, 0, len);
+  st.fill(0, 0, len);
+  mTot.fill(-1, 0, len);
+  for (let k = 0; k < len; k++) {
+    const rt = root[k];
+    const t = ptot[k];
+    const c = cell[k];
+    sTot[rt] += t;
+    sx[rt] += ((c & mask) - PAD) * t;
+    sy[rt] += ((c >> shift) - PAD) * t;
+    st[rt] += ptof[k] * t;
+    if (t > mTot[rt]) mTot[rt] = t;
+  }
+  const out = reserveCentroids(sink, len);
+  const lut = sink.lut;
+  let j = out.n;
+  for (let k = 0; k < len; k++) {
+    if (root[k] !== k || count[k] < minSize) continue;
+    const sum = sTot[k];
+    out.triggerNr[j] = trig;
+    out.x[j] = sx[k] / sum;
+    out.y[j] = sy[k] / sum;
+    out.tof[j] = lut === null ? st[k] / sum : st[k] / sum - lut[lutIndex(mTot[k], lut.length)];
+    out.totAvg[j] = sum / count[k];
+    out.totMax[j] = mTot[k];
+    out.size[j] = count[k];
+    j++;
+  }
+  out.n = j;
+}
+
 const PAD = 3;
+
+/** Each thread's instance of the WebAssembly path (streamKernel.ts). */
+const kernel = new StreamKernel();
 
 function newColumns(capacity: number): TriggerColumns {
   return {
@@ -179,6 +279,11 @@ function newColumns(capacity: number): TriggerColumns {
     cell: new Int32Array(capacity),
     root: new Int32Array(capacity),
     count: new Int32Array(capacity),
+    sTot: new Float64Array(capacity),
+    sx: new Float64Array(capacity),
+    sy: new Float64Array(capacity),
+    st: new Float64Array(capacity),
+    mTot: new Float64Array(capacity),
   };
 }
 

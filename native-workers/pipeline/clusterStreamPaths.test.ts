@@ -1,9 +1,16 @@
 // clusterStream's special paths against a literal reference walk: large triggers (each sort and
 // walk variant), keys too coarse for the tofs (insertion fix, comparison fallback), ToTs beyond the
-// packed cells, odd parameters, grid growth and the workspace reused between calls.
+// packed cells, odd parameters, grid growth and the workspace reused between calls; and the fused
+// centroids (clusterStreamCentroids) in every case.
 import { describe, expect, it } from 'vitest';
 import { type EventBatch } from '../../shared/batches';
-import { CLUSTER_STREAM_RINGS, clusterStream, type ClusterStreamParams } from './clusterStream';
+import { CENTROID_COLUMNS, centroidsFromLabels, newCentroidSink, takeCentroids } from './centroids';
+import {
+  CLUSTER_STREAM_RINGS,
+  clusterStream,
+  clusterStreamCentroids,
+  type ClusterStreamParams,
+} from './clusterStream';
 import { SeededRandom } from './seededRandom';
 import { type EventRow, eventRows } from '../../test/eventRows';
 
@@ -68,6 +75,16 @@ function check(hits: Hit[], p: ClusterStreamParams = DEFAULT, w = 256, h = 256):
   expect(Array.from(got.order)).toEqual(ref.order);
   expect(Array.from(got.labels)).toEqual(ref.labels);
   expect(got.nClusters).toBe(ref.labels.reduce((m, l) => Math.max(m, l + 1), 0));
+  // The fused centroids (WebAssembly kernel or TypeScript per trigger) are the same bits as the
+  // centroids of these labels, with and without a time-walk table.
+  for (const lut of [undefined, Float64Array.from({ length: 40 }, (_, i) => i * 1e-9)]) {
+    const sink = newCentroidSink(lut);
+    clusterStreamCentroids(batch(hits), p, sink, w, h);
+    const fused = takeCentroids(sink);
+    const expected = centroidsFromLabels(batch(hits), got.order, got.labels, hits.length, got.nClusters, lut);
+    expect(fused.n).toBe(expected.n);
+    for (const c of CENTROID_COLUMNS) expect(Array.from(fused[c])).toEqual(Array.from(expected[c]));
+  }
 }
 
 /** A VMI-like trigger: ions (blobs of hits on a 1.5625 ns tof lattice) in a few tof peaks. */
@@ -123,6 +140,8 @@ describe('clusterStream paths', () => {
     const r = new SeededRandom(21);
     check([...ions(r, 0, 20), ...ions(r, 1, 90), ...ions(r, 2, 3), ...ions(r, 5, 200)]);
     check([...ions(r, 0, 4500), ...ions(r, 1, 10)]);
+    // More centroids in one call than the kernel's output holds (4096): moved out in batches.
+    check(Array.from({ length: 300 }, (_, t) => ions(r, t, 25)).flat());
   });
 
   it('ToTs beyond the packed cells and the radix digit', () => {

@@ -23,6 +23,12 @@ export interface TriggerColumns {
   root: Int32Array;
   /** Set by the walk: cluster size, at the root's position. */
   count: Int32Array;
+  /** Centroid sums at the root's position: ToT, x*ToT, y*ToT, tof*ToT; max ToT. */
+  sTot: Float64Array;
+  sx: Float64Array;
+  sy: Float64Array;
+  st: Float64Array;
+  mTot: Float64Array;
 }
 
 export interface SortScratch {

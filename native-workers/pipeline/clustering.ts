@@ -19,8 +19,8 @@ import {
 } from '../../shared/batches';
 import { assertNever } from '../../shared/assertNever';
 import type { ClusteringSettings } from '../../shared/processingSettings';
-import { centroidsFromLabels } from './centroids';
-import { clusterStream } from './clusterStream';
+import { centroidsFromLabels, newCentroidSink, takeCentroids } from './centroids';
+import { clusterStreamCentroids } from './clusterStream';
 import { dbscan } from './dbscan';
 import { sortIndicesByKey } from './indexSort';
 
@@ -52,18 +52,19 @@ export function clusterEvents(
       return centroidsFromLabels(rows, null, labels, rows.n, nClusters, options.centroidLut);
     }
     case 'stream': {
-      const rows = selectRows(events, settings);
-      const { order, labels, nClusters } = clusterStream(
-        rows,
+      const sink = newCentroidSink(options.centroidLut);
+      clusterStreamCentroids(
+        selectRows(events, settings),
         {
           maxDistTof: settings.csMaxDistTof,
           totOffset: settings.csTotOffset,
           minClusterSize: settings.csMinClusterSize,
         },
+        sink,
         options.sensorWidth ?? 256,
         options.sensorHeight ?? 256,
       );
-      return centroidsFromLabels(rows, order, labels, rows.n, nClusters, options.centroidLut);
+      return takeCentroids(sink);
     }
     default:
       return assertNever(algorithm, 'clustering algorithm');
