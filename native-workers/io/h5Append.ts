@@ -16,6 +16,7 @@ import { dirname, resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { UserError } from '../../shared/userError';
 import type { NumericArray } from '../pipeline/columns';
+import { BackgroundSync } from './backgroundSync';
 import { narrow16, split64 } from './columnsKernel';
 
 type H5Module = Awaited<typeof h5wasm.ready>;
@@ -152,6 +153,7 @@ class AppendFile implements H5AppendFile {
   private readonly groups = new Set<string>(['']);
   private readonly columns = new Map<string, Column>();
   private readonly attrNames = new Map<string, Set<string>>();
+  readonly sync: BackgroundSync;
 
   constructor(
     readonly M: H5Module,
@@ -160,7 +162,9 @@ class AppendFile implements H5AppendFile {
     private readonly force: boolean,
     readonly chunkRows: number,
     readonly blockRows: number,
-  ) {}
+  ) {
+    this.sync = new BackgroundSync(partialPath);
+  }
 
   /** Runs HDF5 calls with the throwing error handler; a failure poisons the file. */
   h5<T>(action: string, fn: () => T): T {
@@ -252,6 +256,7 @@ class AppendFile implements H5AppendFile {
       if (status < 0)
         throw this.poison(new UserError(`cannot close ${this.partialPath}: HDF5 status ${status}`));
       this.freeBuffers();
+      await this.sync.close();
       await syncPath(this.partialPath, 'r+');
       if (!this.force && (await lstat(this.finalPath).catch(() => null))) {
         throw new UserError(`${this.finalPath} already exists; pass --force to overwrite`);
@@ -280,6 +285,7 @@ class AppendFile implements H5AppendFile {
     // Already failing: close errors do not matter, the partial goes either way.
     if (file) ignoreErrors(() => this.h5('cannot close', () => file.close()));
     this.freeBuffers();
+    this.sync.close().catch(() => {}); // failing already: a sync error adds nothing
     // After an HDF5 failure h5wasm may leave its descriptor open (it skips its clean-up when it
     // throws): truncating first frees the disk space even then.
     ignoreErrors(() => truncateSync(this.partialPath, 0));
@@ -411,6 +417,7 @@ class Column implements H5Column {
       if (M.set_dataset_data(fid, abs, count, offset, [1n], BigInt(this.ptr)) < 0)
         throw new Error(`writing ${abs} failed`);
     });
+    this.owner.sync.wrote(this.buffered * this.info.size);
     this.written = total;
     this.buffered = 0;
   }
