@@ -13,13 +13,21 @@
 import { constants as FS, rmSync, truncateSync, unlinkSync } from 'node:fs';
 import { access, lstat, open, rename, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import h5wasm from 'h5wasm/node';
+import type h5wasm from 'h5wasm/node';
 import { UserError } from '../../shared/userError';
 import type { NumericArray } from '../pipeline/columns';
 import { BackgroundSync } from './backgroundSync';
 import { narrow16, split64 } from './columnsKernel';
 
-type H5Module = Awaited<typeof h5wasm.ready>;
+type H5Lib = typeof h5wasm;
+type H5Module = Awaited<H5Lib['ready']>;
+
+let loading: Promise<H5Lib> | null = null;
+/** h5wasm, loaded on first use: importing it decodes, compiles and starts HDF5 (~0.1 s on the
+ * importing thread), which commands that write no HDF5 never pay. */
+function loadH5(): Promise<H5Lib> {
+  return (loading ??= import('h5wasm/node').then((m) => m.default));
+}
 
 export type ColumnDtype =
   'uint8' | 'uint16' | 'uint32' | 'uint64' | 'int32' | 'int64' | 'float32' | 'float64';
@@ -138,16 +146,17 @@ export async function createH5File(finalPath: string, options: H5AppendOptions =
   } catch (e) {
     throw new UserError(`cannot replace stale ${partial}: ${fsReason(e, true)}`);
   }
-  const M = await h5wasm.ready;
-  const file = new AppendFile(M, final, partial, !!options.force, chunkRows, blockRows);
+  const lib = await loadH5();
+  const M = await lib.ready;
+  const file = new AppendFile(lib, M, final, partial, !!options.force, chunkRows, blockRows);
   file.h5('cannot create', () => {
-    file.file = new h5wasm.File(partial, 'x');
+    file.file = new lib.File(partial, 'x');
   });
   return file;
 }
 
 class AppendFile implements H5AppendFile {
-  file: InstanceType<typeof h5wasm.File> | null = null;
+  file: InstanceType<H5Lib['File']> | null = null;
   private state: 'open' | 'committing' | 'committed' | 'aborted' = 'open';
   private failure: Error | null = null;
   private readonly groups = new Set<string>(['']);
@@ -156,6 +165,7 @@ class AppendFile implements H5AppendFile {
   readonly sync: BackgroundSync;
 
   constructor(
+    readonly lib: H5Lib,
     readonly M: H5Module,
     readonly finalPath: string,
     readonly partialPath: string,
@@ -232,7 +242,7 @@ class AppendFile implements H5AppendFile {
     const abs = `/${path}`;
     let names = this.attrNames.get(path);
     if (!names) this.attrNames.set(path, (names = new Set()));
-    const obj = isDataset ? new h5wasm.Dataset(fid, abs) : new h5wasm.Group(fid, abs);
+    const obj = isDataset ? new this.lib.Dataset(fid, abs) : new this.lib.Group(fid, abs);
     const had = names.has(name);
     this.h5(`cannot write attribute '${name}' of ${abs} in`, () => {
       if (had) obj.delete_attribute(name);
@@ -429,7 +439,7 @@ class Column implements H5Column {
     // A column first written at commit holds all its rows: one chunk of exactly that size.
     const chunk = this.buffered >= this.owner.blockRows ? this.owner.chunkRows : Math.max(1, this.buffered);
     this.owner.h5(`cannot create ${this.path} in`, () =>
-      new h5wasm.Group(fid, parent).create_dataset({
+      new this.owner.lib.Group(fid, parent).create_dataset({
         name,
         data: new this.info.array(new ArrayBuffer(0), 0, 0),
         shape: [0],
