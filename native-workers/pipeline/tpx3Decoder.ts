@@ -10,7 +10,7 @@ import type { HitBatch, TriggerEdges } from '../../shared/batches';
 import type { Orientation } from '../../shared/processingSettings';
 import { assertNever } from '../../shared/assertNever';
 import { TimeTracker } from './globalTime';
-import { newHitBatch, newTriggerEdges, pushEdge, reserveHits } from './hitColumns';
+import { newHitBatch, newTriggerEdges, pushEdge } from './hitColumns';
 import { KERNEL_SLICE, Tpx3Kernel } from './tpx3Kernel';
 import { type PacketCounts, newPacketCounts } from './packetCounts';
 
@@ -23,7 +23,8 @@ export interface DecoderConfig {
   timeMode: 'file' | 'live';
 }
 
-/** Decoder output for one batch; arrays are reused between batches and grown as needed. */
+/** Decoder output for one batch, valid until the next decode: the hit columns are views of the
+ * decoder's kernel memory; the edge lists are reused and grown as needed. */
 export interface DecodedBatch {
   hits: HitBatch;
   /** All TDC1 edges in packet order, seconds, falling edges negative. */
@@ -44,6 +45,17 @@ export function newDecodedBatch(capacity = 0): DecodedBatch {
 
 const TOA_UNIT = 0.006103515625; // 25 / 4096 ns
 
+/** Subtracts the time-walk of each hit's ToT: entry i corrects ToT (i + 1) * 25 ns (Decision 4). */
+function applyTimewalk(hits: HitBatch, lut: Float64Array): void {
+  const { toa, tot } = hits;
+  const last = lut.length - 1;
+  for (let i = 0; i < hits.n; i++) {
+    let q = Math.floor(tot[i] / 25) - 1;
+    q = q < 0 ? 0 : q > last ? last : q;
+    toa[i] -= lut[q];
+  }
+}
+
 export class Tpx3Decoder {
   readonly time = new TimeTracker();
   readonly counts: PacketCounts = newPacketCounts();
@@ -60,9 +72,6 @@ export class Tpx3Decoder {
    */
   decode(words: Uint32Array, out: DecodedBatch, liveLongtime = -1): void {
     const n = words.length >>> 1;
-    const hits = out.hits;
-    reserveHits(hits, n);
-    hits.n = 0;
     out.tdc1.n = 0;
     out.tdc2.n = 0;
     out.triggers.n = 0;
@@ -71,45 +80,32 @@ export class Tpx3Decoder {
     else if (this.time.longtime >= 0) this.setTable(this.time.longtime);
     this.started = live || this.time.longtime >= 0;
     const kernel = this.kernel;
+    kernel.reserve(n);
     let nh = 0;
     for (let s = 0; s < n; s += KERNEL_SLICE) {
       const len = Math.min(KERNEL_SLICE, n - s);
       kernel.words.set(words.subarray(2 * s, 2 * (s + len)));
       // Runs of pixels go to the kernel; every other packet (and pixels before the time is known)
       // is handled here, one at a time, between the runs.
-      let k = 0;
       for (let j = 0; j < len; j++) {
         if (this.started) {
-          j = kernel.pixels(j, len, k);
-          k = kernel.count;
+          j = kernel.pixels(j, len, nh);
+          nh = kernel.count;
           if (j === len) break;
         }
         this.other(words[2 * (s + j)], words[2 * (s + j) + 1], out, live);
       }
-      this.takeHits(hits, nh, k);
-      nh += k;
     }
-    this.counts.pixels += nh;
+    // The hits are the kernel's columns: views, valid until the next decode.
+    const hits = out.hits;
+    hits.x = kernel.x;
+    hits.y = kernel.y;
+    hits.toa = kernel.toa;
+    hits.tot = kernel.tot;
     hits.n = nh;
+    this.counts.pixels += nh;
+    if (this.config.hitLut) applyTimewalk(hits, this.config.hitLut);
     this.orient(hits);
-  }
-
-  /** Copies the kernel's k hits to the batch from index `at`, applying the time-walk table. */
-  private takeHits(hits: HitBatch, at: number, k: number): void {
-    const kernel = this.kernel;
-    hits.x.set(kernel.x.subarray(0, k), at);
-    hits.y.set(kernel.y.subarray(0, k), at);
-    hits.toa.set(kernel.toa.subarray(0, k), at);
-    hits.tot.set(kernel.tot.subarray(0, k), at);
-    const lut = this.config.hitLut;
-    if (lut === undefined) return;
-    const { toa, tot } = hits;
-    const last = lut.length - 1;
-    for (let i = at; i < at + k; i++) {
-      let q = Math.floor(tot[i] / 25) - 1;
-      q = q < 0 ? 0 : q > last ? last : q;
-      toa[i] -= lut[q];
-    }
   }
 
   /** One packet that is not a pixel the kernel took: time, trigger, SPIDR and other packets. */

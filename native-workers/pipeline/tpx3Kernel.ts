@@ -1,20 +1,20 @@
 // The WebAssembly half of the Timepix3 decoder (tpx3Kernel.wat): pixel packets to hit columns, four
-// at a time with SIMD, about 3x the same loop in TypeScript. Tpx3Decoder copies a slice of words in,
-// lets the kernel decode each run of pixels (handling every other packet itself, between runs) and
-// copies the hits out. Its memory never grows, so the views below stay valid.
+// at a time with SIMD, about 3x the same loop in TypeScript. Tpx3Decoder copies a slice of words in
+// and lets the kernel decode each run of pixels (handling every other packet itself, between the
+// runs) straight into the hit columns, which live in the kernel's memory: the decoder hands out
+// views of them. `reserve` grows the memory, which replaces every view.
 import { QUARTER, fillExtendTable } from './globalTime';
 import { bytes } from './tpx3Kernel.wat';
 import { type WasmGlobal, type WasmMemory, instantiateKernel } from './wasmModule';
 
-/** Packets per slice: input, hit columns and table together stay under 1 MB (in L2). */
+/** Packets per slice of words copied in (256 KB: in L2 with the columns it fills). */
 export const KERNEL_SLICE = 32_768;
 
+const PAGE = 65_536;
 const TABLE = 0;
 const WORDS = 64;
-const X = WORDS + KERNEL_SLICE * 8;
-const Y = X + KERNEL_SLICE * 2;
-const TOA = Y + KERNEL_SLICE * 2;
-const TOT = TOA + KERNEL_SLICE * 8;
+/** The hit columns, float64 first so that each stays aligned. */
+const COLUMNS = WORDS + KERNEL_SLICE * 8;
 
 interface KernelExports {
   memory: WasmMemory;
@@ -35,33 +35,52 @@ interface KernelExports {
 
 export class Tpx3Kernel {
   /** Extension table of the current longtime (setTable fills it). */
-  readonly table: Float64Array;
+  table!: Float64Array;
   /** The current quarter's entry, and each entry minus it: the SIMD path's form of the table. */
-  private readonly base: Float64Array;
-  private readonly offsets: Int32Array;
+  private base!: Float64Array;
+  private offsets!: Int32Array;
   /** The quarter whose entry is across the 48-bit wrap (its hits take the scalar path), or -1. */
   private bad = -1;
   /** The slice's words, as the decoder copies them in. */
-  readonly words: Uint32Array;
-  readonly x: Uint16Array;
-  readonly y: Uint16Array;
-  readonly toa: Float64Array;
-  readonly tot: Uint32Array;
+  words!: Uint32Array;
+  /** Hit columns of `capacity` rows. */
+  x!: Uint16Array;
+  y!: Uint16Array;
+  toa!: Float64Array;
+  tot!: Uint32Array;
+  private capacity = 0;
+  private at = { toa: 0, tot: 0, x: 0, y: 0 };
   private readonly exports: KernelExports;
 
   constructor() {
     this.exports = instantiateKernel<KernelExports>(bytes);
-    const buffer = this.exports.memory.buffer;
-    if (TOT + KERNEL_SLICE * 4 > buffer.byteLength)
-      throw new Error('Tpx3Kernel: slice larger than its memory');
+    this.reserve(KERNEL_SLICE); // makes the views
+  }
+
+  /** Room for `rows` hits in the columns; growing keeps the table, not the columns' contents. */
+  reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    const capacity = Math.max(rows, 2 * this.capacity);
+    const at = {
+      toa: COLUMNS,
+      tot: COLUMNS + 8 * capacity,
+      x: COLUMNS + 12 * capacity,
+      y: COLUMNS + 14 * capacity,
+    };
+    const end = COLUMNS + 16 * capacity;
+    const memory = this.exports.memory;
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+    const buffer = memory.buffer;
     this.table = new Float64Array(buffer, TABLE, 4);
     this.base = new Float64Array(buffer, TABLE + 32, 1);
     this.offsets = new Int32Array(buffer, TABLE + 48, 4);
     this.words = new Uint32Array(buffer, WORDS, KERNEL_SLICE * 2);
-    this.x = new Uint16Array(buffer, X, KERNEL_SLICE);
-    this.y = new Uint16Array(buffer, Y, KERNEL_SLICE);
-    this.toa = new Float64Array(buffer, TOA, KERNEL_SLICE);
-    this.tot = new Uint32Array(buffer, TOT, KERNEL_SLICE);
+    this.toa = new Float64Array(buffer, at.toa, capacity);
+    this.tot = new Uint32Array(buffer, at.tot, capacity);
+    this.x = new Uint16Array(buffer, at.x, capacity);
+    this.y = new Uint16Array(buffer, at.y, capacity);
+    this.capacity = capacity;
+    this.at = at;
   }
 
   /** Fills the extension table for `longtime` (25 ns units), in both forms (see tpx3Kernel.wat). */
@@ -82,12 +101,14 @@ export class Tpx3Kernel {
   }
 
   /**
-   * Decodes slice packets j, j+1, ... while they are pixels, writing hits from column index k on.
+   * Decodes slice packets j, j+1, ... while they are pixels, writing hits from column index k on
+   * (the caller reserved room for them).
    * Returns the index of the first packet that is not a pixel (or `end`); `count` is then the
    * column index after the last hit.
    */
   pixels(j: number, end: number, k: number): number {
-    return this.exports.pixels(WORDS, j, end, k, X, Y, TOA, TOT, TABLE, this.bad);
+    const { x, y, toa, tot } = this.at;
+    return this.exports.pixels(WORDS, j, end, k, x, y, toa, tot, TABLE, this.bad);
   }
 
   get count(): number {

@@ -24,7 +24,7 @@
 ;; column index k on; the global `count` holds the column index after the last hit written.
 ;; Addresses are byte offsets into the exported memory, laid out by tpx3Kernel.ts.
 (module
-  (memory (export "memory") 16 16)
+  (memory (export "memory") 1)
   (global $count (export "count") (mut i32) (i32.const 0))
 
   ;; One packet at byte address $a: writes hit $k and returns 1, or returns 0 if not a pixel.
