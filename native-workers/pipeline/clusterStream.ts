@@ -142,6 +142,7 @@ function clusterGrouped(
   let maxX = ws.grids.stride - 1 - 2 * PAD;
   let maxY = ws.grids.height - 1 - 2 * PAD;
   let nClusters = 0;
+  kernel.reset();
   for (let a = 0, b = 0; a < n; a = b) {
     // The trigger's rows a..b-1 and their tof range; x, y ORed (at least their maximum).
     const trig = triggerNr[a];

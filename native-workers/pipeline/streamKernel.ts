@@ -1,8 +1,9 @@
 // The WebAssembly half of clusterStreamCentroids (streamKernel.wat): one trigger of at most 512
 // hits from its rows to its centroids in one call (sort, walk, sums), with no bounds checks and no
-// calls in the hot loops. clusterStream.ts copies a trigger's rows in, calls `trigger`, and
-// moves the centroids out to the sink in batches (before any trigger it clusters itself, so the
-// order stays). Its memory never grows, so the views below stay valid.
+// calls in the hot loops. The rows go in by windows of up to WINDOW rows (a native copy per column,
+// not a loop per row), the centroids come out to the sink in batches (before any trigger that
+// clusterStream.ts clusters itself, so the order stays). The memory never grows, so the views
+// below stay valid.
 import type { ClusterStreamParams, ClusterStreamRows } from './clusterStream';
 import { CENTROID_COLUMNS, lutIndex, reserveCentroids, type CentroidSink } from './centroids';
 import type { WalkGrids } from './clusterStreamWalk';
@@ -15,19 +16,22 @@ export const KERNEL_MAX_HITS = 512;
 const GRID_CELLS = 1024 * 1030;
 /** Centroids the output columns hold. */
 const OUT_CAP = 4096;
+/** Rows of the input window. */
+const WINDOW = 16384;
 
 // Byte addresses, as in streamKernel.wat.
 const OUTER = 7168;
-const IN_TOF = 8192;
-const IN_TOT = 12288;
-const IN_X = 14336;
-const IN_Y = 15360;
 const OUT = 49152;
+const IN_TOF = 5029888;
+const IN_TOT = 5160960;
+const IN_X = 5226496;
+const IN_Y = 5259264;
 
 interface KernelExports {
   memory: WasmMemory;
   nOut: WasmGlobal;
   trigger(
+    at: number,
     len: number,
     lo: number,
     span: number,
@@ -51,16 +55,25 @@ export class StreamKernel {
   private readonly out: Float64Array[];
   /** The grid stride the outer ring offsets were written for. */
   private stride = 0;
+  /** The rows in the window: rows from..to-1 of `rows`. */
+  private rows: ClusterStreamRows | null = null;
+  private from = 0;
+  private to = 0;
 
   constructor() {
     this.exports = instantiateKernel<KernelExports>(bytes);
     const buffer = this.exports.memory.buffer;
-    this.tof = new Float64Array(buffer, IN_TOF, KERNEL_MAX_HITS);
-    this.tot = new Uint32Array(buffer, IN_TOT, KERNEL_MAX_HITS);
-    this.x = new Uint16Array(buffer, IN_X, KERNEL_MAX_HITS);
-    this.y = new Uint16Array(buffer, IN_Y, KERNEL_MAX_HITS);
+    this.tof = new Float64Array(buffer, IN_TOF, WINDOW);
+    this.tot = new Uint32Array(buffer, IN_TOT, WINDOW);
+    this.x = new Uint16Array(buffer, IN_X, WINDOW);
+    this.y = new Uint16Array(buffer, IN_Y, WINDOW);
     this.outer = new Int32Array(buffer, OUTER, 40);
     this.out = CENTROID_COLUMNS.map((_, i) => new Float64Array(buffer, OUT + i * OUT_CAP * 8, OUT_CAP));
+  }
+
+  /** Forgets the window (at the start of a call: the caller may have changed its rows since). */
+  reset(): void {
+    this.rows = null;
   }
 
   /** Whether the kernel's grid holds these grids' cells. */
@@ -87,12 +100,15 @@ export class StreamKernel {
       this.outer.set(grids.outer);
       this.stride = grids.stride;
     }
-    const { tof, tot, x, y } = this;
-    for (let k = 0, r = a; k < len; k++, r++) {
-      tof[k] = rows.tof[r];
-      tot[k] = rows.tot[r];
-      x[k] = rows.x[r];
-      y[k] = rows.y[r];
+    if (rows !== this.rows || a + len > this.to) {
+      const to = Math.min(rows.n, a + WINDOW);
+      this.tof.set(rows.tof.subarray(a, to));
+      this.tot.set(rows.tot.subarray(a, to));
+      this.x.set(rows.x.subarray(a, to));
+      this.y.set(rows.y.subarray(a, to));
+      this.rows = rows;
+      this.from = a;
+      this.to = to;
     }
     const e = this.exports;
     if (e.nOut.value + len > OUT_CAP) this.flush(sink);
@@ -100,6 +116,7 @@ export class StreamKernel {
     const trig = rows.triggerNr[a];
     return (
       e.trigger(
+        a - this.from,
         len,
         lo,
         hi - lo,

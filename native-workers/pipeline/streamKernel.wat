@@ -12,7 +12,7 @@
 ;; bits or the insertion fix runs out of budget; the caller then takes the TypeScript path.
 ;; Addresses are fixed byte offsets (streamKernel.ts has the same table).
 (module
-  (memory (export "memory") 80 80)
+  (memory (export "memory") 81 81)
   ;; Centroids written to the output columns so far.
   (global $nOut (export "nOut") (mut i32) (i32.const 0))
   ;; Cells read by the outer rings (2..8) end after 4, 8, 16, 20, 24, 32, 40 cells.
@@ -42,10 +42,10 @@
         (br_if $rings (i32.lt_u (local.get $ring) (i32.const 7)))))
     (local.get $k))
 
-  ;; The trigger's hits are at IN_TOF (f64), IN_TOT (u32), IN_X, IN_Y (u16), positions 0..len-1 in
-  ;; row order; lo and span: their smallest tof and tof range (finite). Writes its centroids from
+  ;; The trigger's hits are rows in..in+len-1 of the input window, IN_TOF (f64), IN_TOT (u32),
+  ;; IN_X, IN_Y (u16); lo and span: their smallest tof and tof range (finite). Writes its centroids from
   ;; nOut on (the caller leaves room for len) and returns how many, or -1 (declined).
-  (func (export "trigger") (param $len i32) (param $lo f64) (param $span f64) (param $trig f64)
+  (func (export "trigger") (param $in i32) (param $len i32) (param $lo f64) (param $span f64) (param $trig f64)
         (param $stamp i32) (param $maxDist f64) (param $totOffset f64) (param $minSize f64)
         (param $stride i32) (param $shift i32) (result i32)
     (local $k i32) (local $j i32) (local $v i32) (local $g i32) (local $q i32) (local $d i32)
@@ -64,11 +64,11 @@
     (block $end (loop $keys
       (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
       (local.set $q (i32.and
-        (i32.trunc_f64_s (f64.mul (f64.sub (f64.load offset=8192 (i32.shl (local.get $k) (i32.const 3)))
+        (i32.trunc_f64_s (f64.mul (f64.sub (f64.load offset=5029888 (i32.shl (i32.add (local.get $k) (local.get $in)) (i32.const 3)))
                                             (local.get $lo))
                                    (local.get $scale)))
         (i32.const 0x7fff)))
-      (local.set $g (i32.load offset=12288 (i32.shl (local.get $k) (i32.const 2))))
+      (local.set $g (i32.load offset=5160960 (i32.shl (i32.add (local.get $k) (local.get $in)) (i32.const 2))))
       (local.set $totBits (i32.or (local.get $totBits) (local.get $g)))
       (local.set $d
         (select (i32.const 0)
@@ -147,17 +147,18 @@
     (local.set $k (i32.const 0))
     (block $end (loop $gather
       (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
-      (local.set $r (i32.and (i32.load offset=2048 (i32.shl (local.get $k) (i32.const 2))) (i32.const 511)))
-      (local.set $t (f64.load offset=8192 (i32.shl (local.get $r) (i32.const 3))))
-      (local.set $g (i32.load offset=12288 (i32.shl (local.get $r) (i32.const 2))))
+      (local.set $r (i32.add (i32.and (i32.load offset=2048 (i32.shl (local.get $k) (i32.const 2))) (i32.const 511))
+                               (local.get $in)))
+      (local.set $t (f64.load offset=5029888 (i32.shl (local.get $r) (i32.const 3))))
+      (local.set $g (i32.load offset=5160960 (i32.shl (local.get $r) (i32.const 2))))
       (f64.store offset=16384 (i32.shl (local.get $k) (i32.const 3)) (local.get $t))
       (i32.store offset=20480 (i32.shl (local.get $k) (i32.const 2)) (local.get $g))
       (i32.store offset=22528 (i32.shl (local.get $k) (i32.const 2))
         (i32.add
-          (i32.add (i32.mul (i32.add (i32.load16_u offset=15360 (i32.shl (local.get $r) (i32.const 1)))
+          (i32.add (i32.mul (i32.add (i32.load16_u offset=5259264 (i32.shl (local.get $r) (i32.const 1)))
                                      (i32.const 3))
                             (local.get $stride))
-                   (i32.load16_u offset=14336 (i32.shl (local.get $r) (i32.const 1))))
+                   (i32.load16_u offset=5226496 (i32.shl (local.get $r) (i32.const 1))))
           (i32.const 3)))
       (i32.store offset=26624 (i32.shl (local.get $k) (i32.const 2)) (i32.const 0))
       (local.set $bad (i32.or (local.get $bad)
