@@ -2,11 +2,12 @@
 // datagram, from the first byte) to column batches of hits and signal trigger edges, plus counts of
 // every packet kind. Layout and rules: shared/docs/timepix4-format.md.
 //
-// Flow: each word is read as two big-endian uint32 halves (hi = bits 63..32, lo = bits 31..0; no
-// BigInt). The packet kind is decided by eoc = bits 62..55 alone. Heartbeats (0xE0) set the time
+// Flow: the packet kind is decided by eoc = bits 62..55 alone. Heartbeats (0xE0) set the time
 // reference for the following pixel hits; that reference carries over between decode calls for the
 // whole run. A hit's 16-bit ToA (25 ns ticks) is extended with the nearest-period rule around the
-// latest heartbeat. Hits before the first heartbeat are counted and dropped.
+// latest heartbeat. Hits before the first heartbeat are counted and dropped. Runs of pixel hits are
+// decoded by a WebAssembly SIMD kernel (tpx4Kernel.wat), slice by slice; every other packet is read
+// here as two big-endian uint32 halves (hi = bits 63..32, lo = bits 31..0; no BigInt), between runs.
 //
 // Time. All pixel time terms are integer multiples of U = 25/128 ns (25 ns = 128 U, ftoa step
 // 1.5625 ns = 8 U, ultra-fast step 0.1953125 ns = 1 U, superpixel-group step 0.78125 ns = 4 U).
@@ -22,6 +23,7 @@
 import type { HitBatch, TriggerEdges } from '../../shared/batches';
 import { newHitBatch, newTriggerEdges, pushEdge, reserveHits } from './hitColumns';
 import { Tpx4FrameAssembler } from './tpx4Frames';
+import { KERNEL_SLICE, Tpx4Kernel } from './tpx4Kernel';
 import {
   TPX4_EOC,
   TPX4_READOUT_MODES,
@@ -104,22 +106,15 @@ function ensureCapacity(b: Tpx4Batch, capacity: number): void {
     b.totNs = new Float64Array(b.hits.toa.length);
 }
 
-/**
- * Both ultra-fast codes at once, by (start << 4) | stop = bits 29..22: the correction
- * uf(start) - uf(stop) in units times 2, plus 1 when either code is invalid (that one taken as 0).
- */
-const UF_PAIR: Int32Array = (() => {
-  const t = new Int32Array(256);
-  for (let start = 0; start < 16; start++) {
-    for (let stop = 0; stop < 16; stop++) {
-      const a = TPX4_ULTRA_FAST_UNITS[start];
-      const b = TPX4_ULTRA_FAST_UNITS[stop];
-      const invalid = a < 0 || b < 0 ? 1 : 0;
-      t[(start << 4) | stop] = ((a < 0 ? 0 : a) - (b < 0 ? 0 : b)) * 2 + invalid;
-    }
-  }
-  return t;
-})();
+/** Copies the kernel's k hits to the batch from index `at`. */
+function takeHits(kernel: Tpx4Kernel, out: Tpx4Batch, at: number, k: number): void {
+  const h = out.hits;
+  h.x.set(kernel.x.subarray(0, k), at);
+  h.y.set(kernel.y.subarray(0, k), at);
+  h.toa.set(kernel.toa.subarray(0, k), at);
+  h.tot.set(kernel.tot.subarray(0, k), at);
+  out.totNs.set(kernel.totNs.subarray(0, k), at);
+}
 
 /** Inverse of the 16-bit Gray code. */
 export function grayDecode16(g: number): number {
@@ -130,136 +125,21 @@ export function grayDecode16(g: number): number {
   return v & 0xffff;
 }
 
-/**
- * The hot loop: decodes pixel hits from word `i` on, appending at out.hits[acc[0]], until the first
- * word that is not a pixel hit; returns its index (n when none). acc = [hits, invalid ultra-fast
- * codes, pileups], updated. A plain function of typed arrays and numbers, so that it stays optimised.
- */
-/**
- * Sensor position x + 1024 * y of a pixel word from two small tables, one by bits 31..20 (top, eoc,
- * superpix bits 5..3), one by top and bits 19..14 (superpix bits 2..0, pix): x = 2 * eoc + pix / 4
- * and y = 4 * superpix + pix % 4, mirrored by top (x = 447 - x for top 1, y = 511 - y for top 0),
- * are sums of a part from each, so the two entries add up to the position.
- */
-/** Bits 62..32 (top masked off) at or above this: eoc > PIXEL_EOC_MAX, not a pixel hit. */
-const NON_PIXEL_HI = (TPX4_EOC.PIXEL_EOC_MAX + 1) << 23;
-
-const ADDR_HI = new Int32Array(4096);
-const ADDR_LO = new Int32Array(128);
-for (let k = 0; k < 4096; k++) {
-  const top = k >>> 11;
-  const xr = 2 * ((k >>> 3) & 0xff);
-  const yr = 4 * ((k & 7) << 3);
-  ADDR_HI[k] = (top ? 447 - xr : xr) + 1024 * (top ? yr : 511 - yr);
-}
-for (let k = 0; k < 128; k++) {
-  const top = k >>> 6;
-  const dx = (k >>> 2) & 1;
-  const dy = 4 * ((k >>> 3) & 7) + (k & 3);
-  ADDR_LO[k] = (top ? -dx : dx) + 1024 * (top ? dy : -dy);
-}
-
-/**
- * The fine time terms of a pixel word, in units of 25/128 ns: the ultra-fast correction (its UF_PAIR
- * entry; invalid codes taken as 0), minus the fine ToA rise, plus the superpixel-group clock
- * correction (spgroup = bits 54..51, in the word's high half `hi`).
- */
-function fineUnits(ufe: number, ftoaRise: number, hi: number): number {
-  return ((ufe >> 1) - (ftoaRise << 3) + ((((hi >>> 19) & 0xf) - 15) << 2)) | 0;
-}
-
-/** Gray-coded ToA: recomputes the times of the hits that pixelRun wrote from words [from, to). */
-function grayTimes(
-  view: DataView,
-  from: number,
-  to: number,
-  nh: number,
-  hb: number,
-  hbLow: number,
-  toa: Float64Array,
-): void {
-  const base = hb * 128;
-  for (let i = from; i < to; i++) {
-    const hi = view.getUint32(8 * i, false);
-    const lo = view.getUint32(8 * i + 4, false);
-    const g = grayDecode16(((hi & 0x3fff) << 2) | (lo >>> 30));
-    const d = (((g - hbLow + 0x8000) & 0xffff) - 0x8000) | 0;
-    const fine = fineUnits(UF_PAIR[(lo >>> 22) & 0xff], (lo >>> 17) & 0x1f, hi);
-    toa[nh++] = (base + ((d << 7) + fine)) / TPX4_UNITS_PER_SECOND;
-  }
-}
-
-function pixelRun(
-  view: DataView,
-  from: number,
-  n: number,
-  hb: number,
-  hbLow: number,
-  out: Tpx4Batch,
-  acc: Float64Array,
-): number {
-  const ufTable = UF_PAIR;
-  // hb * 128 + d * 128 + fine == (hb + d) * 128 + fine exactly: integers below 2^53.
-  const base = hb * 128;
-  // d = ((toa - hbLow + 2^15) mod 2^16) - 2^15, with the constant part added once.
-  const shift = 0x8000 - hbLow;
-  const hits = out.hits;
-  const hx = hits.x;
-  const hy = hits.y;
-  const htoa = hits.toa;
-  const htot = hits.tot;
-  const htotNs = out.totNs;
-  // Int32 locals throughout (| 0), so the optimiser emits plain 32-bit arithmetic.
-  let nh = acc[0] | 0;
-  let invalidUf = 0;
-  let pileup = 0;
-  let i = from;
-  for (; i < n; i++) {
-    // DataView big-endian reads compile to a load and a byte swap.
-    const hi = view.getUint32(8 * i, false);
-    if ((hi & 0x7fffffff) >= NON_PIXEL_HI) break;
-    const lo = view.getUint32(8 * i + 4, false);
-    const xy = (ADDR_HI[hi >>> 20] + ADDR_LO[((hi >>> 14) & 0x3f) | ((hi >>> 25) & 0x40)]) | 0;
-    // Plain binary ToA; a Gray-coded one is corrected afterwards (grayTimes), so that the default
-    // costs no branch here.
-    const toa = ((hi & 0x3fff) << 2) | (lo >>> 30);
-    const ufe = ufTable[(lo >>> 22) & 0xff];
-    invalidUf = (invalidUf + (ufe & 1)) | 0;
-    const ftoaRise = (lo >>> 17) & 0x1f;
-    // ToT in 1/64 ns: totRaw * 25 ns + (ftoaRise - ftoaFall) * 1.5625 ns.
-    const tot64 = (((lo >>> 1) & 0x7ff) * 1600 + (ftoaRise - ((lo >>> 12) & 0x1f)) * 100) | 0;
-    pileup = (pileup + (lo & 1)) | 0;
-    // Nearest-period rule: signed distance -2^15 <= d < 2^15 ticks from the heartbeat.
-    const d = (((toa + shift) & 0xffff) - 0x8000) | 0;
-    hx[nh] = xy & 0x3ff;
-    hy[nh] = xy >>> 10;
-    htoa[nh] = (base + ((d << 7) + fineUnits(ufe, ftoaRise, hi))) / TPX4_UNITS_PER_SECOND;
-    htotNs[nh] = tot64 * 0.015625;
-    // Round half up; a negative ToT gives 0 (branch-free: the sign mask).
-    htot[nh] = ((tot64 + 32) >> 6) & ~(tot64 >> 31);
-    nh = (nh + 1) | 0;
-  }
-  acc[0] = nh;
-  acc[1] += invalidUf;
-  acc[2] += pileup;
-  return i;
-}
-
 export class Tpx4Decoder {
   readonly counts: Tpx4PacketCounts = newTpx4PacketCounts();
   /** Latest heartbeat, 25 ns ticks (48 bits); -1 before the first. Carries over between batches. */
   heartbeatTick = -1;
-  private heartbeatLow16 = 0;
   private readonly gray: boolean;
   readonly readoutMode: 'event' | 'pc24';
   private readonly frames: Tpx4FrameAssembler;
-  /** pixelRun's running totals for one decode call. */
-  private readonly acc = new Float64Array(3);
+  /** Event mode's pixel hits (pc24 mode has none). */
+  private readonly kernel: Tpx4Kernel | null;
 
   constructor(config: Tpx4DecoderConfig = {}) {
     this.gray = config.gray ?? false;
     this.readoutMode = config.readoutMode ?? 'event';
     this.frames = new Tpx4FrameAssembler(this.counts);
+    this.kernel = this.readoutMode === 'event' ? new Tpx4Kernel() : null;
   }
 
   /**
@@ -272,43 +152,62 @@ export class Tpx4Decoder {
     }
     const n = bytes.byteLength >>> 3;
     ensureCapacity(out, n);
-    const hits = out.hits;
-    hits.n = 0;
+    out.hits.n = 0;
     out.trigger1.n = 0;
     out.triggers.n = 0;
     out.frames = [];
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const acc = this.acc;
-    acc[0] = 0;
-    acc[1] = 0;
-    acc[2] = 0;
+    if (this.kernel) this.decodeEvents(this.kernel, bytes, view, n, out);
+    else this.decodeCounts(view, n, out);
+  }
+
+  /** Event mode: runs of pixel hits go to the kernel, slice by slice; other packets are handled here. */
+  private decodeEvents(
+    kernel: Tpx4Kernel,
+    bytes: Uint8Array,
+    view: DataView,
+    n: number,
+    out: Tpx4Batch,
+  ): void {
+    let nh = 0;
     let dropped = 0;
-    let i = 0;
-    while (i < n) {
-      if (this.readoutMode === 'pc24') {
-        i = this.frames.countRun(view, i, n, out.frames);
-        if (i >= n) break;
-      } else if (this.heartbeatTick >= 0) {
-        // Runs of pixel hits go through the tight loop; it stops at the first other packet.
-        const from = i;
-        const nh = acc[0];
-        i = pixelRun(view, i, n, this.heartbeatTick, this.heartbeatLow16, out, acc);
-        if (this.gray) grayTimes(view, from, i, nh, this.heartbeatTick, this.heartbeatLow16, out.hits.toa);
-        if (i >= n) break;
+    for (let s = 0; s < n; s += KERNEL_SLICE) {
+      const len = Math.min(KERNEL_SLICE, n - s);
+      kernel.words.set(bytes.subarray(8 * s, 8 * (s + len)));
+      let k = 0;
+      for (let j = 0; j < len; j++) {
+        if (this.heartbeatTick >= 0) {
+          j = kernel.pixels(j, len, k, this.heartbeatTick, this.gray);
+          k = kernel.count;
+          if (j === len) break;
+        }
+        const at = 8 * (s + j);
+        const hi = view.getUint32(at, false);
+        const eoc = (hi >>> 23) & 0xff;
+        if (eoc <= TPX4_EOC.PIXEL_EOC_MAX)
+          dropped++; // before the first heartbeat
+        else this.other(eoc, hi, view.getUint32(at + 4, false), out);
       }
-      const hi = view.getUint32(8 * i, false);
-      const eoc = (hi >>> 23) & 0xff;
-      if (eoc <= TPX4_EOC.PIXEL_EOC_MAX)
-        dropped++; // before the first heartbeat
-      else this.other(eoc, hi, view.getUint32(8 * i + 4, false), out);
-      i++;
+      takeHits(kernel, out, nh, k);
+      nh += k;
     }
+    out.hits.n = nh;
     const c = this.counts;
-    hits.n = acc[0];
-    c.pixels += acc[0];
-    c.invalidUltraFast += acc[1];
-    c.pileup += acc[2];
+    const { invalidUltraFast, pileup } = kernel.takeCounts();
+    c.pixels += nh;
+    c.invalidUltraFast += invalidUltraFast;
+    c.pileup += pileup;
     c.droppedBeforeHeartbeat += dropped;
+  }
+
+  /** Photon-counting mode: runs of pixel words are summed into frames; other packets handled here. */
+  private decodeCounts(view: DataView, n: number, out: Tpx4Batch): void {
+    for (let i = 0; i < n; i++) {
+      i = this.frames.countRun(view, i, n, out.frames);
+      if (i >= n) break;
+      const hi = view.getUint32(8 * i, false);
+      this.other((hi >>> 23) & 0xff, hi, view.getUint32(8 * i + 4, false), out);
+    }
   }
 
   /**
@@ -340,7 +239,6 @@ export class Tpx4Decoder {
           c.heartbeatGapWarning = true;
         }
         this.heartbeatTick = tick;
-        this.heartbeatLow16 = lo & 0xffff;
         return;
       }
       case TPX4_EOC.SIGNAL_RISE: {
