@@ -71,6 +71,7 @@ export class LivePipeline {
   private clusterPorts: StagePort<'cluster'>[] | null = null;
   private readonly clustering: Promise<CentroidBatch>[] = [];
   private dispatched = 0;
+  private readonly out = newEventOutput(1 << 17);
   readonly counters: LiveCounters = { batches: 0, hits: 0, events: 0, triggers: 0, centroids: 0, execMs: 0 };
 
   constructor(private readonly config: LivePipelineConfig) {
@@ -122,7 +123,10 @@ export class LivePipeline {
     const { hits, triggers } = this.decode(bytes, longtime);
     this.views.addBytes(bytes.byteLength, nowS);
     this.views.addHits(hits, nowS);
-    const out = newEventOutput();
+    // One output, refilled per batch: its rows are used (views) or copied (clustering) right here.
+    const out = this.out;
+    out.events.n = 0;
+    out.timing.n = 0;
     this.builder.push(hits, triggers, out);
     this.views.addEvents(out.events, triggers.n, nowS);
     const c = this.counters;

@@ -33,6 +33,7 @@ import {
   type SensorGeometry,
 } from '../../shared/liveViews';
 import { RateWindow, Trend } from './timeSeries';
+import { ViewsKernel } from './viewsKernel';
 
 // Series of the trends, rates and totals.
 const S_HITS = 0;
@@ -80,6 +81,8 @@ export class LiveViews {
   private roiTrend!: Trend;
   /** Counts or ToT sums (ns) per pixel. */
   private readonly hitMap: Float64Array;
+  /** The hot row loops (hit map, ToT, ToF, ToF-vs-ToT) add here; folded in at each snapshot. */
+  private readonly kernel = new ViewsKernel();
   private offSensor = 0;
   private readonly rates = new RateWindow(N_SERIES);
   private readonly totals = new Float64Array(N_SERIES);
@@ -152,6 +155,7 @@ export class LiveViews {
 
   /** Copies every view out; `health` (the stages' queues and losses) is passed through, copied. */
   snapshot(nowS: number, health: LiveHealth = EMPTY_LIVE_HEALTH): LiveSnapshot {
+    this.fold();
     const c = this.config;
     const end = Math.max(Math.floor(nowS), this.trend.endS, this.roiTrend.endS);
     this.trend.advance(end);
@@ -200,6 +204,7 @@ export class LiveViews {
 
   /** (Re)allocates each view whose inputs differ from `old` (all of them when old is null). */
   private rebuild(c: LiveViewsConfig, old: LiveViewsConfig | null): void {
+    if (old !== null) this.fold();
     const changed = (pick: (k: LiveViewsConfig) => unknown): boolean =>
       old === null || !same(pick(old), pick(c));
     if (changed((k) => k.tof)) this.tof = newHistogram(c.tof.min, c.tof.max, c.tof.bins);
@@ -233,6 +238,13 @@ export class LiveViews {
       }));
       this.roiInside = new Float64Array(c.rois.length);
     }
+    this.kernel.shape({
+      mapSize: this.hitMap.length,
+      totBins: this.tot.bins,
+      tofBins: this.tof.bins,
+      tofTotSize: this.tofTot.counts.length,
+      tofCol: this.tofCol,
+    });
     const trendChanged = changed((k) => k.trendSeconds);
     if (trendChanged) this.trend = new Trend(N_SERIES, c.trendSeconds);
     if (roisChanged || trendChanged) this.roiTrend = new Trend(c.rois.length, c.trendSeconds);
@@ -257,7 +269,13 @@ export class LiveViews {
     }
   }
 
+  /** Adds what the kernel accumulated into the views. */
+  private fold(): void {
+    this.kernel.fold(this.hitMap, this.tot.counts, this.tof.counts, this.tofTot.counts);
+  }
+
   private clearAccumulation(nowS: number): void {
+    this.kernel.clear();
     for (const h of [this.tof, this.tot, this.clusterSize]) clearHistogram(h);
     this.tofTot.counts.fill(0);
     this.hitMap.fill(0);
@@ -291,50 +309,15 @@ export class LiveViews {
   // long loop while it runs (OSR), before any code after it has run, and code after the loop then
   // deoptimized on every call (seen with --trace-deopt).
 
-  /** Hit map and ToT histogram; returns the hits off the sensor. */
+  /** Hit map and ToT histogram (in the kernel); returns the hits off the sensor. */
   private hitRows(h: HitBatch): number {
-    const { n, x, y, tot } = h;
-    const { width: w, height: ht } = this.sensor;
-    const map = this.hitMap;
-    const counts = this.config.hitMap.mode === 'counts';
-    const th = this.tot;
-    const { min, max, scale, bins } = th;
-    let off = 0;
-    for (let i = 0; i < n; i++) {
-      const xi = x[i];
-      const yi = y[i];
-      const ti = tot[i];
-      if (xi < w && yi < ht) map[yi * w + xi] += counts ? 1 : ti;
-      else off++;
-      const b = binIndex(ti, min, max, scale, bins);
-      if (b < 0) th.under++;
-      else if (b === bins) th.over++;
-      else th.counts[b]++;
-    }
-    return off;
+    const { width, height } = this.sensor;
+    return this.kernel.hits(h, width, height, this.config.hitMap.mode !== 'counts', this.tot);
   }
 
-  /** `fromSource`: the ToF histogram; `tot` (event rows): ToF-vs-ToT, in the same pass. */
+  /** `fromSource`: the ToF histogram; `tot` (event rows): ToF-vs-ToT, in the same pass (kernel). */
   private tofRows(tof: Float64Array, n: number, fromSource: boolean, tot: Uint32Array | null): void {
-    const h = this.tof;
-    const { min, max, scale, bins, counts } = h;
-    const { tofBins, totBins, totMax, counts: c2 } = this.tofTot;
-    const col = this.tofCol;
-    const sTot = totBins / totMax;
-    for (let i = 0; i < n; i++) {
-      const b = binIndex(tof[i], min, max, scale, bins);
-      if (b < 0) {
-        if (fromSource) h.under++;
-      } else if (b === bins) {
-        if (fromSource) h.over++;
-      } else {
-        if (fromSource) counts[b]++;
-        if (tot !== null) {
-          const bo = binIndex(tot[i], 0, totMax, sTot, totBins);
-          if (bo < totBins) c2[bo * tofBins + col[b]]++;
-        }
-      }
-    }
+    this.kernel.tofs(tof, n, fromSource, tot, this.tof, this.tofTot);
   }
 
   /** Rows outside the ROIs' union range cost two comparisons, whatever the number of ROIs. */
