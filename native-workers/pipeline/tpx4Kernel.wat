@@ -23,12 +23,14 @@
 ;; more than the slice. The global `count` holds the column index after the last hit; `invalid`
 ;; and `pileups` accumulate the hits with an invalid ultra-fast code and with the pileup bit, until
 ;; the caller resets them. Addresses are byte offsets into the exported memory (tpx4Kernel.ts).
+;;
 ;; Instruction economy: V8 materialises every v128.const at each use (three instructions), so the
 ;; constants live in globals, read into locals once per call; V8 keeps them in registers or stack
 ;; slots. Two-input byte shuffles cost two pshufb and their masks, so each pair of words is
 ;; byte-swapped with a swizzle and the halves are gathered with 32-bit shuffles (shufps).
 (module
-  (memory (export "memory") 32 32)
+  ;; 9 pages: a slice of 16384 words and its hit columns, as tpx4Kernel.ts lays them out
+  (memory (export "memory") 9 9)
   (global $count (export "count") (mut i32) (i32.const 0))
   (global $invalid (export "invalid") (mut i32) (i32.const 0))
   (global $pileups (export "pileups") (mut i32) (i32.const 0))
