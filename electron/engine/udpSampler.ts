@@ -240,6 +240,7 @@ export class UdpSampler {
     const before = this.time.longtime;
     for (let i = 1; i < words.length; i += 2) {
       const hi = words[i];
+      if (hi >>> 29 === 5) continue; // a pixel (0xA, 0xB): nearly every packet, skipped at once
       const top = hi >>> 24;
       if (top === 0x44 || top === 0x64) this.time.onLsb(((words[i - 1] >>> 16) | (hi << 16)) >>> 0);
       else if (top === 0x45 || top === 0x65) this.time.onMsb(words[i - 1] >>> 16);
