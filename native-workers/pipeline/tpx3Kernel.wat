@@ -77,6 +77,26 @@
     (local $a i32) (local $v0 v128) (local $v1 v128) (local $lo v128) (local $hi v128)
     (local $pix v128) (local $dcol v128) (local $arr v128) (local $q v128) (local $adj v128)
     (local $base v128) (local $offsets v128)
+    ;; V8 rebuilds a v128.const at every use: the constants are made once, in locals
+    (local $toaUnit v128) (local $nano v128) (local $f4096 v128) (local $byteIndex v128) (local $byteStep v128) (local $totMask v128)
+    (local $spixMask v128) (local $dcolMask v128) (local $mask12 v128) (local $mask16 v128) (local $i15 v128) (local $i16 v128)
+    (local $i25 v128) (local $i3 v128) (local $i5 v128) (local $i7 v128)
+    (local.set $toaUnit (v128.const f64x2 0.006103515625 0.006103515625))
+    (local.set $nano (v128.const f64x2 1e-9 1e-9))
+    (local.set $f4096 (v128.const f64x2 4096 4096))
+    (local.set $byteIndex (v128.const i32x4 0x03020100 0x03020100 0x03020100 0x03020100))
+    (local.set $byteStep (v128.const i32x4 0x04040404 0x04040404 0x04040404 0x04040404))
+    (local.set $totMask (v128.const i32x4 0x3ff 0x3ff 0x3ff 0x3ff))
+    (local.set $spixMask (v128.const i32x4 0xfc 0xfc 0xfc 0xfc))
+    (local.set $dcolMask (v128.const i32x4 0xfe 0xfe 0xfe 0xfe))
+    (local.set $mask12 (v128.const i32x4 0xfff 0xfff 0xfff 0xfff))
+    (local.set $mask16 (v128.const i32x4 0xffff 0xffff 0xffff 0xffff))
+    (local.set $i15 (v128.const i32x4 15 15 15 15))
+    (local.set $i16 (v128.const i32x4 16 16 16 16))
+    (local.set $i25 (v128.const i32x4 25 25 25 25))
+    (local.set $i3 (v128.const i32x4 3 3 3 3))
+    (local.set $i5 (v128.const i32x4 5 5 5 5))
+    (local.set $i7 (v128.const i32x4 7 7 7 7))
     (local.set $base (f64x2.splat (f64.load offset=32 (local.get $table))))
     (local.set $offsets (v128.load offset=48 (local.get $table)))
     (block $done
@@ -89,15 +109,15 @@
           (local.set $hi (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
                            (local.get $v0) (local.get $v1)))
           (br_if $scalar (i32.eqz (i32x4.all_true (i32x4.eq (i32x4.shr_u (local.get $hi) (i32.const 29))
-                                                            (v128.const i32x4 5 5 5 5)))))
+                                                            (local.get $i5)))))
           (local.set $lo (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
                            (local.get $v0) (local.get $v1)))
           (local.set $arr
             (v128.or
-              (v128.or (i32x4.shl (v128.and (local.get $lo) (v128.const i32x4 0xffff 0xffff 0xffff 0xffff))
+              (v128.or (i32x4.shl (v128.and (local.get $lo) (local.get $mask16))
                                   (i32.const 14))
                        (i32x4.shr_u (local.get $lo) (i32.const 30)))
-              (i32x4.shl (v128.and (local.get $hi) (v128.const i32x4 0xfff 0xfff 0xfff 0xfff))
+              (i32x4.shl (v128.and (local.get $hi) (local.get $mask12))
                          (i32.const 2))))
           (local.set $q (i32x4.shr_u (local.get $arr) (i32.const 28)))
           (br_if $scalar (v128.any_true (i32x4.eq (local.get $q) (i32x4.splat (local.get $bad)))))
@@ -107,32 +127,32 @@
             (i32x4.add (local.get $arr)
               (i8x16.swizzle (local.get $offsets)
                 (i32x4.add (i32x4.mul (local.get $q)
-                                      (v128.const i32x4 0x04040404 0x04040404 0x04040404 0x04040404))
-                           (v128.const i32x4 0x03020100 0x03020100 0x03020100 0x03020100)))))
-          (local.set $pix (v128.and (i32x4.shr_u (local.get $hi) (i32.const 12)) (v128.const i32x4 7 7 7 7)))
+                                      (local.get $byteStep))
+                           (local.get $byteIndex)))))
+          (local.set $pix (v128.and (i32x4.shr_u (local.get $hi) (i32.const 12)) (local.get $i7)))
           (local.set $dcol (v128.and (i32x4.shr_u (local.get $hi) (i32.const 20))
-                                     (v128.const i32x4 0xfe 0xfe 0xfe 0xfe)))
+                                     (local.get $dcolMask)))
           ;; x in the low four uint16 lanes, y in the high four (all < 256, so no saturation)
           (local.set $v0
             (i16x8.narrow_i32x4_u
               (i32x4.add (local.get $dcol) (i32x4.shr_u (local.get $pix) (i32.const 2)))
               (i32x4.add (v128.and (i32x4.shr_u (local.get $hi) (i32.const 13))
-                                   (v128.const i32x4 0xfc 0xfc 0xfc 0xfc))
-                         (v128.and (local.get $pix) (v128.const i32x4 3 3 3 3)))))
+                                   (local.get $spixMask))
+                         (v128.and (local.get $pix) (local.get $i3)))))
           (v128.store64_lane 0 (i32.add (local.get $px) (i32.shl (local.get $k) (i32.const 1))) (local.get $v0))
           (v128.store64_lane 1 (i32.add (local.get $py) (i32.shl (local.get $k) (i32.const 1))) (local.get $v0))
           (v128.store (i32.add (local.get $ptot) (i32.shl (local.get $k) (i32.const 2)))
             (i32x4.mul (v128.and (i32x4.shr_u (local.get $lo) (i32.const 20))
-                                 (v128.const i32x4 0x3ff 0x3ff 0x3ff 0x3ff))
-                       (v128.const i32x4 25 25 25 25)))
+                                 (local.get $totMask))
+                       (local.get $i25)))
           (local.set $adj
             (i32x4.shl
               (i32x4.sub
-                (i32x4.sub (v128.const i32x4 16 16 16 16)
+                (i32x4.sub (local.get $i16)
                            (v128.and (i32x4.neg (v128.and (i32x4.shr_u (local.get $dcol) (i32.const 1))
-                                                          (v128.const i32x4 15 15 15 15)))
-                                     (v128.const i32x4 15 15 15 15)))
-                (v128.and (i32x4.shr_u (local.get $lo) (i32.const 16)) (v128.const i32x4 15 15 15 15)))
+                                                          (local.get $i15)))
+                                     (local.get $i15)))
+                (v128.and (i32x4.shr_u (local.get $lo) (i32.const 16)) (local.get $i15)))
               (i32.const 8)))
           ;; toa in float64 pairs, coarse = base + (arr + offset): exact integers, so the same value
           ;; as table[q] + arr. Lanes 0 and 1, then lanes 2 and 3 moved down; written out twice
@@ -143,10 +163,10 @@
               (f64x2.mul
                 (f64x2.add
                   (f64x2.mul (f64x2.add (local.get $base) (f64x2.convert_low_i32x4_s (local.get $arr)))
-                             (v128.const f64x2 4096 4096))
+                             (local.get $f4096))
                   (f64x2.convert_low_i32x4_s (local.get $adj)))
-                (v128.const f64x2 0.006103515625 0.006103515625))
-              (v128.const f64x2 1e-9 1e-9)))
+                (local.get $toaUnit))
+              (local.get $nano)))
           (v128.store offset=16 (local.get $a)
             (f64x2.mul
               (f64x2.mul
@@ -155,11 +175,11 @@
                     (f64x2.add (local.get $base)
                                (f64x2.convert_low_i32x4_s
                                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $arr) (local.get $arr))))
-                    (v128.const f64x2 4096 4096))
+                    (local.get $f4096))
                   (f64x2.convert_low_i32x4_s
                     (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $adj) (local.get $adj))))
-                (v128.const f64x2 0.006103515625 0.006103515625))
-              (v128.const f64x2 1e-9 1e-9)))
+                (local.get $toaUnit))
+              (local.get $nano)))
           (local.set $k (i32.add (local.get $k) (i32.const 4)))
           (local.set $j (i32.add (local.get $j) (i32.const 4)))
           (br $next))
