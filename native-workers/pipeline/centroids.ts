@@ -55,9 +55,10 @@ export interface CentroidSink {
   lut: Float64Array | null;
 }
 
-export function newCentroidSink(centroidLut?: Float64Array): CentroidSink {
+/** A sink with room for `capacity` centroids (it grows by doubling past that). */
+export function newCentroidSink(capacity: number, centroidLut?: Float64Array): CentroidSink {
   const lut = centroidLut !== undefined && centroidLut.length > 0 ? centroidLut : null;
-  return { out: emptyCentroidBatch(1024), lut };
+  return { out: emptyCentroidBatch(Math.max(1024, capacity)), lut };
 }
 
 /** Room for k more centroids. */

@@ -78,7 +78,7 @@ function check(hits: Hit[], p: ClusterStreamParams = DEFAULT, w = 256, h = 256):
   // The fused centroids (WebAssembly kernel or TypeScript per trigger) are the same bits as the
   // centroids of these labels, with and without a time-walk table.
   for (const lut of [undefined, Float64Array.from({ length: 40 }, (_, i) => i * 1e-9)]) {
-    const sink = newCentroidSink(lut);
+    const sink = newCentroidSink(0, lut);
     clusterStreamCentroids(batch(hits), p, sink, w, h);
     const fused = takeCentroids(sink);
     const expected = centroidsFromLabels(batch(hits), got.order, got.labels, hits.length, got.nClusters, lut);

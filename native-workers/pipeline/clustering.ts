@@ -19,7 +19,8 @@ import {
 } from '../../shared/batches';
 import { assertNever } from '../../shared/assertNever';
 import type { ClusteringSettings } from '../../shared/processingSettings';
-import { centroidsFromLabels, newCentroidSink, takeCentroids } from './centroids';
+import { triggerCentroids } from './centroidKernel';
+import { newCentroidSink, takeCentroids } from './centroids';
 import { clusterStreamCentroids } from './clusterStream';
 import { dbscan } from './dbscan';
 import { sortIndicesByKey } from './indexSort';
@@ -49,12 +50,14 @@ export function clusterEvents(
         minSamples: settings.minSamples,
         tofScale: settings.tofScale,
       });
-      return centroidsFromLabels(rows, null, labels, rows.n, nClusters, options.centroidLut);
+      return triggerCentroids(rows, labels, nClusters, options.centroidLut);
     }
     case 'stream': {
-      const sink = newCentroidSink(options.centroidLut);
+      const rows = selectRows(events, settings);
+      // Ions of ~15 hits: room for one centroid per 8 rows, so it rarely grows.
+      const sink = newCentroidSink(rows.n >> 3, options.centroidLut);
       clusterStreamCentroids(
-        selectRows(events, settings),
+        rows,
         {
           maxDistTof: settings.csMaxDistTof,
           totOffset: settings.csTotOffset,
