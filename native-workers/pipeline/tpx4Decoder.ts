@@ -21,7 +21,7 @@
 // opens and a frame end (0xF1) completes. Frame and sequence packets carry a segment (bits 54..52) and
 // the readout mode (bits 51..50, TPX4_READOUT_MODES); a mode that disagrees with the setting is counted.
 import type { HitBatch, TriggerEdges } from '../../shared/batches';
-import { newHitBatch, newTriggerEdges, pushEdge, reserveHits } from './hitColumns';
+import { newHitBatch, newTriggerEdges, pushEdge } from './hitColumns';
 import { Tpx4FrameAssembler } from './tpx4Frames';
 import { KERNEL_SLICE, Tpx4Kernel } from './tpx4Kernel';
 import {
@@ -101,21 +101,6 @@ export function newTpx4Batch(capacity = 0): Tpx4Batch {
   };
 }
 
-function ensureCapacity(b: Tpx4Batch, capacity: number): void {
-  if (reserveHits(b.hits, capacity) || b.totNs.length < b.hits.toa.length)
-    b.totNs = new Float64Array(b.hits.toa.length);
-}
-
-/** Copies the kernel's k hits to the batch from index `at`. */
-function takeHits(kernel: Tpx4Kernel, out: Tpx4Batch, at: number, k: number): void {
-  const h = out.hits;
-  h.x.set(kernel.x.subarray(0, k), at);
-  h.y.set(kernel.y.subarray(0, k), at);
-  h.toa.set(kernel.toa.subarray(0, k), at);
-  h.tot.set(kernel.tot.subarray(0, k), at);
-  out.totNs.set(kernel.totNs.subarray(0, k), at);
-}
-
 /** Inverse of the 16-bit Gray code. */
 export function grayDecode16(g: number): number {
   let v = g ^ (g >>> 1);
@@ -151,7 +136,6 @@ export class Tpx4Decoder {
       throw new RangeError(`Timepix4 data must be whole 8-byte words, got ${bytes.byteLength} bytes`);
     }
     const n = bytes.byteLength >>> 3;
-    ensureCapacity(out, n);
     out.hits.n = 0;
     out.trigger1.n = 0;
     out.triggers.n = 0;
@@ -171,14 +155,14 @@ export class Tpx4Decoder {
   ): void {
     let nh = 0;
     let dropped = 0;
+    kernel.reserve(n);
     for (let s = 0; s < n; s += KERNEL_SLICE) {
       const len = Math.min(KERNEL_SLICE, n - s);
       kernel.words.set(bytes.subarray(8 * s, 8 * (s + len)));
-      let k = 0;
       for (let j = 0; j < len; j++) {
         if (this.heartbeatTick >= 0) {
-          j = kernel.pixels(j, len, k, this.heartbeatTick, this.gray);
-          k = kernel.count;
+          j = kernel.pixels(j, len, nh, this.heartbeatTick, this.gray);
+          nh = kernel.count;
           if (j === len) break;
         }
         const at = 8 * (s + j);
@@ -188,10 +172,15 @@ export class Tpx4Decoder {
           dropped++; // before the first heartbeat
         else this.other(eoc, hi, view.getUint32(at + 4, false), out);
       }
-      takeHits(kernel, out, nh, k);
-      nh += k;
     }
-    out.hits.n = nh;
+    // The hits are the kernel's columns: views, valid until the next decode.
+    const h = out.hits;
+    h.x = kernel.x;
+    h.y = kernel.y;
+    h.toa = kernel.toa;
+    h.tot = kernel.tot;
+    out.totNs = kernel.totNs;
+    h.n = nh;
     const c = this.counts;
     const { invalidUltraFast, pileup } = kernel.takeCounts();
     c.pixels += nh;

@@ -1,22 +1,18 @@
 // The WebAssembly half of the Timepix4 decoder (tpx4Kernel.wat): pixel words to hit columns, four at
-// a time with SIMD. Tpx4Decoder copies a slice of words in, lets the kernel decode each run of pixels
-// (handling every other packet itself, between runs) and copies the hits out. Its memory never
-// grows, so the views below stay valid.
+// a time with SIMD. Tpx4Decoder copies a slice of words in and lets the kernel decode each run of
+// pixels (handling every other packet itself, between runs) straight into the hit columns, which
+// live in the kernel's memory: the decoder hands out views of them. `reserve` grows the memory,
+// which replaces every view.
 import { bytes } from './tpx4Kernel.wat';
 import { type WasmGlobal, type WasmMemory, instantiateKernel } from './wasmModule';
 
-/** Words per slice: input and hit columns together stay under 1 MB (in L2). */
+/** Words per slice of words copied in. */
 export const KERNEL_SLICE = 16_384;
 
-/** Each column holds three hits past the slice: a single word writes all four SIMD lanes. */
-const ROOM = KERNEL_SLICE + 4;
+const PAGE = 65_536;
 const WORDS = 0;
-const X = WORDS + KERNEL_SLICE * 8;
-const Y = X + ROOM * 2;
-const TOA = Y + ROOM * 2;
-const TOT = TOA + ROOM * 8;
-const TOT_NS = TOT + ROOM * 4;
-const END = TOT_NS + ROOM * 8;
+/** The hit columns, float64 first so that each stays aligned. */
+const COLUMNS = WORDS + KERNEL_SLICE * 8;
 
 interface KernelExports {
   memory: WasmMemory;
@@ -41,28 +37,49 @@ interface KernelExports {
 
 export class Tpx4Kernel {
   /** The slice's words, big-endian bytes as in the stream. */
-  readonly words: Uint8Array;
-  readonly x: Uint16Array;
-  readonly y: Uint16Array;
-  readonly toa: Float64Array;
-  readonly tot: Uint32Array;
-  readonly totNs: Float64Array;
+  words!: Uint8Array;
+  /** Hit columns of `capacity` rows, each with three more: a single word writes all four SIMD lanes. */
+  x!: Uint16Array;
+  y!: Uint16Array;
+  toa!: Float64Array;
+  tot!: Uint32Array;
+  totNs!: Float64Array;
+  private capacity = 0;
+  private at = { toa: 0, totNs: 0, tot: 0, x: 0, y: 0 };
   private readonly exports: KernelExports;
 
   constructor() {
     this.exports = instantiateKernel<KernelExports>(bytes);
-    const buffer = this.exports.memory.buffer;
-    if (END > buffer.byteLength) throw new Error('Tpx4Kernel: slice larger than its memory');
+    this.reserve(KERNEL_SLICE); // makes the views
+  }
+
+  /** Room for `rows` hits in the columns; growing does not keep their contents. */
+  reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    const capacity = Math.max(rows, 2 * this.capacity);
+    const room = capacity + 4;
+    const at = { toa: COLUMNS, totNs: 0, tot: 0, x: 0, y: 0 };
+    at.totNs = at.toa + 8 * room;
+    at.tot = at.totNs + 8 * room;
+    at.x = at.tot + 4 * room;
+    at.y = at.x + 2 * room;
+    const end = at.y + 2 * room;
+    const memory = this.exports.memory;
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+    const buffer = memory.buffer;
     this.words = new Uint8Array(buffer, WORDS, KERNEL_SLICE * 8);
-    this.x = new Uint16Array(buffer, X, ROOM);
-    this.y = new Uint16Array(buffer, Y, ROOM);
-    this.toa = new Float64Array(buffer, TOA, ROOM);
-    this.tot = new Uint32Array(buffer, TOT, ROOM);
-    this.totNs = new Float64Array(buffer, TOT_NS, ROOM);
+    this.toa = new Float64Array(buffer, at.toa, room);
+    this.totNs = new Float64Array(buffer, at.totNs, room);
+    this.tot = new Uint32Array(buffer, at.tot, room);
+    this.x = new Uint16Array(buffer, at.x, room);
+    this.y = new Uint16Array(buffer, at.y, room);
+    this.capacity = capacity;
+    this.at = at;
   }
 
   /**
-   * Decodes slice words j, j+1, ... while they are pixel hits, writing hits from column index k on,
+   * Decodes slice words j, j+1, ... while they are pixel hits, writing hits from column index k on
+   * (the caller reserved room for them),
    * with the ToA extended around the heartbeat at `heartbeatTick` (25 ns ticks). Returns the index
    * of the first word that is not a pixel (or `end`); `count` is then the column index after the
    * last hit.
@@ -75,11 +92,11 @@ export class Tpx4Kernel {
       j,
       end,
       k,
-      X,
-      Y,
-      TOA,
-      TOT,
-      TOT_NS,
+      this.at.x,
+      this.at.y,
+      this.at.toa,
+      this.at.tot,
+      this.at.totNs,
       heartbeatTick * 128,
       shift,
       gray ? 1 : 0,

@@ -30,7 +30,7 @@
 ;; byte-swapped with a swizzle and the halves are gathered with 32-bit shuffles (shufps).
 (module
   ;; 9 pages: a slice of 16384 words and its hit columns, as tpx4Kernel.ts lays them out
-  (memory (export "memory") 9 9)
+  (memory (export "memory") 9)
   (global $count (export "count") (mut i32) (i32.const 0))
   (global $invalid (export "invalid") (mut i32) (i32.const 0))
   (global $pileups (export "pileups") (mut i32) (i32.const 0))
