@@ -271,7 +271,7 @@ function benchConvertCli(
   path: string,
   runs = RUNS,
   extra: string[] = [],
-  target = '>= 150 MB/s',
+  target = '>= 300 MB/s',
 ): CliRun {
   const size = statSync(path).size;
   const out = join(OUT, 'bench-out.h5');
@@ -353,7 +353,6 @@ async function benchOut5sec(): Promise<void> {
   add({
     stage: 'out_5sec.raw (4.1 MB): processing, no process start-up',
     value: `${(seconds * 1000).toFixed(0)} ms`,
-    target: '<= 110 ms',
     reference: '1.1 s',
     ratio: `${(1.1 / seconds).toFixed(0)}x`,
   });
@@ -364,7 +363,8 @@ async function benchOut5sec(): Promise<void> {
   add({
     stage: 'out_5sec.raw: `chronopix convert` wall time incl. Node + HDF5 start-up',
     value: `${(wall * 1000).toFixed(0)} ms`,
-    target: '<= 400 ms',
+    // issue 2: "well under a tenth of [the reference's 1.1 s], start-up included"
+    target: '< 110 ms',
     reference: '1.1 s',
     ratio: `${(1.1 / wall).toFixed(1)}x`,
   });
@@ -463,7 +463,7 @@ async function main(): Promise<void> {
     vmi,
     RUNS,
     ['--clustering', 'dbscan', '--workers', '2'],
-    '>= 100 MB/s',
+    '>= 150 MB/s',
   );
   await benchQuality();
   await benchIoFloor(Math.round(info.words * 0.98));
