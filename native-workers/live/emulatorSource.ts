@@ -299,32 +299,18 @@ export class StreamClock {
   /** Times for datagrams of `perDatagram` words of `words`; cameraTime[d] is written for each. */
   times(words: Uint32Array, perDatagram: number, out: Float64Array): void {
     const nWords = words.length >>> 1;
-    const table = this.table;
     for (let d = 0; d * perDatagram < nWords; d++) {
-      const to = Math.min(nWords, (d + 1) * perDatagram);
+      const from = d * perDatagram;
+      const to = Math.min(nWords, from + perDatagram);
+      // Only the datagram's last pixel or TDC word gives its time: found from the end, then timed
+      // in the forward pass over the time packets, with the global time in force at that word.
+      let last = to - 1;
+      while (last >= from && !timesDatagram(words[2 * last + 1])) last--;
       let coarse = -1;
-      for (let i = d * perDatagram; i < to; i++) {
-        const lo = words[2 * i];
+      for (let i = from; i < to; i++) {
         const hi = words[2 * i + 1];
-        const header = hi >>> 28;
-        if (header === 0xb || header === 0xa) {
-          if (this.tableFor < 0) continue;
-          const arr = ((lo & 0xffff) << 14) | (lo >>> 30) | ((hi & 0xfff) << 2);
-          coarse = table[arr >>> 28] + arr;
-        } else if (header === 0x4 || header === 0x6) {
-          const sub = (hi >>> 24) & 0xf;
-          if (sub === 0x4) this.tracker.onLsb(((lo >>> 16) | (hi << 16)) >>> 0);
-          else if (sub === 0x5) {
-            this.tracker.onMsb(lo >>> 16);
-            if (this.tracker.longtime !== this.tableFor) {
-              fillExtendTable(this.tracker.longtime, table);
-              this.tableFor = this.tracker.longtime;
-            }
-          } else if (this.tableFor >= 0 && (sub === 0xf || sub === 0xa || sub === 0xe || sub === 0xb)) {
-            const arr = ((lo >>> 12) | (hi << 20)) >>> 0;
-            coarse = table[(arr >>> 28) & 3] + (arr & 0x3fffffff);
-          }
-        }
+        if (i === last) coarse = this.coarseOf(words[2 * i], hi);
+        else if (hi >>> 29 !== 5) this.timePacket(words[2 * i], hi);
       }
       if (this.tableFor < 0) {
         out[d] = NaN;
@@ -336,6 +322,41 @@ export class StreamClock {
       out[d] = this.last;
     }
   }
+
+  /** The extended coarse time of a pixel or TDC word (-1 before the first global time). */
+  private coarseOf(lo: number, hi: number): number {
+    if (this.tableFor < 0) return -1;
+    const table = this.table;
+    if (hi >>> 29 === 5) {
+      const arr = ((lo & 0xffff) << 14) | (lo >>> 30) | ((hi & 0xfff) << 2);
+      return table[arr >>> 28] + arr;
+    }
+    const arr = ((lo >>> 12) | (hi << 20)) >>> 0;
+    return table[(arr >>> 28) & 3] + (arr & 0x3fffffff);
+  }
+
+  /** Global-time packets move the clock; every other word is ignored. */
+  private timePacket(lo: number, hi: number): void {
+    const header = hi >>> 28;
+    if (header !== 0x4 && header !== 0x6) return;
+    const sub = (hi >>> 24) & 0xf;
+    if (sub === 0x4) this.tracker.onLsb(((lo >>> 16) | (hi << 16)) >>> 0);
+    else if (sub === 0x5) {
+      this.tracker.onMsb(lo >>> 16);
+      if (this.tracker.longtime !== this.tableFor) {
+        fillExtendTable(this.tracker.longtime, this.table);
+        this.tableFor = this.tracker.longtime;
+      }
+    }
+  }
+}
+
+/** A pixel (0xA, 0xB) or TDC (0x4/0x6 with sub 0xF, 0xA, 0xE, 0xB) word: the words that time a datagram. */
+function timesDatagram(hi: number): boolean {
+  if (hi >>> 29 === 5) return true;
+  const header = hi >>> 28;
+  const sub = (hi >>> 24) & 0xf;
+  return (header === 0x4 || header === 0x6) && (sub === 0xf || sub === 0xa || sub === 0xe || sub === 0xb);
 }
 
 /** A .raw file's own words, optionally looped; camera times continue across loops. */
