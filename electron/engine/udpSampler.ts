@@ -188,11 +188,13 @@ export class UdpSampler {
   private flush(): void {
     if (this.fill === 0) return;
     const batch: SampledBatch = {
-      bytes: this.buf.slice(0, this.fill), // the batch outlives the reused buffer: one copy per batch
+      // The batch takes the buffer (the pipeline may transfer it to its thread); a new one follows.
+      bytes: this.buf.subarray(0, this.fill),
       datagrams: this.count,
       longtime: this.time.longtime,
       firstArrivalMs: this.firstArrival,
     };
+    this.buf = new Uint8Array(this.buf.length);
     this.fill = 0;
     this.count = 0;
     this.stats.batches++;
