@@ -14,7 +14,8 @@
 // coordinate, so clusters never span triggers: each trigger (a run of equal trigger numbers; rows
 // not grouped by trigger are first grouped, stably, in a copy) is clustered on its own, with no
 // sort when the rows come grouped, as the event builder emits them. A trigger goes to the pixel
-// path (dbscanPixel.ts: per-pixel lists over the sensor, union-find; eps < 4, the usual case),
+// path (dbscanPixel.ts: per-pixel lists over the sensor, union-find; eps < 4, the usual case; run
+// by its WebAssembly port, dbscanKernel.ts, for eps < sqrt(5) and triggers below 16384 hits),
 // or, when that declines it (eps >= 4, floods of hits on few pixels, huge triggers or sensors), to
 // the tof-ordered path (dbscanTrigger.ts: tof groups clustered with bitmasks or a windowed sweep;
 // dense triggers on a pixel-cell grid, dbscanGrid.ts; near-linear, floods included). The
@@ -24,6 +25,7 @@
 // consecutive triggers may coincide (2000 * trigger loses integer precision); irrelevant in practice.
 import type { EventBatch } from '../../shared/batches';
 import { neighbourhood } from './dbscanGrid';
+import { kernelTrigger } from './dbscanKernel';
 import { pixelTrigger } from './dbscanPixel';
 import { pixelWork } from './dbscanPixelWork';
 import { clusterTrigger, type TriggerWork } from './dbscanTrigger';
@@ -126,7 +128,9 @@ function dbscanGrouped(rows: DbscanRows, params: DbscanParams, needFirst: boolea
       continue;
     }
     if (pw !== null) {
-      const c = pixelTrigger(pw, x, y, tof, scale, a, b, labels, firstCore, nClusters);
+      // The kernel first (it does not record first core rows); pixelTrigger for what it declines.
+      let c = firstCore === null ? kernelTrigger(pw, x, y, tof, scale, a, b, labels, nClusters) : -1;
+      if (c < 0) c = pixelTrigger(pw, x, y, tof, scale, a, b, labels, firstCore, nClusters);
       if (c >= 0) {
         nClusters = c;
         continue;
