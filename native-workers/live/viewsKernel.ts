@@ -3,7 +3,7 @@
 // ToF-vs-ToT), which `fold` adds into LiveViews' own arrays (at a snapshot, before a re-shape).
 import type { HitBatch } from '../../shared/batches';
 import type { Histogram } from '../../shared/liveViews';
-import { type WasmGlobal, type WasmMemory, instantiateKernel } from '../pipeline/wasmModule';
+import { type WasmGlobal, type WasmMemory, instantiateKernel, memoryOf } from '../pipeline/wasmModule';
 import { bytes } from './viewsKernel.wat';
 
 interface KernelExports {
@@ -60,7 +60,6 @@ export interface TofTotShape {
   totMax: number;
 }
 
-const PAGE = 65_536;
 /** Rows copied in per call. */
 const BLOCK = 65_536;
 const TOF = 0;
@@ -90,9 +89,7 @@ export class ViewsKernel {
     at.c2 = at.tof + 8 * s.tofBins;
     at.col = at.c2 + 4 * s.tofTotSize;
     const end = at.col + 4 * s.tofBins;
-    const memory = this.k.memory;
-    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
-    const buffer = memory.buffer;
+    const buffer = memoryOf(this.k.memory, end);
     this.at = at;
     this.map = new Float64Array(buffer, at.map, s.mapSize);
     this.totHist = new Float64Array(buffer, at.tot, s.totBins);

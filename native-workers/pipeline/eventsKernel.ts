@@ -2,7 +2,7 @@
 // output rows live in the kernel's memory, laid out here as columns that grow by doubling. A growth
 // moves the live data and replaces every view: callers take views from the kernel after reserving.
 import { bytes } from './eventsKernel.wat';
-import { type WasmGlobal, type WasmMemory, instantiateKernel } from './wasmModule';
+import { type WasmGlobal, type WasmMemory, instantiateKernel, memoryOf } from './wasmModule';
 
 interface KernelExports {
   memory: WasmMemory;
@@ -38,7 +38,6 @@ interface KernelExports {
   ): number;
 }
 
-const PAGE = 65_536;
 /** trig[-1] is read (and ignored) when the current slot is 0: keep it inside the memory. */
 const TRIG = 64;
 
@@ -125,11 +124,8 @@ export class EventsKernel {
       hits <= this.at.hitCap ? this.at.hitCap : roundUp8(Math.max(hits, 2 * this.at.hitCap)),
       triggers <= this.at.trigCap ? this.at.trigCap : roundUp8(Math.max(triggers, 2 * this.at.trigCap)),
     );
-    const memory = this.exports.memory;
-    if (next.end > memory.buffer.byteLength)
-      memory.grow(Math.ceil((next.end - memory.buffer.byteLength) / PAGE));
+    const buffer = memoryOf(this.exports.memory, next.end);
     this.at = next;
-    const buffer = memory.buffer;
     const { hitCap, trigCap } = next;
     this.trig = new Float64Array(buffer, next.trig, trigCap);
     this.bucket = new Int32Array(buffer, next.bucket, trigCap + 1);

@@ -5,12 +5,11 @@
 // views of them. `reserve` grows the memory, which replaces every view.
 import { QUARTER, fillExtendTable } from './globalTime';
 import { bytes } from './tpx3Kernel.wat';
-import { type WasmGlobal, type WasmMemory, instantiateKernel } from './wasmModule';
+import { type WasmGlobal, type WasmMemory, instantiateKernel, memoryOf } from './wasmModule';
 
 /** Packets per slice of words copied in (256 KB: in L2 with the columns it fills). */
 export const KERNEL_SLICE = 32_768;
 
-const PAGE = 65_536;
 const TABLE = 0;
 const WORDS = 64;
 /** The hit columns, float64 first so that each stays aligned. */
@@ -68,9 +67,7 @@ export class Tpx3Kernel {
       y: COLUMNS + 14 * capacity,
     };
     const end = COLUMNS + 16 * capacity;
-    const memory = this.exports.memory;
-    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
-    const buffer = memory.buffer;
+    const buffer = memoryOf(this.exports.memory, end);
     this.table = new Float64Array(buffer, TABLE, 4);
     this.base = new Float64Array(buffer, TABLE + 32, 1);
     this.offsets = new Int32Array(buffer, TABLE + 48, 4);

@@ -4,12 +4,11 @@
 // live in the kernel's memory: the decoder hands out views of them. `reserve` grows the memory,
 // which replaces every view.
 import { bytes } from './tpx4Kernel.wat';
-import { type WasmGlobal, type WasmMemory, instantiateKernel } from './wasmModule';
+import { type WasmGlobal, type WasmMemory, instantiateKernel, memoryOf } from './wasmModule';
 
 /** Words per slice of words copied in. */
 export const KERNEL_SLICE = 16_384;
 
-const PAGE = 65_536;
 const WORDS = 0;
 /** The hit columns, float64 first so that each stays aligned. */
 const COLUMNS = WORDS + KERNEL_SLICE * 8;
@@ -64,9 +63,7 @@ export class Tpx4Kernel {
     at.x = at.tot + 4 * room;
     at.y = at.x + 2 * room;
     const end = at.y + 2 * room;
-    const memory = this.exports.memory;
-    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
-    const buffer = memory.buffer;
+    const buffer = memoryOf(this.exports.memory, end);
     this.words = new Uint8Array(buffer, WORDS, KERNEL_SLICE * 8);
     this.toa = new Float64Array(buffer, at.toa, room);
     this.totNs = new Float64Array(buffer, at.totNs, room);

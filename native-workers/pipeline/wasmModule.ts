@@ -17,6 +17,14 @@ export interface WasmGlobal {
   value: number;
 }
 
+/** Grows `memory` to hold at least `bytes` bytes and returns its buffer, new if it grew (every view
+ * of the old one is then detached: make them again). */
+export function memoryOf(memory: WasmMemory, bytes: number): ArrayBuffer {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65_536));
+  return memory.buffer;
+}
+
 const compiled = new WeakMap<Uint8Array, object>();
 
 /** A new instance of a kernel (each has its own memory); the module is compiled once per process. */
