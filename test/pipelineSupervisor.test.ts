@@ -88,6 +88,34 @@ describe('PipelineSupervisor', () => {
     }
   });
 
+  it('gives each batch buffer back once processed (a thread) or dropped, so reception can reuse it', async () => {
+    const spent: Uint8Array[] = [];
+    const s = new PipelineSupervisor(CONFIG, { transport: 'thread', onSpent: (b) => spent.push(b) });
+    try {
+      const { out } = batches(0.2);
+      const sizes = out.map((b) => b.buffer.byteLength);
+      for (const b of out) expect(s.submit(b, 0, 1)).toBe(true);
+      expect(out[0].byteLength).toBe(0); // transferred to the pipeline thread
+      await drain(s);
+      expect(spent.map((b) => b.buffer.byteLength)).toEqual(sizes);
+    } finally {
+      await s.stop();
+    }
+    const dropped: Uint8Array[] = [];
+    const d = new PipelineSupervisor(CONFIG, {
+      transport: 'inline',
+      queueLimitBytes: 1,
+      onSpent: (b) => dropped.push(b),
+    });
+    try {
+      const { out } = batches(0.2);
+      expect(d.submit(out[0], 0, 1)).toBe(false);
+      expect(dropped).toEqual([out[0]]);
+    } finally {
+      await d.stop();
+    }
+  });
+
   it('drops batches beyond its byte limit and counts them', async () => {
     const s = new PipelineSupervisor(CONFIG, { transport: 'inline', queueLimitBytes: 1 });
     try {

@@ -93,6 +93,26 @@ describe('UdpSampler', () => {
     expect(s.stats.datagrams).toBe(4);
   });
 
+  it('fills a given-back buffer again instead of a new one; a batch never shares a buffer in use', async () => {
+    const { s, port, batches } = await sampler();
+    await send(port, [words([...timePair(2 ** 32), PIX])]);
+    await until(() => batches.length === 1);
+    const first = batches[0].bytes;
+    s.recycle(new Uint8Array(16)); // not a batch buffer: ignored
+    s.recycle(first);
+    // The buffer being filled was taken at the first batch's end: the one after it reuses `first`.
+    await send(port, [words([PIX, PIX])]);
+    await until(() => batches.length === 2);
+    expect(batches[1].bytes.buffer).not.toBe(first.buffer);
+    await send(port, [words([PIX, PIX, PIX])]);
+    await until(() => batches.length === 3);
+    expect(batches[2].bytes.buffer).toBe(first.buffer);
+    expect(batches[2].bytes).toEqual(new Uint8Array(words([PIX, PIX, PIX])));
+    await send(port, [words([PIX])]);
+    await until(() => batches.length === 4);
+    expect(batches[3].bytes.buffer).not.toBe(first.buffer); // handed on, not reused twice
+  });
+
   it('counts gaps in SPIDR packet ids', async () => {
     const { s, port, raw } = await sampler();
     const id = (n: number): bigint => (0x50n << 56n) | BigInt(n);

@@ -107,6 +107,7 @@ export class Engine implements EngineApi {
         transport: this.options.transport ?? 'thread',
         launcher: this.options.stageLauncher,
         onEvent: (m) => this.note(m),
+        onSpent: (bytes) => this.sampler?.recycle(bytes),
       });
       const sampler = new UdpSampler(
         // The built-in emulator streams to an ephemeral loopback port, so it never collides with a detector.

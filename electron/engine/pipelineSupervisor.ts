@@ -20,6 +20,8 @@ export interface SupervisorOptions {
    * bounds the views' latency, and how long a snapshot or a parameter change waits, under overload). */
   queueLimitBytes?: number;
   onEvent?: (message: string) => void;
+  /** A batch's buffer the pipeline is done with (dropped, or given back by a thread): to reuse. */
+  onSpent?: (bytes: Uint8Array) => void;
 }
 
 export class PipelineSupervisor {
@@ -60,15 +62,20 @@ export class PipelineSupervisor {
     if (this.inFlightBytes + bytes.byteLength > this.limit) {
       this.droppedBatches++;
       this.droppedBytes += bytes.byteLength;
+      this.options.onSpent?.(bytes);
       return false;
     }
     const size = bytes.byteLength;
     this.inFlightBytes += size;
     const port = this.port;
-    port.call({ batch: { bytes, longtime }, nowS }).then(
+    // A thread gets the buffer by transfer and gives it back; a process gets a copy (keep it here).
+    const giveBack = this.options.transport !== 'process';
+    port.call({ batch: { bytes, longtime, giveBack }, nowS }).then(
       (r) => {
         this.inFlightBytes -= size;
         this.counters = r.counters;
+        if ('spent' in r && r.spent) this.options.onSpent?.(r.spent);
+        else if (!giveBack) this.options.onSpent?.(bytes);
         this.processedLatency.add(performance.now() - arrivalMs);
         if (this.unpublished.length < 100_000) this.unpublished.push(arrivalMs);
       },

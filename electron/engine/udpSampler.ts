@@ -13,6 +13,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { TimeTracker } from '../../native-workers/pipeline/globalTime';
 
+/** Batch buffers kept for reuse: the supervisor's 8 MB in flight, and some slack. */
+const POOL_BUFFERS = 16;
+
 export interface SamplerConfig {
   address: string;
   port: number;
@@ -76,6 +79,8 @@ export class UdpSampler {
   private socket: Socket | null = null;
   private readonly time = new TimeTracker();
   private buf: Uint8Array;
+  /** Batch buffers given back (recycle), filled again before any new one is made. */
+  private readonly pool: Uint8Array[] = [];
   private fill = 0;
   private count = 0;
   private firstArrival = 0;
@@ -139,6 +144,13 @@ export class UdpSampler {
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
+  /** Takes back a batch's buffer once nothing uses it (the pipeline is done with it): the next
+   * batches fill it again, so reception allocates nothing per batch in the steady state. */
+  recycle(bytes: Uint8Array): void {
+    if (bytes.buffer.byteLength === this.buf.length && this.pool.length < POOL_BUFFERS)
+      this.pool.push(new Uint8Array(bytes.buffer));
+  }
+
   /** An authoritative camera time (GET_TIMER reply): no jump rule, takes effect for the next batch. */
   setTime(longtime: number): void {
     this.time.set(longtime);
@@ -194,7 +206,7 @@ export class UdpSampler {
       longtime: this.time.longtime,
       firstArrivalMs: this.firstArrival,
     };
-    this.buf = new Uint8Array(this.buf.length);
+    this.buf = this.pool.pop() ?? new Uint8Array(this.buf.length);
     this.fill = 0;
     this.count = 0;
     this.stats.batches++;

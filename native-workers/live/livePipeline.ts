@@ -43,7 +43,12 @@ export interface LivePipelineConfig extends LiveParams {
 }
 
 export type LiveRequest =
-  | { batch: { bytes: Uint8Array; longtime: number }; nowS: number }
+  | {
+      /** `giveBack`: return the bytes in the response once decoded (a transport that transfers
+       * them lets the sampler fill the same buffer again: no allocation per batch). */
+      batch: { bytes: Uint8Array; longtime: number; giveBack?: boolean };
+      nowS: number;
+    }
   | { params: Partial<LiveParams>; nowS?: number }
   | { snapshot: { nowS: number; health?: LiveHealth } }
   | { reset: true };
@@ -58,7 +63,8 @@ export interface LiveCounters {
   execMs: number;
 }
 
-export type LiveResponse = { counters: LiveCounters } | { snapshot: LiveSnapshot; counters: LiveCounters };
+export type LiveResponse =
+  { counters: LiveCounters; spent?: Uint8Array } | { snapshot: LiveSnapshot; counters: LiveCounters };
 
 export class LivePipeline {
   private readonly decoder: Tpx3Decoder | null = null;
@@ -99,8 +105,11 @@ export class LivePipeline {
   }
 
   async handle(req: LiveRequest): Promise<LiveResponse> {
-    if ('batch' in req) await this.process(req.batch.bytes, req.batch.longtime, req.nowS);
-    else if ('params' in req) await this.setParams(req.params, req.nowS);
+    if ('batch' in req) {
+      const { bytes, longtime, giveBack } = req.batch;
+      await this.process(bytes, longtime, req.nowS);
+      return giveBack ? { counters: { ...this.counters }, spent: bytes } : { counters: { ...this.counters } };
+    } else if ('params' in req) await this.setParams(req.params, req.nowS);
     else if ('reset' in req) this.views.reset();
     else {
       await this.drainClustering(0, req.snapshot.nowS);
