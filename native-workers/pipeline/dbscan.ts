@@ -25,7 +25,7 @@
 // consecutive triggers may coincide (2000 * trigger loses integer precision); irrelevant in practice.
 import type { EventBatch } from '../../shared/batches';
 import { neighbourhood } from './dbscanGrid';
-import { kernelTrigger } from './dbscanKernel';
+import { kernelRows, kernelTrigger } from './dbscanKernel';
 import { pixelTrigger } from './dbscanPixel';
 import { pixelWork } from './dbscanPixelWork';
 import { clusterTrigger, type TriggerWork } from './dbscanTrigger';
@@ -108,6 +108,7 @@ function dbscanGrouped(rows: DbscanRows, params: DbscanParams, needFirst: boolea
   const scale = params.tofScale;
   const pw = pixelWork(params.epsilon, minS);
   let tw: TofWork | null = null;
+  if (pw !== null && !needFirst) kernelRows(n, x, y, tof);
   let nClusters = 0;
   for (let a = 0, b = 0; a < n; a = b) {
     const trig = triggerNr[a];
@@ -129,7 +130,7 @@ function dbscanGrouped(rows: DbscanRows, params: DbscanParams, needFirst: boolea
     }
     if (pw !== null) {
       // The kernel first (it does not record first core rows); pixelTrigger for what it declines.
-      let c = firstCore === null ? kernelTrigger(pw, x, y, tof, scale, a, b, labels, nClusters) : -1;
+      let c = firstCore === null ? kernelTrigger(pw, scale, a, b, labels, nClusters) : -1;
       if (c < 0) c = pixelTrigger(pw, x, y, tof, scale, a, b, labels, firstCore, nClusters);
       if (c >= 0) {
         nClusters = c;

@@ -4,12 +4,14 @@
 // with fewer than 6 forward offsets; and the triggers it must decline, leaving labels untouched.
 import { describe, expect, it } from 'vitest';
 import { emptyEventBatch, type EventBatch } from '../../shared/batches';
-import { kernelTrigger } from './dbscanKernel';
+import { kernelRows, kernelTrigger } from './dbscanKernel';
 import { pixelTrigger } from './dbscanPixel';
 import { pixelWork } from './dbscanPixelWork';
 import { SeededRandom } from './seededRandom';
 
 const SCALE = 1.7e7;
+/** Rows per input block (dbscanKernel.ts). */
+const BLOCK = 16383;
 
 /** One trigger: blobs of hits at one tof each (spread ~eps in tof), a share of them duplicated. */
 function trigger(seed: number, blobs: number, maxXY: number, dupShare: number): EventBatch {
@@ -46,7 +48,8 @@ function both(ev: EventBatch, eps: number, minS: number): [number, number[], num
   const w = pixelWork(eps, minS) ?? expect.unreachable();
   const kl = new Int32Array(ev.n).fill(42);
   const tl = new Int32Array(ev.n).fill(42);
-  const kc = kernelTrigger(w, ev.x, ev.y, ev.tof, SCALE, 0, ev.n, kl, 5);
+  kernelRows(ev.n, ev.x, ev.y, ev.tof);
+  const kc = kernelTrigger(w, SCALE, 0, ev.n, kl, 5);
   const tc = pixelTrigger(w, ev.x, ev.y, ev.tof, SCALE, 0, ev.n, tl, null, 5);
   return [kc, Array.from(kl), tc, Array.from(tl)];
 }
@@ -66,19 +69,52 @@ describe('the kernel equals pixelTrigger', () => {
     expect(clusters).toBeGreaterThan(300);
   });
 
-  it('in a run of triggers (the grid is left clean for the next)', () => {
-    for (let c = 0; c < 20; c++) {
-      const ev = trigger(900 + c, 30, 32, 0.3);
-      const [kc, kl, tc, tl] = both(ev, 2, 3);
-      expect([kc, kl]).toEqual([tc, tl]);
+  it('in a run of triggers (the grid left clean for the next; rows past one input block)', () => {
+    const trigs = Array.from({ length: 240 }, (_, c) => trigger(900 + c, 8, 256, 0.3));
+    const n = trigs.reduce((m, t) => m + t.n, 0);
+    expect(n).toBeGreaterThan(30000);
+    expect(n).toBeLessThan(42000);
+    const ev = emptyEventBatch(n);
+    ev.n = n;
+    const kl = new Int32Array(n);
+    const tl = new Int32Array(n);
+    const w = pixelWork(2, 3) ?? expect.unreachable();
+    kernelRows(n, ev.x, ev.y, ev.tof);
+    let kc = 0;
+    let tc = 0;
+    for (let a = 0, c = 0; c < trigs.length; a += trigs[c++].n) {
+      ev.x.set(trigs[c].x.subarray(0, trigs[c].n), a);
+      ev.y.set(trigs[c].y.subarray(0, trigs[c].n), a);
+      ev.tof.set(trigs[c].tof.subarray(0, trigs[c].n), a);
     }
+    for (let a = 0, c = 0; c < trigs.length; a += trigs[c++].n) {
+      kc = kernelTrigger(w, SCALE, a, a + trigs[c].n, kl, kc);
+      tc = pixelTrigger(w, ev.x, ev.y, ev.tof, SCALE, a, a + trigs[c].n, tl, null, tc);
+      expect(kc).toBe(tc);
+    }
+    expect(Array.from(kl)).toEqual(Array.from(tl));
+    // A range ending one row past a block, which loads a new block (its last rows a cluster of 3).
+    ev.x.fill(99, BLOCK - 2, BLOCK + 1);
+    ev.y.fill(99, BLOCK - 2, BLOCK + 1);
+    ev.tof.fill(9e-6, BLOCK - 2, BLOCK + 1);
+    const cuts = [0, 10000, BLOCK + 1, 20000];
+    kernelRows(n, ev.x, ev.y, ev.tof);
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      kc = kernelTrigger(w, SCALE, cuts[i], cuts[i + 1], kl, kc);
+      expect(kc).toBeGreaterThan(0);
+      tc = pixelTrigger(w, ev.x, ev.y, ev.tof, SCALE, cuts[i], cuts[i + 1], tl, null, tc);
+      expect(kc).toBe(tc);
+    }
+    expect(Array.from(kl)).toEqual(Array.from(tl));
   });
 });
 
 describe('the kernel declines', () => {
   const w = pixelWork(2, 3) ?? expect.unreachable();
-  const run = (ev: EventBatch, labels: Int32Array): number =>
-    kernelTrigger(w, ev.x, ev.y, ev.tof, SCALE, 0, ev.n, labels, 0);
+  const run = (ev: EventBatch, labels: Int32Array): number => {
+    kernelRows(ev.n, ev.x, ev.y, ev.tof);
+    return kernelTrigger(w, SCALE, 0, ev.n, labels, 0);
+  };
 
   it('a flood of hits on one pixel, a coordinate past the grid, a trigger of 16384 hits', () => {
     const flood = emptyEventBatch(5000);
@@ -110,6 +146,7 @@ describe('the kernel declines', () => {
     const ev = trigger(7, 5, 64, 0.1);
     const labels = new Int32Array(ev.n).fill(42);
     const w3 = pixelWork(3, 3) ?? expect.unreachable();
-    expect(kernelTrigger(w3, ev.x, ev.y, ev.tof, SCALE, 0, ev.n, labels, 0)).toBe(-1);
+    kernelRows(ev.n, ev.x, ev.y, ev.tof);
+    expect(kernelTrigger(w3, SCALE, 0, ev.n, labels, 0)).toBe(-1);
   });
 });

@@ -7,17 +7,22 @@
 // - a coordinate not below the grid's side (pixelTrigger grows the side; later triggers then fit);
 // - duplicates' walks past the visit budget or 2^18 pairs (floods).
 // Cluster first rows (dbscan.ts's regrouping) are not produced: callers that need them do not call.
+// Rows go into the kernel in blocks of 16383 from a trigger's first row (one native copy per column,
+// not one per trigger: triggers hold a few hundred rows); kernelRows starts a new set of rows (and
+// keeps a reference to its columns until the next set).
 import type { PixelWork } from './dbscanPixelWork';
 import { bytes } from './dbscanKernel.wat';
 import { instantiateKernel, type WasmMemory } from './wasmModule';
 
-/** Hits per trigger (1..HIT_CAP - 1) and grid cells (dbscanKernel.wat's layout). */
+/** Hits per trigger (1..HIT_CAP - 1), rows per input block, grid cells (dbscanKernel.wat's layout). */
 const HIT_CAP = 16384;
+const BLOCK = HIT_CAP - 1;
 const GRID_CELLS = 1 << 21;
 
 interface KernelExports {
   memory: WasmMemory;
   trigger(
+    base: number,
     len: number,
     side: number,
     stride: number,
@@ -32,7 +37,7 @@ interface KernelExports {
 
 interface Kernel {
   e: KernelExports;
-  /** Inputs and labels, indexed by hit (row a + l - 1 is hit l). */
+  /** Inputs (block row i at i + 1) and labels (by hit: row a + l - 1 is hit l). */
   x: Uint16Array;
   y: Uint16Array;
   tof: Float64Array;
@@ -45,6 +50,10 @@ interface Kernel {
   /** The parameters whose offsets are loaded, and at which grid stride. */
   work: PixelWork | null;
   stride: number;
+  /** The rows, and the block of them in the inputs (rows start..end-1). */
+  rows: { n: number; x: Uint16Array; y: Uint16Array; tof: Float64Array } | null;
+  start: number;
+  end: number;
 }
 
 let kernel: Kernel | null = null;
@@ -65,19 +74,26 @@ function getKernel(): Kernel {
     fD2: new Float64Array(b, 721472, 6),
     work: null,
     stride: 0,
+    rows: null,
+    start: 0,
+    end: 0,
   };
   return kernel;
 }
 
+/** The rows of the next kernelTrigger calls (their columns are read from now on, in blocks). */
+export function kernelRows(n: number, x: Uint16Array, y: Uint16Array, tof: Float64Array): void {
+  const k = getKernel();
+  k.rows = { n, x, y, tof };
+  k.start = k.end = 0;
+}
+
 /**
- * pixelTrigger(w, x, y, tof, scale, a, b, labels, null, nClusters) for rows a..b-1 (one trigger),
- * or -1 (labels untouched) when the kernel declines the trigger (see the module comment).
+ * pixelTrigger(w, x, y, tof, scale, a, b, labels, null, nClusters) for rows a..b-1 (one trigger) of
+ * the kernelRows, or -1 (labels untouched) when the kernel declines the trigger (module comment).
  */
 export function kernelTrigger(
   w: PixelWork,
-  x: Uint16Array,
-  y: Uint16Array,
-  tof: Float64Array,
   scale: number,
   a: number,
   b: number,
@@ -95,10 +111,26 @@ export function kernelTrigger(
     k.work = w;
     k.stride = w.stride;
   }
-  k.x.set(x.subarray(a, b), 1);
-  k.y.set(y.subarray(a, b), 1);
-  k.tof.set(tof.subarray(a, b), 1);
-  const nc = k.e.trigger(len, w.side, w.stride, w.pad, w.delta.length, w.eps2, w.minS, scale, nClusters);
+  if (a < k.start || b > k.end) {
+    const { n, x, y, tof } = k.rows as NonNullable<Kernel['rows']>;
+    k.start = a;
+    k.end = Math.min(n, a + BLOCK);
+    k.x.set(x.subarray(a, k.end), 1);
+    k.y.set(y.subarray(a, k.end), 1);
+    k.tof.set(tof.subarray(a, k.end), 1);
+  }
+  const nc = k.e.trigger(
+    a - k.start,
+    len,
+    w.side,
+    w.stride,
+    w.pad,
+    w.delta.length,
+    w.eps2,
+    w.minS,
+    scale,
+    nClusters,
+  );
   if (nc >= 0) labels.set(k.lab.subarray(1, len + 1), a);
   return nc;
 }

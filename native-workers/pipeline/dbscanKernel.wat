@@ -4,8 +4,8 @@
 ;; per-pixel lists (HEAD, primaries; NEXT, duplicates), neighbour pairs (forward offsets of every
 ;; hit, then the duplicates' walks under a visit budget), counts, Rem's union-find, labels.
 ;; Hits are 1..len (hit l is row l-1 of the trigger; hit 0 is "none", its tof NaN), and every
-;; column is indexed by hit, inputs included.
-;; Layout (bytes): inputs X 0, Y 32768 (u16), TOF 65536 (f64), hits below 16384. Per hit: ST
+;; column is indexed by hit, but the inputs: a block of rows that holds the trigger's at base + hit.
+;; Layout (bytes): inputs X 0, Y 32768 (u16), TOF 65536 (f64), 16384 each. Per hit: ST
 ;; 196608 (f64, scaled tof), PIX 327680, NEXT 393216, CNT 458752, PARENT 524288, DUPS 589824,
 ;; LAB 655360 (i32; LAB is the output: hit l's label). Offsets: DELTA 720896 (i32) and D2 721024
 ;; (f64), the forward offsets (at most 32); FDELTA 721408 (6 i32) and FD2 721472 (6 f64), the same
@@ -62,13 +62,13 @@
         (br $walk)))
       (br $each))))
 
-  ;; Hits 1..len of a trigger (X, Y, TOF filled) into labels LAB[1..len], clusters numbered from nc
-  ;; on; returns the new cluster count, or -1 (HEAD cleared, LAB meaningless) when a coordinate is
+  ;; Hits 1..len of a trigger (inputs at base + 1..base + len) into labels LAB[1..len], clusters
+  ;; numbered from nc on; returns the new cluster count, or -1 (HEAD cleared, LAB meaningless) when a coordinate is
   ;; not below side or the duplicates' walks exceed the visit budget or the pair list.
   (func (export "trigger")
-    (param $len i32) (param $side i32) (param $stride i32) (param $pad i32) (param $nOff i32)
-    (param $eps2 f64) (param $minS i32) (param $scale f64) (param $nc i32) (result i32)
-    (local $l i32) (local $c i32) (local $h i32) (local $xl i32) (local $yl i32) (local $nDup i32)
+    (param $base i32) (param $len i32) (param $side i32) (param $stride i32) (param $pad i32)
+    (param $nOff i32)    (param $eps2 f64) (param $minS i32) (param $scale f64) (param $nc i32) (result i32)
+    (local $l i32) (local $r i32) (local $c i32) (local $h i32) (local $xl i32) (local $yl i32) (local $nDup i32)
     (local $np i32) (local $nFast i32) (local $np0 i32) (local $pk i32) (local $j i32) (local $k i32)
     (local $q i32) (local $o i32) (local $budget i32) (local $e i32) (local $u i32) (local $v i32)
     (local $need i32) (local $n i32) (local $lab i32) (local $borders i32) (local $cu i32)
@@ -81,8 +81,9 @@
     (local.set $l (i32.const 1))
     (block $built (loop $build
       (br_if $built (i32.gt_u (local.get $l) (local.get $len)))
-      (local.set $xl (i32.load16_u (i32.shl (local.get $l) (i32.const 1))))
-      (local.set $yl (i32.load16_u offset=32768 (i32.shl (local.get $l) (i32.const 1))))
+      (local.set $r (i32.add (local.get $base) (local.get $l)))
+      (local.set $xl (i32.load16_u (i32.shl (local.get $r) (i32.const 1))))
+      (local.set $yl (i32.load16_u offset=32768 (i32.shl (local.get $r) (i32.const 1))))
       (if (i32.ge_u (i32.or (local.get $xl) (local.get $yl)) (local.get $side))
         (then
           (call $clear (i32.sub (local.get $l) (i32.const 1)))
@@ -90,7 +91,7 @@
       (local.set $c (i32.add (i32.mul (i32.add (local.get $yl) (local.get $pad)) (local.get $stride))
                              (i32.add (local.get $xl) (local.get $pad))))
       (f64.store offset=196608 (i32.shl (local.get $l) (i32.const 3))
-        (f64.mul (f64.load offset=65536 (i32.shl (local.get $l) (i32.const 3))) (local.get $scale)))
+        (f64.mul (f64.load offset=65536 (i32.shl (local.get $r) (i32.const 3))) (local.get $scale)))
       (i32.store offset=327680 (i32.shl (local.get $l) (i32.const 2)) (local.get $c))
       (i32.store offset=524288 (i32.shl (local.get $l) (i32.const 2)) (local.get $l))
       (local.set $h (i32.load offset=2097152 (i32.shl (local.get $c) (i32.const 2))))
