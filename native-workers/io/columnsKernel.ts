@@ -14,15 +14,18 @@ const BLOCK = 65_536;
 const SRC = 0;
 const DST = BLOCK * 8;
 
-let kernel: {
+/** The kernel and views of its two blocks (its memory never grows). */
+interface Instance {
   exports: KernelExports;
   u16: Uint16Array;
   f64: Float64Array;
   u32: Uint32Array;
   u8: Uint8Array;
-} | null = null;
+}
 
-function instance(): NonNullable<typeof kernel> {
+let kernel: Instance | null = null;
+
+function instance(): Instance {
   if (kernel) return kernel;
   const exports = instantiateKernel<KernelExports>(bytes);
   const buffer = exports.memory.buffer;
