@@ -98,10 +98,10 @@ export class Tpx3Decoder {
     }
     // The hits are the kernel's columns: views, valid until the next decode.
     const hits = out.hits;
-    hits.x = kernel.x;
-    hits.y = kernel.y;
-    hits.toa = kernel.toa;
-    hits.tot = kernel.tot;
+    hits.x = kernel.hits.x;
+    hits.y = kernel.hits.y;
+    hits.toa = kernel.hits.toa;
+    hits.tot = kernel.hits.tot;
     hits.n = nh;
     this.counts.pixels += nh;
     if (this.config.hitLut) applyTimewalk(hits, this.config.hitLut);

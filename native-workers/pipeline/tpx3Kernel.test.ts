@@ -41,7 +41,12 @@ describe('Tpx3Kernel', () => {
     expect(kernel.count).toBe(n);
     for (let i = 0; i < n; i++) {
       const [x, y, toa, tot] = expected(words[2 * i], words[2 * i + 1], longtime);
-      expect([kernel.x[i], kernel.y[i], kernel.toa[i], kernel.tot[i]]).toEqual([x, y, toa, tot]);
+      expect([kernel.hits.x[i], kernel.hits.y[i], kernel.hits.toa[i], kernel.hits.tot[i]]).toEqual([
+        x,
+        y,
+        toa,
+        tot,
+      ]);
     }
   });
 
@@ -57,7 +62,7 @@ describe('Tpx3Kernel', () => {
     expect(kernel.pixels(15, 40, 13)).toBe(40);
     expect(kernel.count).toBe(38);
     const [x, y, toa] = expected(words[2 * 15], words[2 * 15 + 1], 5 * QUARTER);
-    expect([kernel.x[13], kernel.y[13], kernel.toa[13]]).toEqual([x, y, toa]);
+    expect([kernel.hits.x[13], kernel.hits.y[13], kernel.hits.toa[13]]).toEqual([x, y, toa]);
   });
 
   it('holds a whole slice', () => {
@@ -67,6 +72,11 @@ describe('Tpx3Kernel', () => {
     expect(kernel.pixels(0, KERNEL_SLICE, 0)).toBe(KERNEL_SLICE);
     const last = KERNEL_SLICE - 1;
     const [x, y, toa, tot] = expected(kernel.words[2 * last], kernel.words[2 * last + 1], QUARTER);
-    expect([kernel.x[last], kernel.y[last], kernel.toa[last], kernel.tot[last]]).toEqual([x, y, toa, tot]);
+    expect([kernel.hits.x[last], kernel.hits.y[last], kernel.hits.toa[last], kernel.hits.tot[last]]).toEqual([
+      x,
+      y,
+      toa,
+      tot,
+    ]);
   });
 });

@@ -5,14 +5,20 @@
 // views of them. `reserve` grows the memory, which replaces every view.
 import { QUARTER, fillExtendTable } from './globalTime';
 import { bytes } from './tpx3Kernel.wat';
-import { type WasmGlobal, type WasmMemory, instantiateKernel, memoryOf } from './wasmModule';
+import {
+  type KernelHits,
+  type WasmGlobal,
+  type WasmMemory,
+  instantiateKernel,
+  kernelHits,
+} from './wasmModule';
 
 /** Packets per slice of words copied in (256 KB: in L2 with the columns it fills). */
 export const KERNEL_SLICE = 32_768;
 
 const TABLE = 0;
 const WORDS = 64;
-/** The hit columns, float64 first so that each stays aligned. */
+/** Where the hit columns start. */
 const COLUMNS = WORDS + KERNEL_SLICE * 8;
 
 interface KernelExports {
@@ -42,13 +48,9 @@ export class Tpx3Kernel {
   private bad = -1;
   /** The slice's words, as the decoder copies them in. */
   words!: Uint32Array;
-  /** Hit columns of `capacity` rows. */
-  x!: Uint16Array;
-  y!: Uint16Array;
-  toa!: Float64Array;
-  tot!: Uint32Array;
+  /** Hit columns of `capacity` rows (totNs unused). */
+  hits!: KernelHits;
   private capacity = 0;
-  private at = { toa: 0, tot: 0, x: 0, y: 0 };
   private readonly exports: KernelExports;
 
   constructor() {
@@ -60,24 +62,13 @@ export class Tpx3Kernel {
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
     const capacity = Math.max(rows, 2 * this.capacity);
-    const at = {
-      toa: COLUMNS,
-      tot: COLUMNS + 8 * capacity,
-      x: COLUMNS + 12 * capacity,
-      y: COLUMNS + 14 * capacity,
-    };
-    const end = COLUMNS + 16 * capacity;
-    const buffer = memoryOf(this.exports.memory, end);
+    this.hits = kernelHits(this.exports.memory, COLUMNS, capacity);
+    const buffer = this.exports.memory.buffer;
     this.table = new Float64Array(buffer, TABLE, 4);
     this.base = new Float64Array(buffer, TABLE + 32, 1);
     this.offsets = new Int32Array(buffer, TABLE + 48, 4);
     this.words = new Uint32Array(buffer, WORDS, KERNEL_SLICE * 2);
-    this.toa = new Float64Array(buffer, at.toa, capacity);
-    this.tot = new Uint32Array(buffer, at.tot, capacity);
-    this.x = new Uint16Array(buffer, at.x, capacity);
-    this.y = new Uint16Array(buffer, at.y, capacity);
     this.capacity = capacity;
-    this.at = at;
   }
 
   /** Fills the extension table for `longtime` (25 ns units), in both forms (see tpx3Kernel.wat). */
@@ -104,7 +95,7 @@ export class Tpx3Kernel {
    * column index after the last hit.
    */
   pixels(j: number, end: number, k: number): number {
-    const { x, y, toa, tot } = this.at;
+    const { x, y, toa, tot } = this.hits.at;
     return this.exports.pixels(WORDS, j, end, k, x, y, toa, tot, TABLE, this.bad);
   }
 

@@ -175,11 +175,11 @@ export class Tpx4Decoder {
     }
     // The hits are the kernel's columns: views, valid until the next decode.
     const h = out.hits;
-    h.x = kernel.x;
-    h.y = kernel.y;
-    h.toa = kernel.toa;
-    h.tot = kernel.tot;
-    out.totNs = kernel.totNs;
+    h.x = kernel.hits.x;
+    h.y = kernel.hits.y;
+    h.toa = kernel.hits.toa;
+    h.tot = kernel.hits.tot;
+    out.totNs = kernel.hits.totNs;
     h.n = nh;
     const c = this.counts;
     const { invalidUltraFast, pileup } = kernel.takeCounts();

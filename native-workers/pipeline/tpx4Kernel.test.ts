@@ -76,7 +76,13 @@ function load(kernel: Tpx4Kernel, words: bigint[]): void {
 }
 
 function hitAt(kernel: Tpx4Kernel, k: number): Omit<Hit, 'invalidUf' | 'pileup'> {
-  return { x: kernel.x[k], y: kernel.y[k], toa: kernel.toa[k], tot: kernel.tot[k], totNs: kernel.totNs[k] };
+  return {
+    x: kernel.hits.x[k],
+    y: kernel.hits.y[k],
+    toa: kernel.hits.toa[k],
+    tot: kernel.hits.tot[k],
+    totNs: kernel.hits.totNs[k],
+  };
 }
 
 describe('Tpx4Kernel', () => {

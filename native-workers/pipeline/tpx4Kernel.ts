@@ -4,13 +4,19 @@
 // live in the kernel's memory: the decoder hands out views of them. `reserve` grows the memory,
 // which replaces every view.
 import { bytes } from './tpx4Kernel.wat';
-import { type WasmGlobal, type WasmMemory, instantiateKernel, memoryOf } from './wasmModule';
+import {
+  type KernelHits,
+  type WasmGlobal,
+  type WasmMemory,
+  instantiateKernel,
+  kernelHits,
+} from './wasmModule';
 
 /** Words per slice of words copied in. */
 export const KERNEL_SLICE = 16_384;
 
 const WORDS = 0;
-/** The hit columns, float64 first so that each stays aligned. */
+/** Where the hit columns start. */
 const COLUMNS = WORDS + KERNEL_SLICE * 8;
 
 interface KernelExports {
@@ -38,13 +44,8 @@ export class Tpx4Kernel {
   /** The slice's words, big-endian bytes as in the stream. */
   words!: Uint8Array;
   /** Hit columns of `capacity` rows, each with three more: a single word writes all four SIMD lanes. */
-  x!: Uint16Array;
-  y!: Uint16Array;
-  toa!: Float64Array;
-  tot!: Uint32Array;
-  totNs!: Float64Array;
+  hits!: KernelHits;
   private capacity = 0;
-  private at = { toa: 0, totNs: 0, tot: 0, x: 0, y: 0 };
   private readonly exports: KernelExports;
 
   constructor() {
@@ -56,22 +57,9 @@ export class Tpx4Kernel {
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
     const capacity = Math.max(rows, 2 * this.capacity);
-    const room = capacity + 4;
-    const at = { toa: COLUMNS, totNs: 0, tot: 0, x: 0, y: 0 };
-    at.totNs = at.toa + 8 * room;
-    at.tot = at.totNs + 8 * room;
-    at.x = at.tot + 4 * room;
-    at.y = at.x + 2 * room;
-    const end = at.y + 2 * room;
-    const buffer = memoryOf(this.exports.memory, end);
-    this.words = new Uint8Array(buffer, WORDS, KERNEL_SLICE * 8);
-    this.toa = new Float64Array(buffer, at.toa, room);
-    this.totNs = new Float64Array(buffer, at.totNs, room);
-    this.tot = new Uint32Array(buffer, at.tot, room);
-    this.x = new Uint16Array(buffer, at.x, room);
-    this.y = new Uint16Array(buffer, at.y, room);
+    this.hits = kernelHits(this.exports.memory, COLUMNS, capacity + 4);
+    this.words = new Uint8Array(this.exports.memory.buffer, WORDS, KERNEL_SLICE * 8);
     this.capacity = capacity;
-    this.at = at;
   }
 
   /**
@@ -89,11 +77,11 @@ export class Tpx4Kernel {
       j,
       end,
       k,
-      this.at.x,
-      this.at.y,
-      this.at.toa,
-      this.at.tot,
-      this.at.totNs,
+      this.hits.at.x,
+      this.hits.at.y,
+      this.hits.at.toa,
+      this.hits.at.tot,
+      this.hits.at.totNs,
       heartbeatTick * 128,
       shift,
       gray ? 1 : 0,

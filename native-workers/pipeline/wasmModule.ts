@@ -36,3 +36,35 @@ export function instantiateKernel<T extends object>(bytes: Uint8Array): T {
   }
   return new wasm.Instance(module, {}).exports as T;
 }
+
+/** Hit columns in a decoder kernel's memory, and their byte offsets for the kernel's calls. */
+export interface KernelHits {
+  at: { toa: number; totNs: number; tot: number; x: number; y: number };
+  toa: Float64Array;
+  /** Timepix4's exact ToT (the Timepix3 kernel leaves it alone). */
+  totNs: Float64Array;
+  tot: Uint32Array;
+  x: Uint16Array;
+  y: Uint16Array;
+}
+
+/** Lays out `rows` hit columns from byte `start` (float64 first, so each stays aligned), growing the
+ * memory if needed: views made before are then detached. */
+export function kernelHits(memory: WasmMemory, start: number, rows: number): KernelHits {
+  const at = {
+    toa: start,
+    totNs: start + 8 * rows,
+    tot: start + 16 * rows,
+    x: start + 20 * rows,
+    y: start + 22 * rows,
+  };
+  const buffer = memoryOf(memory, start + 24 * rows);
+  return {
+    at,
+    toa: new Float64Array(buffer, at.toa, rows),
+    totNs: new Float64Array(buffer, at.totNs, rows),
+    tot: new Uint32Array(buffer, at.tot, rows),
+    x: new Uint16Array(buffer, at.x, rows),
+    y: new Uint16Array(buffer, at.y, rows),
+  };
+}
