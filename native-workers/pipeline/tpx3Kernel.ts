@@ -5,13 +5,7 @@
 // views of them. `reserve` grows the memory, which replaces every view.
 import { QUARTER, fillExtendTable } from './globalTime';
 import { bytes } from './tpx3Kernel.wat';
-import {
-  type KernelHits,
-  type WasmGlobal,
-  type WasmMemory,
-  instantiateKernel,
-  kernelHits,
-} from './wasmModule';
+import { type KernelHits, type WasmMemory, instantiateKernel, kernelHits } from './wasmModule';
 
 /** Packets per slice of words copied in (256 KB: in L2 with the columns it fills). */
 export const KERNEL_SLICE = 32_768;
@@ -23,7 +17,6 @@ const COLUMNS = WORDS + KERNEL_SLICE * 8;
 
 interface KernelExports {
   memory: WasmMemory;
-  count: WasmGlobal;
   pixels(
     w: number,
     j: number,
@@ -50,6 +43,8 @@ export class Tpx3Kernel {
   words!: Uint32Array;
   /** Hit columns of `capacity` rows (totNs unused). */
   hits!: KernelHits;
+  /** After `pixels`: the column index after the last hit written. */
+  count = 0;
   private capacity = 0;
   private readonly exports: KernelExports;
 
@@ -96,10 +91,9 @@ export class Tpx3Kernel {
    */
   pixels(j: number, end: number, k: number): number {
     const { x, y, toa, tot } = this.hits.at;
-    return this.exports.pixels(WORDS, j, end, k, x, y, toa, tot, TABLE, this.bad);
-  }
-
-  get count(): number {
-    return this.exports.count.value;
+    // One float64 back, k * 65536 + j: reading an exported global per run cost more than the run.
+    const r = this.exports.pixels(WORDS, j, end, k, x, y, toa, tot, TABLE, this.bad);
+    this.count = Math.floor(r / 65_536);
+    return r - this.count * 65_536;
   }
 }

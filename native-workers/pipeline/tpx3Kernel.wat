@@ -21,11 +21,10 @@
 ;; 2^30 at most 2^30 from the base, except one across the 48-bit wrap of the global time (the first
 ;; 6.7 s after a camera reset). The caller names that quarter `bad` (else -1); groups holding a hit
 ;; of it take the scalar path. Hits are written from
-;; column index k on; the global `count` holds the column index after the last hit written.
+;; column index k on; the result also carries the column index after the last hit written.
 ;; Addresses are byte offsets into the exported memory, laid out by tpx3Kernel.ts.
 (module
   (memory (export "memory") 1)
-  (global $count (export "count") (mut i32) (i32.const 0))
 
   ;; One packet at byte address $a: writes hit $k and returns 1, or returns 0 if not a pixel.
   (func $one (param $a i32) (param $k i32)
@@ -73,7 +72,7 @@
   (func (export "pixels") (param $w i32) (param $j i32) (param $end i32) (param $k i32)
         (param $px i32) (param $py i32) (param $ptoa i32) (param $ptot i32) (param $table i32)
         (param $bad i32)
-        (result i32)
+        (result f64)
     (local $a i32) (local $v0 v128) (local $v1 v128) (local $lo v128) (local $hi v128)
     (local $pix v128) (local $dcol v128) (local $arr v128) (local $q v128) (local $adj v128)
     (local $base v128) (local $offsets v128)
@@ -191,6 +190,6 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $next)))
-    (global.set $count (local.get $k))
-    (local.get $j))
+    ;; both results in one float64 (exact): k * 65536 + j (j < 65536, a slice index)
+    (f64.add (f64.mul (f64.convert_i32_u (local.get $k)) (f64.const 65536)) (f64.convert_i32_u (local.get $j))))
 )
