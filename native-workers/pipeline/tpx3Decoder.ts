@@ -43,8 +43,6 @@ export function newDecodedBatch(capacity = 0): DecodedBatch {
   };
 }
 
-const TOA_UNIT = 0.006103515625; // 25 / 4096 ns
-
 /** Subtracts the time-walk of each hit's ToT: entry i corrects ToT (i + 1) * 25 ns (Decision 4). */
 function applyTimewalk(hits: HitBatch, lut: Float64Array): void {
   const { toa, tot } = hits;
@@ -91,6 +89,7 @@ export class Tpx3Decoder {
         if (this.started) {
           j = kernel.pixels(j, len, nh);
           nh = kernel.count;
+          this.takeEdges(out);
           if (j === len) break;
         }
         this.other(words[2 * (s + j)], words[2 * (s + j) + 1], out, live);
@@ -106,6 +105,34 @@ export class Tpx3Decoder {
     this.counts.pixels += nh;
     if (this.config.hitLut) applyTimewalk(hits, this.config.hitLut);
     this.orient(hits);
+  }
+
+  /** The TDC edges the kernel met, to their lists in packet order (falling edges negative). */
+  private takeEdges(out: DecodedBatch): void {
+    const { edgeCount, edgeTimes, edgeKinds } = this.kernel;
+    const c = this.counts;
+    for (let e = 0; e < edgeCount[0]; e++) {
+      const t = edgeTimes[e];
+      switch (edgeKinds[e]) {
+        case 1:
+          c.tdc1Rise++;
+          pushEdge(out.tdc1, t);
+          pushEdge(out.triggers, t);
+          break;
+        case 2:
+          c.tdc1Fall++;
+          pushEdge(out.tdc1, -t);
+          break;
+        case 3:
+          c.tdc2Rise++;
+          pushEdge(out.tdc2, t);
+          break;
+        default:
+          c.tdc2Fall++;
+          pushEdge(out.tdc2, -t);
+      }
+    }
+    edgeCount[0] = 0;
   }
 
   /** One packet that is not a pixel the kernel took: time, trigger, SPIDR and other packets. */
@@ -136,32 +163,8 @@ export class Tpx3Decoder {
         c.otherTime++;
         return;
       }
-      if (!this.started) {
-        c.droppedBeforeTime++;
-        return;
-      }
-      const table = this.kernel.table;
-      const arr = ((lo >>> 12) | (hi << 20)) >>> 0;
-      const coarse = table[(arr >>> 28) & 3] + (arr & 0x3fffffff);
-      const f = (lo >>> 5) & 0xf;
-      const fine = (lo & 0xe00) | (Math.floor(((f - 1) << 9) / 12) & 0x1ff);
-      const t = coarse * 25e-9 + fine * TOA_UNIT * 1e-9;
-      if (isTdc1) {
-        if (sub === 0xf) {
-          c.tdc1Rise++;
-          pushEdge(out.tdc1, t);
-          pushEdge(out.triggers, t);
-        } else {
-          c.tdc1Fall++;
-          pushEdge(out.tdc1, -t);
-        }
-      } else if (sub === 0xe) {
-        c.tdc2Rise++;
-        pushEdge(out.tdc2, t);
-      } else {
-        c.tdc2Fall++;
-        pushEdge(out.tdc2, -t);
-      }
+      // TDC packets: the kernel takes them once the time is known; before that they cannot be placed.
+      c.droppedBeforeTime++;
       return;
     }
     if (header === 0x5) {

@@ -50,19 +50,39 @@ describe('Tpx3Kernel', () => {
     }
   });
 
-  it('stops at the first packet that is not a pixel, and goes on from there', () => {
+  it('lists TDC edges on the way, stops at any other packet, and goes on from there', () => {
     const kernel = new Tpx3Kernel();
-    kernel.setTable(5 * QUARTER);
+    const longtime = 5 * QUARTER;
+    kernel.setTable(longtime);
     const words = randomPixels(40, 7);
-    words[2 * 13 + 1] = 0x4f000000; // a TDC packet in the middle of a group of four
-    words[2 * 14 + 1] = 0x71000000; // and a control packet right after it
+    // TDC packets in the middle of a group of four: trigger 1 rising (f = 0: the fine time's floor
+    // of a negative number), trigger 2 falling (header 0x6 only), then a control packet.
+    const tdcs: [number, number, number][] = [
+      [12, 0x4f000000 | 0x123, 0x9876_5000 | (0 << 5) | 0xa00],
+      [13, 0x6b000000 | 0x456, 0x1234_5000 | (7 << 5)],
+    ];
+    for (const [i, hi, lo] of tdcs) {
+      words[2 * i] = lo >>> 0;
+      words[2 * i + 1] = hi >>> 0;
+    }
+    words[2 * 14 + 1] = 0x71000000;
     kernel.words.set(words);
-    expect(kernel.pixels(0, 40, 0)).toBe(13);
-    expect(kernel.count).toBe(13);
-    expect(kernel.pixels(15, 40, 13)).toBe(40);
-    expect(kernel.count).toBe(38);
-    const [x, y, toa] = expected(words[2 * 15], words[2 * 15 + 1], 5 * QUARTER);
-    expect([kernel.hits.x[13], kernel.hits.y[13], kernel.hits.toa[13]]).toEqual([x, y, toa]);
+    kernel.edgeCount[0] = 0;
+    expect(kernel.pixels(0, 40, 0)).toBe(14);
+    expect(kernel.count).toBe(12);
+    expect(kernel.edgeCount[0]).toBe(2);
+    expect(Array.from(kernel.edgeKinds.subarray(0, 2))).toEqual([1, 4]);
+    tdcs.forEach(([, hi, lo], e) => {
+      // the format doc's TDC time, as tpx3Decoder.ts computes it
+      const arr = ((lo >>> 12) | (hi << 20)) >>> 0;
+      const f = (lo >>> 5) & 0xf;
+      const fine = (lo & 0xe00) | (Math.floor(((f - 1) << 9) / 12) & 0x1ff);
+      expect(kernel.edgeTimes[e]).toBe(extend(arr, longtime) * 25e-9 + fine * 0.006103515625 * 1e-9);
+    });
+    expect(kernel.pixels(15, 40, 12)).toBe(40);
+    expect(kernel.count).toBe(37);
+    const [x, y, toa] = expected(words[2 * 15], words[2 * 15 + 1], longtime);
+    expect([kernel.hits.x[12], kernel.hits.y[12], kernel.hits.toa[12]]).toEqual([x, y, toa]);
   });
 
   it('holds a whole slice', () => {

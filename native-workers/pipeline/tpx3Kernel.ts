@@ -13,7 +13,11 @@ export const KERNEL_SLICE = 32_768;
 const TABLE = 0;
 const WORDS = 64;
 /** Where the hit columns start. */
-const COLUMNS = WORDS + KERNEL_SLICE * 8;
+/** TDC edges met in a slice: count (in the table region's spare bytes), times, kinds. */
+const EDGE_COUNT = TABLE + 40;
+const EDGE_TIMES = WORDS + KERNEL_SLICE * 8;
+const EDGE_KINDS = EDGE_TIMES + KERNEL_SLICE * 8;
+const COLUMNS = EDGE_KINDS + KERNEL_SLICE;
 
 interface KernelExports {
   memory: WasmMemory;
@@ -28,6 +32,9 @@ interface KernelExports {
     ptot: number,
     table: number,
     bad: number,
+    edgeTimes: number,
+    edgeKinds: number,
+    edgeCount: number,
   ): number;
 }
 
@@ -45,6 +52,11 @@ export class Tpx3Kernel {
   hits!: KernelHits;
   /** After `pixels`: the column index after the last hit written. */
   count = 0;
+  /** TDC edges `pixels` met, in packet order (the caller empties the list: edgeCount[0] = 0):
+   * times in seconds, kinds 1 tdc1 rise, 2 tdc1 fall, 3 tdc2 rise, 4 tdc2 fall. */
+  edgeCount!: Int32Array;
+  edgeTimes!: Float64Array;
+  edgeKinds!: Uint8Array;
   private capacity = 0;
   private readonly exports: KernelExports;
 
@@ -63,6 +75,9 @@ export class Tpx3Kernel {
     this.base = new Float64Array(buffer, TABLE + 32, 1);
     this.offsets = new Int32Array(buffer, TABLE + 48, 4);
     this.words = new Uint32Array(buffer, WORDS, KERNEL_SLICE * 2);
+    this.edgeCount = new Int32Array(buffer, EDGE_COUNT, 1);
+    this.edgeTimes = new Float64Array(buffer, EDGE_TIMES, KERNEL_SLICE);
+    this.edgeKinds = new Uint8Array(buffer, EDGE_KINDS, KERNEL_SLICE);
     this.capacity = capacity;
   }
 
@@ -92,7 +107,21 @@ export class Tpx3Kernel {
   pixels(j: number, end: number, k: number): number {
     const { x, y, toa, tot } = this.hits.at;
     // One float64 back, k * 65536 + j: reading an exported global per run cost more than the run.
-    const r = this.exports.pixels(WORDS, j, end, k, x, y, toa, tot, TABLE, this.bad);
+    const r = this.exports.pixels(
+      WORDS,
+      j,
+      end,
+      k,
+      x,
+      y,
+      toa,
+      tot,
+      TABLE,
+      this.bad,
+      EDGE_TIMES,
+      EDGE_KINDS,
+      EDGE_COUNT,
+    );
     this.count = Math.floor(r / 65_536);
     return r - this.count * 65_536;
   }

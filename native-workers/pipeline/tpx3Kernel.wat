@@ -14,14 +14,15 @@
 ;; IEEE operations in the same order as the scalar formula, so every toa is bit-identical.
 ;;
 ;; `pixels` decodes from packet j while packets are pixels, four at a time with SIMD (lanes hold
-;; the four lo halves and the four hi halves), one at a time at the end or around another packet,
-;; and returns the index of the first packet that is not a pixel (or `end`). The table region holds
-;; the four float64 table entries (scalar path), then at +32 a `base` (float64, the current
-;; quarter's entry) and at +48 each entry minus base as int32 (SIMD path): entries are multiples of
-;; 2^30 at most 2^30 from the base, except one across the 48-bit wrap of the global time (the first
-;; 6.7 s after a camera reset). The caller names that quarter `bad` (else -1); groups holding a hit
-;; of it take the scalar path. Hits are written from
-;; column index k on; the result also carries the column index after the last hit written.
+;; the four lo halves and the four hi halves), one at a time at the end or around another packet.
+;; TDC packets between the runs are decoded too: their edges are listed for the caller (count at
+;; $pe, times at $pt, kinds at $pk). It returns, in one float64, k * 65536 + j: the index of the first
+;; packet that is neither (or `end`), and the column index after the last hit written (hits are
+;; written from column k on). The table region holds the four float64 table entries (scalar path),
+;; then at +32 a `base` (float64, the current quarter's entry) and at +48 each entry minus base as
+;; int32 (SIMD path): entries are multiples of 2^30 at most 2^30 from the base, except one across the
+;; 48-bit wrap of the global time (the first 6.7 s after a camera reset). The caller names that
+;; quarter `bad` (else -1); groups holding a hit of it take the scalar path.
 ;; Addresses are byte offsets into the exported memory, laid out by tpx3Kernel.ts.
 (module
   (memory (export "memory") 1)
@@ -69,13 +70,56 @@
       (i32.mul (i32.and (i32.shr_u (local.get $lo) (i32.const 20)) (i32.const 0x3ff)) (i32.const 25)))
     (i32.const 1))
 
+  ;; One TDC packet at byte address $a (trigger 1 rise 0xF / fall 0xA under header 0x4 or 0x6;
+  ;; trigger 2 rise 0xE / fall 0xB under 0x6 only): writes edge $e (its time at $pt, seconds, as
+  ;; tpx3Decoder.ts computes it; its kind 1..4 = tdc1 rise, tdc1 fall, tdc2 rise, tdc2 fall at $pk)
+  ;; and returns 1, or returns 0 for any other packet.
+  (func $tdc (param $a i32) (param $e i32) (param $pt i32) (param $pk i32) (param $table i32) (result i32)
+    (local $lo i32) (local $hi i32) (local $header i32) (local $sub i32) (local $kind i32) (local $arr i32)
+    (local $x i32) (local $fine i32)
+    (local.set $hi (i32.load offset=4 (local.get $a)))
+    (local.set $header (i32.shr_u (local.get $hi) (i32.const 28)))
+    (if (i32.and (i32.ne (local.get $header) (i32.const 6)) (i32.ne (local.get $header) (i32.const 4)))
+      (then (return (i32.const 0))))
+    (local.set $sub (i32.and (i32.shr_u (local.get $hi) (i32.const 24)) (i32.const 15)))
+    (local.set $kind
+      (if (result i32) (i32.eq (local.get $sub) (i32.const 0xf)) (then (i32.const 1))
+        (else (if (result i32) (i32.eq (local.get $sub) (i32.const 0xa)) (then (i32.const 2))
+          (else (if (result i32) (i32.ne (local.get $header) (i32.const 6)) (then (i32.const 0))
+            (else (if (result i32) (i32.eq (local.get $sub) (i32.const 0xe)) (then (i32.const 3))
+              (else (select (i32.const 4) (i32.const 0) (i32.eq (local.get $sub) (i32.const 0xb))))))))))))
+    (if (i32.eqz (local.get $kind)) (then (return (i32.const 0))))
+    (local.set $lo (i32.load (local.get $a)))
+    (local.set $arr (i32.or (i32.shr_u (local.get $lo) (i32.const 12)) (i32.shl (local.get $hi) (i32.const 20))))
+    ;; fine = (lo & 0xE00) | (floor(((f - 1) << 9) / 12) & 0x1FF), f = (lo >> 5) & 15: floor, not
+    ;; truncation, for f = 0 (x = -512)
+    (local.set $x (i32.shl (i32.sub (i32.and (i32.shr_u (local.get $lo) (i32.const 5)) (i32.const 15)) (i32.const 1))
+                           (i32.const 9)))
+    (local.set $fine
+      (i32.or (i32.and (local.get $lo) (i32.const 0xe00))
+              (i32.and (i32.div_s (i32.sub (local.get $x) (select (i32.const 11) (i32.const 0) (i32.lt_s (local.get $x) (i32.const 0))))
+                                  (i32.const 12))
+                       (i32.const 0x1ff))))
+    ;; t = coarse * 25e-9 + fine * (25 / 4096) * 1e-9, coarse = table[(arr >> 28) & 3] + (arr & 0x3FFFFFFF)
+    (f64.store (i32.add (local.get $pt) (i32.shl (local.get $e) (i32.const 3)))
+      (f64.add
+        (f64.mul
+          (f64.add (f64.load (i32.add (local.get $table)
+                                      (i32.shl (i32.and (i32.shr_u (local.get $arr) (i32.const 28)) (i32.const 3))
+                                               (i32.const 3))))
+                   (f64.convert_i32_u (i32.and (local.get $arr) (i32.const 0x3fffffff))))
+          (f64.const 25e-9))
+        (f64.mul (f64.mul (f64.convert_i32_s (local.get $fine)) (f64.const 0.006103515625)) (f64.const 1e-9))))
+    (i32.store8 (i32.add (local.get $pk) (local.get $e)) (local.get $kind))
+    (i32.const 1))
+
   (func (export "pixels") (param $w i32) (param $j i32) (param $end i32) (param $k i32)
         (param $px i32) (param $py i32) (param $ptoa i32) (param $ptot i32) (param $table i32)
-        (param $bad i32)
+        (param $bad i32) (param $pt i32) (param $pk i32) (param $pe i32)
         (result f64)
     (local $a i32) (local $v0 v128) (local $v1 v128) (local $lo v128) (local $hi v128)
     (local $pix v128) (local $dcol v128) (local $arr v128) (local $q v128) (local $adj v128)
-    (local $base v128) (local $offsets v128)
+    (local $base v128) (local $offsets v128) (local $e i32)
     ;; V8 rebuilds a v128.const at every use: the constants are made once, in locals
     (local $toaUnit v128) (local $nano v128) (local $f4096 v128) (local $byteIndex v128) (local $byteStep v128) (local $totMask v128)
     (local $spixMask v128) (local $dcolMask v128) (local $mask12 v128) (local $mask16 v128) (local $i15 v128) (local $i16 v128)
@@ -96,6 +140,7 @@
     (local.set $i3 (v128.const i32x4 3 3 3 3))
     (local.set $i5 (v128.const i32x4 5 5 5 5))
     (local.set $i7 (v128.const i32x4 7 7 7 7))
+    (local.set $e (i32.load (local.get $pe)))
     (local.set $base (f64x2.splat (f64.load offset=32 (local.get $table))))
     (local.set $offsets (v128.load offset=48 (local.get $table)))
     (block $done
@@ -185,11 +230,19 @@
         ;; One packet the scalar way: the last few, or a group of four that holds another packet
         ;; (or a hit of the table's `bad` quarter).
         (br_if $done (i32.ge_u (local.get $j) (local.get $end)))
-        (br_if $done (i32.eqz (call $one (local.get $a) (local.get $k) (local.get $px) (local.get $py)
-                                         (local.get $ptoa) (local.get $ptot) (local.get $table))))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (if (call $one (local.get $a) (local.get $k) (local.get $px) (local.get $py)
+                       (local.get $ptoa) (local.get $ptot) (local.get $table))
+          (then
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $next)))
+        ;; A TDC packet between the runs: its edge goes to the edge list, and the run goes on.
+        (br_if $done (i32.eqz (call $tdc (local.get $a) (local.get $e) (local.get $pt) (local.get $pk)
+                                         (local.get $table))))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $next)))
+    (i32.store (local.get $pe) (local.get $e))
     ;; both results in one float64 (exact): k * 65536 + j (j < 65536, a slice index)
     (f64.add (f64.mul (f64.convert_i32_u (local.get $k)) (f64.const 65536)) (f64.convert_i32_u (local.get $j))))
 )
