@@ -71,6 +71,7 @@ export class BrowseStage {
   private readonly views: LiveViews;
   private readonly filter: RangeFilter;
   private readonly whole = new WholeTriggerBuffer(CLUSTER_ROWS);
+  private readonly out = newEventOutput(1 << 17);
   private readonly clustering: boolean;
   private latest = -Infinity;
   private readonly counts: BrowseCounts = { hits: 0, events: 0, triggers: 0, centroids: 0 };
@@ -96,7 +97,10 @@ export class BrowseStage {
   }
 
   handle(req: BrowseRequest): BrowseResponse {
-    const out = newEventOutput();
+    // One output, refilled per chunk: its rows are used (views) or copied (clustering) right here.
+    const out = this.out;
+    out.events.n = 0;
+    out.timing.n = 0;
     if ('words' in req) {
       const { hits, triggers } = this.decoder.decode(req.words);
       const [lo, hi] = span(hits.toa, hits.n, triggers.time, triggers.n);
