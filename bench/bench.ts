@@ -159,7 +159,7 @@ function eventChunks(path: string, maxRows: number): { chunks: EventBatch[]; row
   const { chunks } = loadChunks(path);
   const d = new Tpx3Decoder({ orientation: 'Up', offsetX: 0, offsetY: 0, timeMode: 'file' });
   const b = new EventBuilder({ windowMin: 0, windowMax: 10000, horizon: 1e-3, startTimeNs: 0 });
-  const out = newDecodedBatch(1 << 19);
+  const out = newDecodedBatch();
   const whole = new WholeTriggerBuffer(1 << 16);
   const result: EventBatch[] = [];
   let rows = 0;
@@ -238,7 +238,7 @@ function benchTpx4Decode(): void {
   const chunk = 1 << 20;
   const { seconds, result } = best(RUNS, () => {
     const d = new Tpx4Decoder({});
-    const out = newTpx4Batch(chunk / 8);
+    const out = newTpx4Batch();
     for (let at = 0; at < bytes.length; at += chunk) d.decode(bytes.subarray(at, at + chunk), out);
     return d.counts.pixels;
   });

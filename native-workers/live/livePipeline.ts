@@ -71,7 +71,7 @@ export class LivePipeline {
   private readonly tpx4: Tpx4Hits | null = null;
   private readonly builder: EventBuilder;
   private readonly views: LiveViews;
-  private readonly decoded = newDecodedBatch(1 << 17);
+  private readonly decoded = newDecodedBatch();
   private readonly whole = new WholeTriggerBuffer(1);
   private params: LiveParams;
   private clusterPorts: StagePort<'cluster'>[] | null = null;

@@ -289,7 +289,7 @@ export function generatedEventsWithTruth(options: VmiOptions): { events: EventBa
   const gen = createVmiGenerator(options, { truth: false });
   const decoder = new Tpx3Decoder({ orientation: 'Up', offsetX: 0, offsetY: 0, timeMode: 'file' });
   const builder = new EventBuilder({ windowMin: 0, windowMax: 10000, horizon: 1e-3, startTimeNs: 0 });
-  const decoded = newDecodedBatch(1 << 16);
+  const decoded = newDecodedBatch();
   const out = newEventOutput();
   const events = emptyEventBatch(1 << 16);
   const ions: IonTruthColumns = {

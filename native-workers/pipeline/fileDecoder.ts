@@ -38,7 +38,7 @@ export class FileDecoder {
   /** The decoder of the generation in use (the other is null): for its end-of-stream counts. */
   readonly tpx3: Tpx3Decoder | null = null;
   readonly tpx4: Tpx4Hits | null = null;
-  private readonly batch3 = newDecodedBatch(0);
+  private readonly batch3 = newDecodedBatch();
 
   constructor(config: FileDecoderConfig) {
     if (config.generation === 4) {
@@ -59,7 +59,6 @@ export class FileDecoder {
         hitLut: config.hitLut,
         timeMode: 'file',
       });
-      this.batch3 = newDecodedBatch(1 << 16);
     }
   }
 

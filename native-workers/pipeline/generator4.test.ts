@@ -28,7 +28,7 @@ interface Decoded {
 function run(options: VmiOptions): Decoded & { gen: VmiGenerator4 } {
   const gen = createVmiGenerator4(options);
   const decoder = new Tpx4Decoder();
-  const out: Tpx4Batch = newTpx4Batch(1024);
+  const out: Tpx4Batch = newTpx4Batch();
   const d: Decoded = { hits: [], rises: [], falls: [], decoder, hitIon: [], ions: [] };
   for (let c = gen.next(); c; c = gen.next()) {
     decoder.decode(new Uint8Array(c.words.buffer, c.words.byteOffset, c.words.byteLength), out);

@@ -1,6 +1,6 @@
-// Decoder output buffers shared by the Timepix3 and Timepix4 decoders: hit columns that are reused
-// between batches (contents not kept when they grow: a decoder refills them from 0), and trigger
-// edge lists that grow by doubling.
+// Hit and trigger-edge buffers: hit columns that are reused between batches (contents not kept when
+// they grow: their owner refills them from 0), and trigger edge lists that grow by doubling. (The
+// decoders' own hit columns are views of their kernels' memory.)
 import type { HitBatch, TriggerEdges } from '../../shared/batches';
 
 export function newHitBatch(capacity = 0): HitBatch {

@@ -34,9 +34,10 @@ export interface DecodedBatch {
   triggers: TriggerEdges;
 }
 
-export function newDecodedBatch(capacity = 0): DecodedBatch {
+/** An empty batch: the first decode puts its kernel's hit columns in it. */
+export function newDecodedBatch(): DecodedBatch {
   return {
-    hits: newHitBatch(capacity),
+    hits: newHitBatch(0),
     tdc1: newTriggerEdges(),
     tdc2: newTriggerEdges(),
     triggers: newTriggerEdges(),
@@ -83,8 +84,8 @@ export class Tpx3Decoder {
     for (let s = 0; s < n; s += KERNEL_SLICE) {
       const len = Math.min(KERNEL_SLICE, n - s);
       kernel.words.set(words.subarray(2 * s, 2 * (s + len)));
-      // Runs of pixels go to the kernel; every other packet (and pixels before the time is known)
-      // is handled here, one at a time, between the runs.
+      // Pixels and TDC packets go to the kernel; every other packet (and everything before the time
+      // is known) is handled here, one at a time, between the kernel's runs.
       for (let j = 0; j < len; j++) {
         if (this.started) {
           j = kernel.pixels(j, len, nh);

@@ -1,8 +1,8 @@
 // The WebAssembly half of the Timepix3 decoder (tpx3Kernel.wat): pixel packets to hit columns, four
-// at a time with SIMD, about 3x the same loop in TypeScript. Tpx3Decoder copies a slice of words in
-// and lets the kernel decode each run of pixels (handling every other packet itself, between the
-// runs) straight into the hit columns, which live in the kernel's memory: the decoder hands out
-// views of them. `reserve` grows the memory, which replaces every view.
+// at a time with SIMD, about 3x the same loop in TypeScript, and TDC packets to a list of edges.
+// Tpx3Decoder copies a slice of words in and lets the kernel decode it, handling the packets the
+// kernel stops at (time, SPIDR and others) itself. The hit columns live in the kernel's memory: the
+// decoder hands out views of them. `reserve` grows the memory, which replaces every view.
 import { QUARTER, fillExtendTable } from './globalTime';
 import { bytes } from './tpx3Kernel.wat';
 import { type KernelHits, type WasmMemory, instantiateKernel, kernelHits } from './wasmModule';
@@ -12,11 +12,11 @@ export const KERNEL_SLICE = 32_768;
 
 const TABLE = 0;
 const WORDS = 64;
-/** Where the hit columns start. */
 /** TDC edges met in a slice: count (in the table region's spare bytes), times, kinds. */
 const EDGE_COUNT = TABLE + 40;
 const EDGE_TIMES = WORDS + KERNEL_SLICE * 8;
 const EDGE_KINDS = EDGE_TIMES + KERNEL_SLICE * 8;
+/** Where the hit columns start. */
 const COLUMNS = EDGE_KINDS + KERNEL_SLICE;
 
 interface KernelExports {
@@ -99,10 +99,10 @@ export class Tpx3Kernel {
   }
 
   /**
-   * Decodes slice packets j, j+1, ... while they are pixels, writing hits from column index k on
-   * (the caller reserved room for them).
-   * Returns the index of the first packet that is not a pixel (or `end`); `count` is then the
-   * column index after the last hit.
+   * Decodes slice packets j, j+1, ... while they are pixels or TDC packets, writing hits from column
+   * index k on (the caller reserved room for them) and appending TDC edges to the edge list.
+   * Returns the index of the first packet that is neither (or `end`); `count` is then the column
+   * index after the last hit.
    */
   pixels(j: number, end: number, k: number): number {
     const { x, y, toa, tot } = this.hits.at;

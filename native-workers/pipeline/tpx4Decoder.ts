@@ -91,10 +91,11 @@ export interface Tpx4Batch {
   frames: Tpx4Frame[];
 }
 
-export function newTpx4Batch(capacity = 0): Tpx4Batch {
+/** An empty batch: the first decode puts its kernel's hit columns in it. */
+export function newTpx4Batch(): Tpx4Batch {
   return {
-    hits: newHitBatch(capacity),
-    totNs: new Float64Array(capacity),
+    hits: newHitBatch(0),
+    totNs: new Float64Array(0),
     trigger1: newTriggerEdges(),
     triggers: newTriggerEdges(),
     frames: [],

@@ -58,7 +58,7 @@ export function triggerPixelProblem(pixels: readonly number[]): string | null {
 
 export class Tpx4Hits {
   readonly decoder: Tpx4Decoder;
-  readonly batch: Tpx4HitsBatch = { ...newTpx4Batch(0), trigger2: newTriggerEdges() };
+  readonly batch: Tpx4HitsBatch = { ...newTpx4Batch(), trigger2: newTriggerEdges() };
   /** Hits removed as trigger pixel edges (trigger 1, trigger 2) over the run. */
   readonly triggerPixelHits = [0, 0];
   readonly triggerSource: Tpx4TriggerSource;
