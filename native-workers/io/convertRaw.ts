@@ -232,9 +232,11 @@ async function runConversion(
       if (r.tdc2.n > 0) w.appendTriggers(2, r.tdc2);
       if (r.events.n > 0) w.appendEvents(r.events);
       if (r.timing.n > 0) w.appendTiming(r.timing);
-      if (clustering && r.events.n > 0) pendingRows.add(r.events);
+      if (clustering && r.events.n > 0) {
+        pendingRows.add(r.events);
+        await dispatchClusters(false);
+      }
       recycle = r.events;
-      if (clustering && r.events.n > 0) await dispatchClusters(false);
     };
     const decodeQueue: Promise<DecodeEventsResponse>[] = [];
     let done = info.dataOffset;

@@ -126,7 +126,7 @@ export class DecodeEventsStage {
         appendEdges(tdc1, chunk.tdc1);
         appendEdges(tdc2, chunk.tdc2);
       }
-      return { tdc1: ownEdges(tdc1), tdc2: ownEdges(tdc2), events: out.events, timing: out.timing };
+      return { tdc1, tdc2, events: out.events, timing: out.timing };
     }
     const out = newEventOutput();
     this.builder.flush(out);
@@ -166,11 +166,6 @@ export const DECODE_SLICE = 32_768;
 
 function appendEdges(to: TriggerEdges, from: TriggerEdges): void {
   for (let i = 0; i < from.n; i++) pushEdge(to, from.time[i]);
-}
-
-/** The edges in an array of their own size, for transfer. */
-function ownEdges(e: TriggerEdges): TriggerEdges {
-  return { n: e.n, time: e.time.slice(0, e.n) };
 }
 
 export interface ClusterConfig {
