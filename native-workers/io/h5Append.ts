@@ -399,10 +399,8 @@ class Column implements H5Column {
     } else if (size === 8) {
       const f64 = src instanceof Float64Array ? src : Float64Array.from(src);
       const dst = new Uint32Array(buf, at, 2 * n);
-      const general = (i: number): void => write64(f64[i], dst, i, range, this.path);
-      // The kernel's fast path (integers in [0, 2^32)) fits every 64-bit range that holds 0.
-      if (range[0] <= 0) split64(f64, dst, general);
-      else for (let i = 0; i < n; i++) general(i);
+      // The kernel's fast path (integers in [0, 2^32)) fits both 64-bit columns, uint64 and int64.
+      split64(f64, dst, (i) => write64(f64[i], dst, i, range, this.path));
     } else if (src instanceof Uint16Array && size === 1) {
       // x, y into uint8: narrowed in the kernel, which also gives the maximum to check
       const max = narrow16(src, new Uint8Array(buf, at, n));
