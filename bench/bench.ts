@@ -20,6 +20,7 @@ import { measureClusterQuality } from './clusterQuality';
 import { LIVE_RECORD_DIR, formatLiveRun, liveRun } from './liveBench';
 import { uiRun } from './uiBench';
 import { DECODE_SLICE, DecodeEventsStage } from '../native-workers/stages/stages';
+import { FILE_DECODE_CONFIG } from '../test/stageConfigs';
 import { Tpx3Decoder, newDecodedBatch } from '../native-workers/pipeline/tpx3Decoder';
 import { Tpx4Decoder, newTpx4Batch } from '../native-workers/pipeline/tpx4Decoder';
 import { writeTpx4Heartbeat, writeTpx4Pixel } from '../native-workers/pipeline/tpx4Encoder';
@@ -129,15 +130,7 @@ function benchDecode(label: string, path: string): void {
   // The converter's decode+events stage itself (in this thread): its slicing, its output columns
   // (recycled, as the converter hands them back) and trigger edges included.
   const events = best(RUNS, () => {
-    const stage = new DecodeEventsStage({
-      orientation: 'Up',
-      offsetX: 0,
-      offsetY: 0,
-      windowMin: 0,
-      windowMax: 10000,
-      horizon: 1e-3,
-      startTimeNs: 0,
-    });
+    const stage = new DecodeEventsStage(FILE_DECODE_CONFIG);
     let rowsOut = 0;
     let recycle: EventBatch | undefined;
     for (const c of chunks) {

@@ -1,5 +1,5 @@
-// Stage configurations the stage, supervisor and build tests share: a file decode stage with the
-// converter's defaults, and a live pipeline with the live defaults.
+// Stage configurations the stage, supervisor and build tests and the bench share: a file decode
+// stage with the converter's defaults, and a live pipeline with the live defaults.
 import { DEFAULT_LIVE_VIEWS, DEFAULT_SENSOR } from '../shared/liveViews';
 import { DEFAULT_CLUSTERING } from '../shared/processingSettings';
 import type { LivePipelineConfig } from '../native-workers/live/livePipeline';
