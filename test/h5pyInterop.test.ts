@@ -1,11 +1,14 @@
-// Interop with the real reader: a run file written by openRunWriter is opened by h5py (system
-// Python, /usr/bin/python3) and every dataset's dtype, shape, maxshape, chunks, attributes and
-// values, and every group's attributes, are compared with what downstream scripts expect.
+// Interop with the real reader: a run file written by openRunWriter (on our own HDF5 writer,
+// h5Append) is opened by h5py (system Python, /usr/bin/python3, its own HDF5 library) and every
+// dataset's dtype, shape, maxshape, chunks, attributes and values, and every group's attributes,
+// are compared with what downstream scripts expect; and h5Append's edge cases (a multi-level chunk
+// B-tree, empty columns, wide groups) are read back whole.
 // Without h5py the tests skip, saying why; with CI or CHRONOPIX_REQUIRE_FIXTURES set they fail.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CentroidBatch, EventBatch, TimingBatch } from '../shared/batches';
+import { createH5File } from '../native-workers/io/h5Append';
 import { openRunWriter } from '../native-workers/io/runH5Writer';
 import { useTmpDir } from './tmpDir';
 
@@ -227,5 +230,71 @@ describe.skipIf(!HAVE_H5PY && !REQUIRED)('HDF5 run file read by h5py', () => {
     const d = dumpWithH5py(path);
     expect(d.datasets['raw/x']).toMatchObject({ dtype: 'uint16', values: ['447'] });
     expect(d.datasets['raw/y']).toMatchObject({ dtype: 'uint16', values: ['511'] });
+  });
+
+  it('reads what h5Append writes at its edges: a 3-level chunk B-tree, empty columns, wide groups', async () => {
+    const path = join(dir, 'edges.h5');
+    const f = await createH5File(path, { chunkRows: 4, blockRows: 16 });
+    const rows = 4 * (64 * 64 + 9) + 1; // chunks beyond 64 x 64 leaves: leaf, internal and root levels
+    const big = f.column('big/v', 'uint64', { unit: 'ns' });
+    for (let off = 0; off < rows; off += 1000) {
+      const n = Math.min(1000, rows - off);
+      big.append(
+        Float64Array.from({ length: n }, (_, i) => (off + i) * 2 ** 20 + 2 ** 53),
+        n,
+      );
+    }
+    f.column('big/empty', 'float64', { unit: 's' });
+    f.column('big/empty u8', 'uint8');
+    const expectedGroups: Record<string, Record<string, Attr>> = { '/': { title: str('edges') }, big: {} };
+    f.setAttrs('/', { title: 'edges' });
+    f.group('many');
+    expectedGroups.many = {};
+    for (let i = 0; i < 150; i++) {
+      const attrs = { index: i, name: `child ${i}`, half: i + 0.5, odd: i % 2 === 1 };
+      f.group(`many/child ${i}`, attrs);
+      expectedGroups[`many/child ${i}`] = {
+        index: int64(i),
+        name: str(`child ${i}`),
+        half: { type: 'float64', value: i + 0.5 },
+        odd: { type: 'uint8', value: String(i % 2) },
+      };
+    }
+    for (let i = 0; i < 20; i++) f.column(`many/col ${i}`, 'int32').append(Int32Array.of(-i, i), 2);
+    await f.commit();
+
+    const d = dumpWithH5py(path);
+    expect(d.groups).toEqual(expectedGroups);
+    const expectedDatasets = [
+      'big/v',
+      'big/empty',
+      'big/empty u8',
+      ...Array.from({ length: 20 }, (_, i) => `many/col ${i}`),
+    ];
+    expect(Object.keys(d.datasets).sort()).toEqual(expectedDatasets.sort());
+    const v = d.datasets['big/v'];
+    expect(v).toMatchObject({
+      dtype: 'uint64',
+      shape: [rows],
+      maxshape: [null],
+      chunks: [4],
+      attrs: { unit: str('ns') },
+    });
+    let bad = 0;
+    for (let i = 0; i < rows; i++) if (v.values[i] !== String(BigInt(i) * 2n ** 20n + 2n ** 53n)) bad++;
+    expect(bad).toBe(0);
+    expect(d.datasets['big/empty']).toMatchObject({
+      dtype: 'float64',
+      shape: [0],
+      maxshape: [null],
+      values: [],
+    });
+    expect(d.datasets['big/empty u8']).toMatchObject({
+      dtype: 'uint8',
+      shape: [0],
+      maxshape: [null],
+      values: [],
+    });
+    expect(d.datasets['many/col 7']).toMatchObject({ dtype: 'int32', values: ['-7', '7'], chunks: [2] });
   });
 });

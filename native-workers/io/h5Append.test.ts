@@ -1,12 +1,14 @@
-// h5Append: appends read back through h5wasm equal what was written (across chunk and block
-// boundaries, uint64 beyond 2^32 and 2^53 exactly), the .partial/commit/abort life cycle, and the
-// one-line errors for folders that cannot be written.
+// h5Append: files written by our own HDF5 writer, read back through h5wasm (the HDF5 library, an
+// independent reader): appends equal what was written (across chunk and block boundaries, written
+// straight from the caller's array or through the staging block, uint64 beyond 2^32 and 2^53
+// exactly, chunk indexes of one to three B-tree levels), attributes, the .partial/commit/abort
+// life cycle, and the one-line errors for folders that cannot be written.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOCK_ROWS, CHUNK_ROWS, createH5File, describeH5Error } from './h5Append';
+import { BLOCK_ROWS, CHUNK_ROWS, createH5File, describeIoError } from './h5Append';
 
 let dir: string;
 beforeAll(async () => {
@@ -83,7 +85,7 @@ describe('appends', () => {
     expect(Array.from(readDataset(path, 'raw/tot').value as Uint32Array)).toEqual(expectX.map((v) => v * 25));
   });
 
-  it('writes several full blocks with the default chunking (the wasm heap grows meanwhile)', async () => {
+  it('writes several full blocks with the default chunking (the staging block grows meanwhile)', async () => {
     const path = join(dir, 'blocks.h5');
     const n = 2 * BLOCK_ROWS + 12_345;
     const t = Float64Array.from({ length: n }, (_, i) => i * 0.5);
@@ -129,6 +131,49 @@ describe('appends', () => {
     expect(Array.from(readDataset(path, 'b').value as BigUint64Array)).toEqual([2n ** 64n - 1n, 3n]);
     expect(readDataset(path, 'u').dtype).toBe('<Q');
     expect(readDataset(path, 'i').dtype).toBe('<q');
+  });
+
+  it('writes whole chunks straight from the caller, buffers the rest, and keeps no reference', async () => {
+    const path = join(dir, 'direct.h5');
+    const f = await createH5File(path, { chunkRows: 4, blockRows: 8 });
+    const [u, d, c] = [f.column('u', 'uint32'), f.column('d', 'float64'), f.column('c', 'uint16')];
+    const expected: number[] = [];
+    for (const n of [8, 3, 9, 1, 12, 4, 4, 2, 17, 0, 6]) {
+      const vals = Uint32Array.from({ length: n }, (_, i) => expected.length + i);
+      u.append(vals, n);
+      d.append(
+        Float64Array.from(vals, (v) => v / 4),
+        n,
+      );
+      c.append(Float64Array.from(vals), n); // converted: always through the staging block
+      expected.push(...vals);
+      vals.fill(0); // the caller reuses its buffer: what was appended must not change
+    }
+    await f.commit();
+    expect(Array.from(readDataset(path, 'u').value as Uint32Array)).toEqual(expected);
+    expect(Array.from(readDataset(path, 'd').value as Float64Array)).toEqual(expected.map((v) => v / 4));
+    expect(Array.from(readDataset(path, 'c').value as Uint16Array)).toEqual(expected);
+    expect(readDataset(path, 'u')).toMatchObject({ shape: [expected.length], chunks: [4] });
+  });
+
+  it('indexes more chunks than one B-tree node holds (2 and 3 levels)', async () => {
+    const path = join(dir, 'btree.h5');
+    const f = await createH5File(path, { chunkRows: 2, blockRows: 8 });
+    const rows = { two: 2 * 65 - 1, three: 2 * (64 * 64 + 7) + 1 };
+    const i64 = Float64Array.from({ length: rows.three }, (_, i) => (i % 2 ? -i : i * 2 ** 20));
+    const f32 = Float32Array.from({ length: rows.two }, (_, i) => i + 0.5);
+    const three = f.column('g/three', 'int64');
+    const two = f.column('g/two', 'float32');
+    for (let off = 0; off < rows.three; off += 999) {
+      const n = Math.min(999, rows.three - off);
+      three.append(i64.subarray(off), n);
+    }
+    two.append(f32, rows.two);
+    await f.commit();
+    const r3 = readDataset(path, 'g/three');
+    expect(r3).toMatchObject({ shape: [rows.three], chunks: [2], dtype: '<q' });
+    expect(Array.from(r3.value as BigInt64Array)).toEqual(Array.from(i64, (v) => BigInt(v)));
+    expect(Array.from(readDataset(path, 'g/two').value as Float32Array)).toEqual(Array.from(f32));
   });
 
   it('rejects values that do not fit, and refuses to commit after that', async () => {
@@ -181,6 +226,29 @@ describe('attributes', () => {
     });
     expect(groupAttrs(path, 'a/b/c')).toEqual({ big: 2n ** 63n });
     expect(readDataset(path, 'raw/x').attrs).toEqual({ unit: 'pixel' });
+  });
+  it('stores strings as UTF-8 of any length, empty ones too, on the root, groups and columns', async () => {
+    const path = join(dir, 'strings.h5');
+    const f = await createH5File(path);
+    const long = 'long '.repeat(2000);
+    f.setAttrs('/', { title: 'run 7', empty: '' });
+    f.group('ünï', { 'naïve ✓': 'ßtraße', long });
+    const c = f.column('ünï/v', 'float64');
+    c.append(Float64Array.of(1), 1);
+    f.setAttrs('ünï/v', { unit: 'µs' }); // after the column's first rows
+    await f.commit();
+    expect(groupAttrs(path, '/')).toEqual({ title: 'run 7', empty: '' });
+    expect(groupAttrs(path, 'ünï')).toEqual({ 'naïve ✓': 'ßtraße', long });
+    expect(readDataset(path, 'ünï/v').attrs).toEqual({ unit: 'µs' });
+  });
+
+  it('refuses attribute names and values HDF5 cannot hold, when they are set', async () => {
+    const f = await createH5File(join(dir, 'bad-attrs.h5'));
+    f.group('g');
+    expect(() => f.setAttrs('g', { '': 1 })).toThrow(/bad attribute name/);
+    expect(() => f.setAttrs('g', { a: 2n ** 64n })).toThrow(/does not fit 64 bits/);
+    expect(() => f.setAttrs('nowhere', { a: 1 })).toThrow(/no group or column nowhere/);
+    f.abort();
   });
 });
 
@@ -262,15 +330,13 @@ describe('errors', () => {
     }
   });
 
-  it('reduces an HDF5 error stack to its OS message or innermost frame', () => {
-    const stack = [
-      'HDF5-DIAG: Error detected in HDF5 (2.0.0):',
-      '  #000: H5F.c line 647 in H5Fcreate(): unable to synchronously create file',
-      "  #007: H5FDsec2.c line 288 in H5FD__sec2_open(): unable to open file: name = 'x', errno = 44, error message = 'No such file or directory', flags = 13",
-    ].join('\n');
-    expect(describeH5Error(new Error(stack))).toBe('No such file or directory');
-    const noOs =
-      'HDF5-DIAG: x\n  #000: a.c line 1 in H5Acreate2(): outer\n  #006: b.c line 2 in H5A__create(): attribute already exists\n';
-    expect(describeH5Error(new Error(noOs))).toBe('attribute already exists');
+  it('says in a few words why a write failed', () => {
+    const err = (code: string): NodeJS.ErrnoException =>
+      Object.assign(new Error(`${code}: write failed`), { code });
+    expect(describeIoError(err('ENOSPC'))).toBe('No space left on device');
+    expect(describeIoError(err('EACCES'))).toBe('Permission denied');
+    expect(describeIoError(err('EROFS'))).toBe('Read-only file system');
+    expect(describeIoError(err('EIO'))).toBe('Input/output error');
+    expect(describeIoError(err('EWEIRD'))).toBe('EWEIRD: write failed');
   });
 });
