@@ -9,7 +9,7 @@ import type { CentroidBatch, HitBatch, TriggerEdges } from '../../shared/batches
 import type { ClusteringSettings, Orientation } from '../../shared/processingSettings';
 import { type LiveHealth, type LiveSnapshot, type SensorGeometry } from '../../shared/liveViews';
 import { clusterEvents } from '../pipeline/clustering';
-import { EventBuilder, newEventOutput } from '../pipeline/eventBuilder';
+import { EventBuilder } from '../pipeline/eventBuilder';
 import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
 import { Tpx4Hits } from '../pipeline/tpx4Hits';
 import { WholeTriggerBuffer } from '../pipeline/wholeTriggers';
@@ -77,7 +77,6 @@ export class LivePipeline {
   private clusterPorts: StagePort<'cluster'>[] | null = null;
   private readonly clustering: Promise<CentroidBatch>[] = [];
   private dispatched = 0;
-  private readonly out = newEventOutput(1 << 17);
   readonly counters: LiveCounters = { batches: 0, hits: 0, events: 0, triggers: 0, centroids: 0, execMs: 0 };
 
   constructor(private readonly config: LivePipelineConfig) {
@@ -132,8 +131,9 @@ export class LivePipeline {
     const { hits, triggers } = this.decode(bytes, longtime);
     this.views.addBytes(bytes.byteLength, nowS);
     this.views.addHits(hits, nowS);
-    // One output, refilled per batch: its rows are used (views) or copied (clustering) right here.
-    const out = this.out;
+    // The builder's own output, refilled per batch: its rows (views of the kernel's
+    // memory) feed the views, or are copied for clustering, right here.
+    const out = this.builder.ownOutput();
     out.events.n = 0;
     out.timing.n = 0;
     this.builder.push(hits, triggers, out);

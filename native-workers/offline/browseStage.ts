@@ -12,7 +12,7 @@ import type { SensorGeometry, LiveSnapshot } from '../../shared/liveViews';
 import type { BrowseRange } from '../../shared/offlineApi';
 import type { ClusteringSettings, Orientation } from '../../shared/processingSettings';
 import { clusterEvents } from '../pipeline/clustering';
-import { EventBuilder, newEventOutput } from '../pipeline/eventBuilder';
+import { EventBuilder } from '../pipeline/eventBuilder';
 import { WholeTriggerBuffer } from '../pipeline/wholeTriggers';
 import { LiveViews } from '../live/liveViews';
 import { FileDecoder } from '../pipeline/fileDecoder';
@@ -71,7 +71,6 @@ export class BrowseStage {
   private readonly views: LiveViews;
   private readonly filter: RangeFilter;
   private readonly whole = new WholeTriggerBuffer(CLUSTER_ROWS);
-  private readonly out = newEventOutput(1 << 17);
   private readonly clustering: boolean;
   private latest = -Infinity;
   private readonly counts: BrowseCounts = { hits: 0, events: 0, triggers: 0, centroids: 0 };
@@ -97,8 +96,9 @@ export class BrowseStage {
   }
 
   handle(req: BrowseRequest): BrowseResponse {
-    // One output, refilled per chunk: its rows are used (views) or copied (clustering) right here.
-    const out = this.out;
+    // The builder's own output, refilled per chunk: its rows (views of the kernel's
+    // memory) feed the views, or are copied for clustering, right here.
+    const out = this.builder.ownOutput();
     out.events.n = 0;
     out.timing.n = 0;
     if ('words' in req) {

@@ -146,4 +146,48 @@ describe('EventBuilder', () => {
     expect(key(outStream)).toEqual(key(outWhole));
     expect(timing(outStream)).toEqual(timing(outWhole));
   });
+  it('writes the same rows into its own output (kernel views) as into a caller output, across growth', () => {
+    let seed = 11;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const copied = make({ horizon: 1e-4 });
+    const direct = make({ horizon: 1e-4 });
+    const outCopied = newEventOutput(0);
+    const own = direct.ownOutput();
+    expect(direct.ownOutput()).toBe(own);
+    const all = { nr: [] as number[], tof: [] as number[], x: [] as number[] };
+    let t = 1;
+    // Batches growing to 40k hits make the kernel's memory grow several times while rows wait in
+    // the own output (it is cleared only every third batch); a trigger going back closes an epoch.
+    for (let b = 0; b < 12; b++) {
+      const n = 50 * 2 ** b > 40_000 ? 40_000 : 50 * 2 ** b;
+      const toa = Array.from({ length: n }, (_, i) => t + (i / n) * 0.01 + rnd() * 2e-5);
+      const trigTimes = Array.from({ length: 5 }, (_, i) => t + i * 2e-3);
+      if (b === 7) trigTimes.unshift(0.5);
+      const h = hits(
+        toa,
+        toa.map((_, i) => (i * 7 + b) % 256),
+      );
+      copied.push(h, trig(trigTimes), outCopied);
+      direct.push(h, trig(trigTimes), own);
+      t += 0.01;
+      if (b % 3 === 2) {
+        const r = rows(own);
+        all.nr.push(...r.nr);
+        all.tof.push(...r.tof);
+        all.x.push(...r.x);
+        own.events.n = 0;
+        own.timing.n = 0;
+      }
+    }
+    copied.flush(outCopied);
+    direct.flush(own);
+    const r = rows(own);
+    all.nr.push(...r.nr);
+    all.tof.push(...r.tof);
+    all.x.push(...r.x);
+    expect(outCopied.events.n).toBeGreaterThan(100_000);
+    expect(all).toEqual(rows(outCopied));
+    expect(direct.counts).toEqual(copied.counts);
+    expect(direct.counts.triggersBackwards).toBe(1);
+  });
 });
