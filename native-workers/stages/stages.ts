@@ -7,7 +7,7 @@ import type { CentroidBatch, EventBatch, TimingBatch, TriggerEdges } from '../..
 import { emptyEventBatch } from '../../shared/batches';
 import type { ClusteringSettings, Orientation } from '../../shared/processingSettings';
 import { clusterEvents } from '../pipeline/clustering';
-import { EventBuilder, type EventCounts, newEventOutput } from '../pipeline/eventBuilder';
+import { EventBuilder, type EventCounts, type EventOutput, newEventOutput } from '../pipeline/eventBuilder';
 import type { TimeJumpCounts } from '../pipeline/globalTime';
 import { type PacketCounts, newPacketCounts } from '../pipeline/packetCounts';
 import { FileDecoder } from '../pipeline/fileDecoder';
@@ -100,6 +100,47 @@ export class DecodeEventsStage {
     });
   }
 
+  /**
+   * Decoding and event building for a caller in this thread that uses the rows in place: after each
+   * assignment `onRows` gets the builder's own output (rows in the kernel's memory, valid until it
+   * returns; it is cleared after). Returns the chunk's TDC edges.
+   */
+  buildInPlace(
+    words: Uint32Array,
+    onRows: (out: EventOutput) => void,
+  ): { tdc1: TriggerEdges; tdc2: TriggerEdges } {
+    const out = this.builder.ownOutput();
+    out.events.n = 0;
+    out.timing.n = 0;
+    return this.decodeSlices(words, out, onRows);
+  }
+
+  /** Decodes `words` a slice at a time and builds their events into `out`, assigning every
+   * ASSIGN_SLICES slices and at the end (then `onRows`, if given, takes the rows and `out` is
+   * cleared). Returns the TDC edges. */
+  private decodeSlices(
+    words: Uint32Array,
+    out: EventOutput,
+    onRows?: (out: EventOutput) => void,
+  ): { tdc1: TriggerEdges; tdc2: TriggerEdges } {
+    const tdc1 = newTriggerEdges();
+    const tdc2 = newTriggerEdges();
+    const step = 2 * DECODE_SLICE;
+    for (let at = 0, slice = 1; at < words.length; at += step, slice++) {
+      const chunk = this.decoder.decode(words.subarray(at, at + step));
+      const moreFollow = at + step < words.length && slice % ASSIGN_SLICES !== 0;
+      this.builder.push(chunk.hits, chunk.triggers, out, moreFollow);
+      appendEdges(tdc1, chunk.tdc1);
+      appendEdges(tdc2, chunk.tdc2);
+      if (onRows && !moreFollow) {
+        onRows(out);
+        out.events.n = 0;
+        out.timing.n = 0;
+      }
+    }
+    return { tdc1, tdc2 };
+  }
+
   /** Event columns for up to `rows` rows (more grow them): the recycled ones if they are big enough. */
   private takeSpare(rows: number): EventBatch {
     const spare = this.spare;
@@ -113,19 +154,11 @@ export class DecodeEventsStage {
 
   handle(req: DecodeEventsRequest): DecodeEventsResponse {
     if ('words' in req) {
-      // Decoded and built a slice at a time: the kernels' columns then stay in the core's cache.
       const words = req.words;
       if (req.recycle) this.spare = req.recycle;
       const out = newEventOutput(0);
       out.events = this.takeSpare(words.length >>> 1);
-      const tdc1 = newTriggerEdges();
-      const tdc2 = newTriggerEdges();
-      for (let at = 0; at < words.length; at += 2 * DECODE_SLICE) {
-        const chunk = this.decoder.decode(words.subarray(at, at + 2 * DECODE_SLICE));
-        this.builder.push(chunk.hits, chunk.triggers, out);
-        appendEdges(tdc1, chunk.tdc1);
-        appendEdges(tdc2, chunk.tdc2);
-      }
+      const { tdc1, tdc2 } = this.decodeSlices(words, out);
       return { tdc1, tdc2, events: out.events, timing: out.timing };
     }
     const out = newEventOutput();
@@ -161,8 +194,11 @@ export class DecodeEventsStage {
   }
 }
 
-/** Packets decoded at once within a request: hits and event rows of a slice fit the core's L2. */
+/** Packets decoded at once within a request: the decoder's columns stay in the core's L2. */
 export const DECODE_SLICE = 32_768;
+/** Slices whose hits are assigned to triggers at once: each assignment re-reads the hits still
+ * within the reorder horizon, so larger ones cost less, up to where the rows leave the cache. */
+export const ASSIGN_SLICES = 4;
 
 function appendEdges(to: TriggerEdges, from: TriggerEdges): void {
   for (let i = 0; i < from.n; i++) pushEdge(to, from.time[i]);
