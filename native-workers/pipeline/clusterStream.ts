@@ -16,15 +16,15 @@
 // 3 px border, so ring offsets need no bounds checks. The grids and buffers are kept for the next
 // call (see takeWorkspace); results never depend on them.
 // clusterStreamCentroids (the converter's path) goes on to the centroids inside the trigger loop:
-// triggers of up to 512 hits in one WebAssembly call (streamKernel.wat: the same sort, walk and
-// sums, about 2x faster), the others, and those the kernel declines, through the TypeScript steps
-// above and emitTrigger.
+// the triggers of up to 512 hits go through streamKernel.wat (the same sort, walk and sums, a
+// window of triggers per call, several times faster), the others, and those the kernel declines,
+// through the TypeScript steps above and emitTrigger.
 import type { EventBatch } from '../../shared/batches';
 import { type CentroidSink, lutIndex, reserveCentroids } from './centroids';
 import { sortIndicesByKey } from './indexSort';
 import { newSortScratch, sortTrigger, type SortScratch, type TriggerColumns } from './clusterStreamSort';
 import { newWalkGrids, walkTrigger, type WalkGrids, type WalkParams } from './clusterStreamWalk';
-import { KERNEL_MAX_HITS, StreamKernel } from './streamKernel';
+import { StreamKernel } from './streamKernel';
 
 export interface ClusterStreamParams {
   /** Largest tof difference (s) to a predecessor (exclusive). */
@@ -59,7 +59,7 @@ export function clusterStream(
   const labels = new Int32Array(n);
   const ws = takeWorkspace(gridWidth, gridHeight, n);
   let nClusters = clusterGrouped(rows, params, ws, order, labels, null);
-  if (nClusters < 0) {
+  if (nClusters === UNGROUPED) {
     // Not grouped by trigger: cluster a grouped copy, then map order back to the caller's rows.
     const { copy, index } = groupedCopy(rows);
     nClusters = clusterGrouped(copy, params, ws, order, labels, null);
@@ -73,7 +73,9 @@ export function clusterStream(
 /**
  * The centroids of clusterStream's clusters, in its label order, equal to centroidsFromLabels on
  * its result: each trigger's clusters are summed right after its walk, from the gathered columns
- * (in processing order, the reference's summation order), and written to the sink.
+ * (in processing order, the reference's summation order), and written to the sink. minTot: the
+ * rows must all have tot >= minTot, else it returns false with nothing written (the caller then
+ * filters them: checking here saves it a pass over the rows when they all pass).
  */
 export function clusterStreamCentroids(
   rows: ClusterStreamRows,
@@ -81,18 +83,26 @@ export function clusterStreamCentroids(
   sink: CentroidSink,
   gridWidth = 256,
   gridHeight = 256,
-): void {
+  minTot = 0,
+): boolean {
   const n = rows.n;
   const order = new Uint32Array(n);
   const ws = takeWorkspace(gridWidth, gridHeight, n);
   const n0 = sink.out.n;
-  if (clusterGrouped(rows, params, ws, order, null, sink) < 0) {
+  let done = clusterGrouped(rows, params, ws, order, null, sink, minTot);
+  if (done === UNGROUPED) {
     sink.out.n = n0;
-    clusterGrouped(groupedCopy(rows).copy, params, ws, order, null, sink);
+    done = clusterGrouped(groupedCopy(rows).copy, params, ws, order, null, sink, minTot);
   }
+  if (done === FILTERED) sink.out.n = n0;
   ws.stampBase += n;
   spare = ws;
+  return done !== FILTERED;
 }
+
+/** clusterGrouped's results other than a cluster count. */
+const UNGROUPED = -1;
+const FILTERED = -2;
 
 /** Scratch of one call: the walk's grids, one trigger's columns, the sort's buffers. */
 interface Workspace {
@@ -127,7 +137,10 @@ function takeWorkspace(width: number, height: number, n: number): Workspace {
   return ws;
 }
 
-/** clusterStream on rows grouped by trigger ascending; -1 as soon as they turn out not to be. */
+/**
+ * clusterStream on rows grouped by trigger ascending; UNGROUPED as soon as they turn out not to be,
+ * FILTERED at the first trigger with a row below minTot.
+ */
 function clusterGrouped(
   rows: ClusterStreamRows,
   params: ClusterStreamParams,
@@ -135,8 +148,9 @@ function clusterGrouped(
   order: Uint32Array,
   labels: Int32Array | null,
   sink: CentroidSink | null,
+  minTot = 0,
 ): number {
-  const { n, triggerNr, x, y, tof } = rows;
+  const { n, triggerNr, x, y, tof, tot } = rows;
   const walk: WalkParams = { maxDistTof: params.maxDistTof, totOffset: params.totOffset };
   const minSize = params.minClusterSize;
   let maxX = ws.grids.stride - 1 - 2 * PAD;
@@ -144,6 +158,16 @@ function clusterGrouped(
   let nClusters = 0;
   kernel.reset();
   for (let a = 0, b = 0; a < n; a = b) {
+    if (sink !== null && kernel.fits(ws.grids)) {
+      // The kernel takes the triggers it can; this loop clusters the one it stopped at.
+      a = kernel.run(rows, a, ws.stampBase, params, minTot, ws.grids, sink);
+      if (a >= n) break;
+      kernel.flush(sink);
+      if (kernel.stop !== 'declined') {
+        ws.stampBase += a;
+        return kernel.stop === 'ungrouped' ? UNGROUPED : FILTERED;
+      }
+    }
     // The trigger's rows a..b-1 and their tof range; x, y ORed (at least their maximum).
     const trig = triggerNr[a];
     let lo = tof[a];
@@ -162,7 +186,14 @@ function clusterGrouped(
     if (b < n && triggerNr[b] < trig) {
       ws.stampBase += a;
       if (sink !== null) kernel.flush(sink);
-      return -1;
+      return UNGROUPED;
+    }
+    for (let r = a; r < b && minTot > 0; r++) {
+      if (tot[r] < minTot) {
+        ws.stampBase += a;
+        if (sink !== null) kernel.flush(sink);
+        return FILTERED;
+      }
     }
     const len = b - a;
     if (xs > maxX || ys > maxY) {
@@ -185,17 +216,6 @@ function clusterGrouped(
       ws.sort = newSortScratch(cap);
     }
     const { grids, cols } = ws;
-    if (sink !== null) {
-      if (
-        len <= KERNEL_MAX_HITS &&
-        finite &&
-        hi - lo < Infinity &&
-        kernel.fits(grids) &&
-        kernel.trigger(rows, a, len, lo, hi, ws.stampBase + a, params, grids, sink)
-      )
-        continue;
-      kernel.flush(sink);
-    }
     const totBits = sortTrigger(rows, a, len, finite ? lo : NaN, hi, grids.stride, order, cols, ws.sort);
     walkTrigger(cols, len, ws.stampBase + a, totBits, grids, walk);
     if (labels === null) {

@@ -178,6 +178,26 @@ describe('clusterStream paths', () => {
     }
   });
 
+  it('refuses rows below minTot (kernel or TypeScript trigger) and writes nothing then', () => {
+    const r = new SeededRandom(27);
+    const small = Array.from({ length: 80 }, (_, t) => ions(r, t, 20)).flat();
+    const large = ions(r, 80, 90);
+    const lowAt = (hits: Hit[], i: number): Hit[] => hits.map((h, j) => (j === i ? { ...h, tot: 10 } : h));
+    const sink = newCentroidSink(0);
+    expect(clusterStreamCentroids(batch([...small, ...large]), DEFAULT, sink, 256, 256, 25)).toBe(true);
+    const n = sink.out.n;
+    expect(n).toBeGreaterThan(0);
+    for (const hits of [
+      lowAt([...small, ...large], small.length - 5),
+      lowAt([...small, ...large], small.length + 7),
+    ]) {
+      expect(clusterStreamCentroids(batch(hits), DEFAULT, sink, 256, 256, 25)).toBe(false);
+      expect(sink.out.n).toBe(n);
+      // minTot 0 (the default) lets every row through.
+      check(hits);
+    }
+  });
+
   it('gives the same result when called again (workspace reused), rows grouped or not', () => {
     const r = new SeededRandom(26);
     const hits = [...ions(r, 2, 60), ...ions(r, 0, 60), ...ions(r, 1, 60)];

@@ -1,9 +1,9 @@
-// The WebAssembly half of clusterStreamCentroids (streamKernel.wat): one trigger of at most 512
-// hits from its rows to its centroids in one call (sort, walk, sums), with no bounds checks and no
-// calls in the hot loops. The rows go in by windows of up to WINDOW rows (a native copy per column,
-// not a loop per row), the centroids come out to the sink in batches (before any trigger that
-// clusterStream.ts clusters itself, so the order stays). The memory never grows, so the views
-// below stay valid.
+// The WebAssembly half of clusterStreamCentroids (streamKernel.wat): whole triggers of at most 512
+// hits from their rows to their centroids (sort, walk, sums), a window of triggers per call, with
+// no bounds checks and no calls in the hot loops. The rows go in by windows of up to WINDOW rows (a
+// native copy per column, not a loop per row); run() goes on until a trigger the kernel declines,
+// which the caller clusters itself (after flush(), so the order stays). The centroids come out to
+// the sink in batches. The memory never grows, so the views below stay valid.
 import type { ClusterStreamParams, ClusterStreamRows } from './clusterStream';
 import { CENTROID_COLUMNS, lutIndex, reserveCentroids, type CentroidSink } from './centroids';
 import type { WalkGrids } from './clusterStreamWalk';
@@ -11,7 +11,9 @@ import { bytes } from './streamKernel.wat';
 import { instantiateKernel, type WasmGlobal, type WasmMemory } from './wasmModule';
 
 /** Largest trigger of the kernel (9 index bits in its sort keys). */
-export const KERNEL_MAX_HITS = 512;
+const KERNEL_MAX_HITS = 512;
+/** The grid's border (clusterStreamWalk.ts). */
+const PAD = 3;
 /** Largest grid (cells) the kernel's packed grid holds: 1024 x 1030, a 1018 px square sensor. */
 const GRID_CELLS = 1024 * 1030;
 /** Centroids the output columns hold. */
@@ -26,22 +28,31 @@ const IN_TOF = 5029888;
 const IN_TOT = 5160960;
 const IN_X = 5226496;
 const IN_Y = 5259264;
+const IN_TRIG = 5292032;
+
+/** run()'s status (streamKernel.wat). */
+const MORE = 0;
+const FULL = 2;
+const UNGROUPED = 3;
+const FILTERED = 4;
 
 interface KernelExports {
   memory: WasmMemory;
   nOut: WasmGlobal;
-  trigger(
-    at: number,
-    len: number,
-    lo: number,
-    span: number,
-    trig: number,
-    stamp: number,
+  next: WasmGlobal;
+  run(
+    from: number,
+    end: number,
+    last: number,
+    stampBase: number,
     maxDist: number,
     totOffset: number,
     minSize: number,
+    minTot: number,
     stride: number,
     shift: number,
+    maxX: number,
+    maxY: number,
   ): number;
 }
 
@@ -51,6 +62,7 @@ export class StreamKernel {
   private readonly tot: Uint32Array;
   private readonly x: Uint16Array;
   private readonly y: Uint16Array;
+  private readonly trig: Float64Array;
   private readonly outer: Int32Array;
   private readonly out: Float64Array[];
   /** The grid stride the outer ring offsets were written for. */
@@ -59,6 +71,11 @@ export class StreamKernel {
   private rows: ClusterStreamRows | null = null;
   private from = 0;
   private to = 0;
+  /**
+   * Why run() stopped before the end: a trigger it declined, one whose successor has a lower
+   * trigger number, or one with a row below minTot.
+   */
+  stop: 'declined' | 'ungrouped' | 'filtered' = 'declined';
 
   constructor() {
     this.exports = instantiateKernel<KernelExports>(bytes);
@@ -67,6 +84,7 @@ export class StreamKernel {
     this.tot = new Uint32Array(buffer, IN_TOT, WINDOW);
     this.x = new Uint16Array(buffer, IN_X, WINDOW);
     this.y = new Uint16Array(buffer, IN_Y, WINDOW);
+    this.trig = new Float64Array(buffer, IN_TRIG, WINDOW);
     this.outer = new Int32Array(buffer, OUTER, 40);
     this.out = CENTROID_COLUMNS.map((_, i) => new Float64Array(buffer, OUT + i * OUT_CAP * 8, OUT_CAP));
   }
@@ -82,53 +100,70 @@ export class StreamKernel {
   }
 
   /**
-   * Clusters rows a..a+len-1 (one trigger, len <= KERNEL_MAX_HITS, finite tofs lo..hi) at walk
-   * stamp `stamp`; false (nothing written) when the kernel declines the trigger.
+   * Clusters the triggers from row a on (rows grouped by trigger, walk stamps stampBase + row)
+   * until one it cannot take; returns that trigger's first row (rows.n when none) and sets `stop`.
    */
-  trigger(
+  run(
     rows: ClusterStreamRows,
     a: number,
-    len: number,
-    lo: number,
-    hi: number,
-    stamp: number,
+    stampBase: number,
     params: ClusterStreamParams,
+    minTot: number,
     grids: WalkGrids,
     sink: CentroidSink,
-  ): boolean {
+  ): number {
     if (grids.stride !== this.stride) {
       this.outer.set(grids.outer);
       this.stride = grids.stride;
     }
-    if (rows !== this.rows || a + len > this.to) {
-      const to = Math.min(rows.n, a + WINDOW);
-      this.tof.set(rows.tof.subarray(a, to));
-      this.tot.set(rows.tot.subarray(a, to));
-      this.x.set(rows.x.subarray(a, to));
-      this.y.set(rows.y.subarray(a, to));
-      this.rows = rows;
-      this.from = a;
-      this.to = to;
-    }
     const e = this.exports;
-    if (e.nOut.value + len > OUT_CAP) this.flush(sink);
+    const n = rows.n;
     const { maxDistTof, totOffset, minClusterSize } = params;
-    const trig = rows.triggerNr[a];
-    return (
-      e.trigger(
-        a - this.from,
-        len,
-        lo,
-        hi - lo,
-        trig,
-        stamp,
+    const { stride, shift } = grids;
+    const maxX = stride - 1 - 2 * PAD;
+    const maxY = grids.height - 1 - 2 * PAD;
+    for (;;) {
+      // The window must reach past a trigger of KERNEL_MAX_HITS from a, or to the end of the rows.
+      if (rows !== this.rows || a < this.from || (this.to < n && a + KERNEL_MAX_HITS >= this.to)) {
+        this.fill(rows, a);
+      }
+      const from = this.from;
+      const status = e.run(
+        a - from,
+        this.to - from,
+        +(this.to === n),
+        stampBase + from,
         maxDistTof,
         totOffset,
         minClusterSize,
-        grids.stride,
-        grids.shift,
-      ) >= 0
-    );
+        minTot,
+        stride,
+        shift,
+        maxX,
+        maxY,
+      );
+      a = from + e.next.value;
+      if (status === FULL) this.flush(sink);
+      else if (status === MORE) {
+        if (a >= n) return n;
+      } else {
+        this.stop = status === UNGROUPED ? 'ungrouped' : status === FILTERED ? 'filtered' : 'declined';
+        return a;
+      }
+    }
+  }
+
+  /** Copies rows a.. (up to WINDOW of them) into the window. */
+  private fill(rows: ClusterStreamRows, a: number): void {
+    const to = Math.min(rows.n, a + WINDOW);
+    this.tof.set(rows.tof.subarray(a, to));
+    this.tot.set(rows.tot.subarray(a, to));
+    this.x.set(rows.x.subarray(a, to));
+    this.y.set(rows.y.subarray(a, to));
+    this.trig.set(rows.triggerNr.subarray(a, to));
+    this.rows = rows;
+    this.from = a;
+    this.to = to;
   }
 
   /** Moves the centroids written so far to the sink (applying its time-walk table). */

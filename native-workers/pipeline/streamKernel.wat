@@ -1,20 +1,35 @@
-;; Cluster stream for one trigger of at most 512 hits, sort to centroids in one call: the hot path
-;; of clusterStreamCentroids (streamKernel.ts drives it). The same steps, in the same arithmetic,
-;; as the TypeScript path it replaces for such triggers:
+;; Cluster stream from rows to centroids for a window of whole triggers in one call: the hot path
+;; of clusterStreamCentroids (streamKernel.ts drives it). One call walks the window trigger by
+;; trigger (a call per trigger cost about as much as the trigger's sort), and per trigger does the
+;; same steps, in the same arithmetic, as the TypeScript path it replaces:
+;; - the trigger's extent and tof range (clusterStream.ts's scan);
 ;; - clusterStreamSort.ts's radixSmall and gather: key (tof 15 bits, ToT digit 8 bits, index 9
 ;;   bits), three 8-bit LSD passes, gather into tof, ToT and grid cell per position, then the exact
 ;;   insertion fix when two keys tied for different values;
 ;; - clusterStreamWalk.ts's walkPacked (packed cells ToT << 15 | position + 1, branch-free ring 1,
-;;   8 x 8 block map before the outer rings);
-;; - clusterStream.ts's emitTrigger: sums per root position in processing order, centroids of the
-;;   kept clusters in root order.
-;; It declines (returns -1, memory as it found it apart from scratch) when a ToT needs more than 16
-;; bits or the insertion fix runs out of budget; the caller then takes the TypeScript path.
-;; Addresses are fixed byte offsets (streamKernel.ts has the same table).
+;;   8 x 8 block map before the outer rings), with clusterStream.ts's emitTrigger sums folded in:
+;;   each hit adds to its root's sums as it joins (processing order, as emitTrigger). The ToT, x*ToT
+;;   and y*ToT sums are integers, kept as such (exact in float64 too, so the same values); the tof
+;;   sum is the one float64 sum, added in the same order;
+;; - the centroids of the kept clusters in root order, from the list of roots the walk made.
+;; It stops at the first trigger it cannot take, with its first row in $next and a status: MORE (0,
+;; the window ends inside the trigger, or at the end), DECLINE (1: over 512 hits, a tof not finite,
+;; a pixel outside the grid, a ToT over 16 bits, or the insertion fix over budget; memory as it
+;; found it apart from scratch), FULL (2: the output columns might not hold the trigger),
+;; UNGROUPED (3: the next trigger number is lower) or FILTERED (4: a ToT below minTot). Addresses
+;; are fixed byte offsets:
+;; KEY 0, TMP 2048 (sort words); COUNTS 4096 (3 x 256 i32); OUTER 7168 (ring 2..8 cell offsets),
+;; ring ends 7424; per position: PTOF 16384 (f64), PTOT 20480, CELL 22528, ROOT 24576, XY 26624
+;; (x | y << 16); per root position: REC 28672 (32 bytes: x*ToT, y*ToT sums i64, tof*ToT sum f64,
+;; ToT sum i32, count i32), MTOT 45056 (max ToT); ROOTS 47104 (root positions in order); OUT 49152
+;; (7 columns of 4096 f64); BLOCKS 278528; PACKED 805888; input window (16384 rows): IN_TOF 5029888,
+;; IN_TOT 5160960, IN_X 5226496, IN_Y 5259264, IN_TRIG 5292032.
 (module
-  (memory (export "memory") 81 81)
+  (memory (export "memory") 83 83)
   ;; Centroids written to the output columns so far.
   (global $nOut (export "nOut") (mut i32) (i32.const 0))
+  ;; Window row where run stopped.
+  (global $next (export "next") (mut i32) (i32.const 0))
   ;; Cells read by the outer rings (2..8) end after 4, 8, 16, 20, 24, 32, 40 cells.
   (data (i32.const 7424) "\04\00\00\00\08\00\00\00\10\00\00\00\14\00\00\00\18\00\00\00\20\00\00\00\28\00\00\00")
 
@@ -42,24 +57,72 @@
         (br_if $rings (i32.lt_u (local.get $ring) (i32.const 7)))))
     (local.get $k))
 
-  ;; The trigger's hits are rows in..in+len-1 of the input window, IN_TOF (f64), IN_TOT (u32),
-  ;; IN_X, IN_Y (u16); lo and span: their smallest tof and tof range (finite). Writes its centroids from
-  ;; nOut on (the caller leaves room for len) and returns how many, or -1 (declined).
-  (func (export "trigger") (param $in i32) (param $len i32) (param $lo f64) (param $span f64) (param $trig f64)
-        (param $stamp i32) (param $maxDist f64) (param $totOffset f64) (param $minSize f64)
-        (param $stride i32) (param $shift i32) (result i32)
+  ;; Clusters the triggers from window row $in on (rows $in..$end-1 are in the window; $last: the
+  ;; rows end there). The trigger at window row r has walk stamps from $stampBase + r. maxX, maxY:
+  ;; the largest pixel the grid holds. Writes centroids from nOut on; returns the status.
+  (func (export "run") (param $in i32) (param $end i32) (param $last i32) (param $stampBase i32)
+        (param $maxDist f64) (param $totOffset f64) (param $minSize f64) (param $minTot i32)
+        (param $stride i32) (param $shift i32) (param $maxX i32) (param $maxY i32) (result i32)
     (local $k i32) (local $j i32) (local $v i32) (local $g i32) (local $q i32) (local $d i32)
     (local $scale f64) (local $totBits i32) (local $s0 i32) (local $s1 i32) (local $s2 i32)
     (local $a i32) (local $t f64) (local $tp f64) (local $gp i32) (local $bad i32)
-    (local $budget i32) (local $c i32) (local $r i32) (local $tt i32) (local $low i32)
+    (local $c i32) (local $r i32) (local $tt i32) (local $low i32)
     (local $limit f64) (local $thr i32) (local $m i32) (local $m2 i32) (local $prev i32)
     (local $rt i32) (local $blockMask i32) (local $up i32) (local $down i32) (local $stale i32)
-    (local $mask i32) (local $ft f64) (local $sum f64) (local $cnt f64) (local $n0 i32)
+    (local $sum f64) (local $cnt f64) (local $stamp i32) (local $len i32) (local $b i32)
+    (local $trig f64) (local $lo f64) (local $hi f64) (local $xs i32) (local $ys i32)
+    (local $nRoots i32) (local $zero v128) (local $small i32)
 
-    ;; Keys and the three histograms (COUNTS at 4096, all zero between calls).
+    ;; Once per call: V8 rebuilds a v128.const at each use.
+    (local.set $zero (v128.const i64x2 0 0))
+    (local.set $blockMask (i32.xor (i32.shl (i32.const 7) (i32.sub (local.get $shift) (i32.const 3))) (i32.const -1)))
+    (local.set $up (i32.add (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
+    (local.set $down (i32.sub (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
+    (block $stop (loop $triggers
+      (br_if $stop (i32.ge_u (local.get $in) (local.get $end)))
+      (if (i32.gt_u (i32.add (global.get $nOut) (i32.const 512)) (i32.const 4096))
+        (then (global.set $next (local.get $in)) (return (i32.const 2))))
+
+      ;; The trigger's rows in..b-1: same trigger number (compared as clusterStream.ts does), at
+      ;; most 512; their tof range, x and y ORed.
+      (local.set $trig (f64.load offset=5292032 (i32.shl (local.get $in) (i32.const 3))))
+      (local.set $lo (f64.load offset=5029888 (i32.shl (local.get $in) (i32.const 3))))
+      (local.set $hi (local.get $lo))
+      (local.set $xs (i32.load16_u offset=5226496 (i32.shl (local.get $in) (i32.const 1))))
+      (local.set $ys (i32.load16_u offset=5259264 (i32.shl (local.get $in) (i32.const 1))))
+      (local.set $b (i32.add (local.get $in) (i32.const 1)))
+      (block $found (loop $scan
+        (if (i32.ge_u (local.get $b) (local.get $end))
+          (then
+            (br_if $found (local.get $last))
+            (global.set $next (local.get $in))
+            (return (i32.const 0))))
+        (if (f64.ne (f64.load offset=5292032 (i32.shl (local.get $b) (i32.const 3))) (local.get $trig))
+          (then
+            (br_if $found (i32.eqz (f64.lt (f64.load offset=5292032 (i32.shl (local.get $b) (i32.const 3)))
+                                           (local.get $trig))))
+            (global.set $next (local.get $in))
+            (return (i32.const 3))))
+        (if (i32.ge_u (i32.sub (local.get $b) (local.get $in)) (i32.const 512))
+          (then (global.set $next (local.get $in)) (return (i32.const 1))))
+        ;; f64.min and max carry a NaN to lo, hi (declined below).
+        (local.set $t (f64.load offset=5029888 (i32.shl (local.get $b) (i32.const 3))))
+        (local.set $lo (f64.min (local.get $lo) (local.get $t)))
+        (local.set $hi (f64.max (local.get $hi) (local.get $t)))
+        (local.set $xs (i32.or (local.get $xs) (i32.load16_u offset=5226496 (i32.shl (local.get $b) (i32.const 1)))))
+        (local.set $ys (i32.or (local.get $ys) (i32.load16_u offset=5259264 (i32.shl (local.get $b) (i32.const 1)))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $scan)))
+    (local.set $len (i32.sub (local.get $b) (local.get $in)))
+    (if (i32.or (i32.eqz (f64.lt (f64.sub (local.get $hi) (local.get $lo)) (f64.const inf)))
+                (i32.or (i32.gt_u (local.get $xs) (local.get $maxX)) (i32.gt_u (local.get $ys) (local.get $maxY))))
+      (then (global.set $next (local.get $in)) (return (i32.const 1))))
+
+    ;; Keys and the three histograms (COUNTS, all zero between triggers).
     (local.set $scale
-      (select (f64.div (f64.const 32767) (local.get $span)) (f64.const 0)
-              (f64.gt (local.get $span) (f64.const 0))))
+      (select (f64.div (f64.const 32767) (f64.sub (local.get $hi) (local.get $lo))) (f64.const 0)
+              (f64.gt (f64.sub (local.get $hi) (local.get $lo)) (f64.const 0))))
+    (local.set $totBits (i32.const 0))
     (local.set $k (i32.const 0))
     (block $end (loop $keys
       (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
@@ -70,6 +133,7 @@
         (i32.const 0x7fff)))
       (local.set $g (i32.load offset=5160960 (i32.shl (i32.add (local.get $k) (local.get $in)) (i32.const 2))))
       (local.set $totBits (i32.or (local.get $totBits) (local.get $g)))
+      (local.set $small (i32.or (local.get $small) (i32.lt_u (local.get $g) (local.get $minTot))))
       (local.set $d
         (select (i32.const 0)
                 (i32.trunc_f64_s (f64.sub (f64.const 255)
@@ -86,10 +150,15 @@
       (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $keys)))
+    (if (local.get $small)
+      (then (call $clearCounts) (global.set $next (local.get $in)) (return (i32.const 4))))
     (if (i32.ne (i32.shr_u (local.get $totBits) (i32.const 16)) (i32.const 0))
-      (then (call $clearCounts) (return (i32.const -1))))
+      (then (call $clearCounts) (global.set $next (local.get $in)) (return (i32.const 1))))
 
     ;; Exclusive prefix sums of the three histograms.
+    (local.set $s0 (i32.const 0))
+    (local.set $s1 (i32.const 0))
+    (local.set $s2 (i32.const 0))
     (local.set $k (i32.const 0))
     (loop $prefix
       (local.set $a (i32.add (i32.const 4096) (i32.shl (local.get $k) (i32.const 2))))
@@ -105,7 +174,7 @@
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br_if $prefix (i32.lt_u (local.get $k) (i32.const 256))))
 
-    ;; Three stable scatters: KEY (0) -> TMP (2048) -> KEY -> TMP, by ToT digit, tof low, tof high.
+    ;; Three stable scatters: KEY -> TMP -> KEY -> TMP, by ToT digit, tof low, tof high.
     (local.set $k (i32.const 0))
     (block $end (loop $p1
       (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
@@ -142,8 +211,10 @@
       (br $p3)))
     (call $clearCounts)
 
-    ;; Gather into PTOF (16384), PTOT (20480), CELL (22528); COUNT (26624) zeroed; order checked.
+    ;; Gather into PTOF, PTOT, CELL, XY; each position's root sums zeroed; order checked.
     (local.set $tp (f64.const -inf))
+    (local.set $gp (i32.const 0))
+    (local.set $bad (i32.const 0))
     (local.set $k (i32.const 0))
     (block $end (loop $gather
       (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
@@ -151,16 +222,18 @@
                                (local.get $in)))
       (local.set $t (f64.load offset=5029888 (i32.shl (local.get $r) (i32.const 3))))
       (local.set $g (i32.load offset=5160960 (i32.shl (local.get $r) (i32.const 2))))
+      (local.set $v (i32.load16_u offset=5226496 (i32.shl (local.get $r) (i32.const 1))))
+      (local.set $c (i32.load16_u offset=5259264 (i32.shl (local.get $r) (i32.const 1))))
       (f64.store offset=16384 (i32.shl (local.get $k) (i32.const 3)) (local.get $t))
       (i32.store offset=20480 (i32.shl (local.get $k) (i32.const 2)) (local.get $g))
       (i32.store offset=22528 (i32.shl (local.get $k) (i32.const 2))
-        (i32.add
-          (i32.add (i32.mul (i32.add (i32.load16_u offset=5259264 (i32.shl (local.get $r) (i32.const 1)))
-                                     (i32.const 3))
-                            (local.get $stride))
-                   (i32.load16_u offset=5226496 (i32.shl (local.get $r) (i32.const 1))))
-          (i32.const 3)))
-      (i32.store offset=26624 (i32.shl (local.get $k) (i32.const 2)) (i32.const 0))
+        (i32.add (i32.add (i32.shl (i32.add (local.get $c) (i32.const 3)) (local.get $shift)) (local.get $v))
+                 (i32.const 3)))
+      (i32.store offset=26624 (i32.shl (local.get $k) (i32.const 2))
+        (i32.or (local.get $v) (i32.shl (local.get $c) (i32.const 16))))
+      (v128.store offset=28672 (i32.shl (local.get $k) (i32.const 5)) (local.get $zero))
+      (v128.store offset=28688 (i32.shl (local.get $k) (i32.const 5)) (local.get $zero))
+      (i32.store offset=45056 (i32.shl (local.get $k) (i32.const 2)) (i32.const 0))
       (local.set $bad (i32.or (local.get $bad)
         (i32.or (f64.gt (local.get $tp) (local.get $t))
                 (i32.and (f64.eq (local.get $tp) (local.get $t)) (i32.lt_u (local.get $gp) (local.get $g))))))
@@ -168,21 +241,23 @@
       (local.set $gp (local.get $g))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $gather)))
-    (if (local.get $bad) (then (if (i32.eqz (call $insertionFix (local.get $len))) (then (return (i32.const -1))))))
+    (if (local.get $bad)
+      (then (if (i32.eqz (call $insertionFix (local.get $len)))
+        (then (global.set $next (local.get $in)) (return (i32.const 1))))))
 
-    ;; The walk; ROOT at 24576, block map at 278528, packed cells at 805888.
-    (local.set $blockMask (i32.xor (i32.shl (i32.const 7) (i32.sub (local.get $shift) (i32.const 3))) (i32.const -1)))
-    (local.set $up (i32.add (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
-    (local.set $down (i32.sub (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
+    ;; The walk (ROOT, REC, MTOT, ROOTS; block map; packed cells), each hit added to its root's sums.
+    (local.set $stamp (i32.add (local.get $stampBase) (local.get $in)))
+    (local.set $low (i32.const 0))
+    (local.set $nRoots (i32.const 0))
     (local.set $k (i32.const 0))
     (block $end (loop $walk
       (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
       (local.set $t (f64.load offset=16384 (i32.shl (local.get $k) (i32.const 3))))
       ;; Positions leaving the time window give up their cells, unless a later hit took them.
-      (block $in (loop $leave
-        (br_if $in (i32.ge_u (local.get $low) (local.get $k)))
-        (br_if $in (f64.lt (f64.sub (local.get $t) (f64.load offset=16384 (i32.shl (local.get $low) (i32.const 3))))
-                           (local.get $maxDist)))
+      (block $inside (loop $leave
+        (br_if $inside (i32.ge_u (local.get $low) (local.get $k)))
+        (br_if $inside (f64.lt (f64.sub (local.get $t) (f64.load offset=16384 (i32.shl (local.get $low) (i32.const 3))))
+                               (local.get $maxDist)))
         (local.set $c (i32.load offset=22528 (i32.shl (local.get $low) (i32.const 2))))
         (local.set $low (i32.add (local.get $low) (i32.const 1)))
         (if (i32.eq (i32.and (i32.load offset=805888 (i32.shl (local.get $c) (i32.const 2))) (i32.const 0x7fff))
@@ -229,19 +304,46 @@
         (then
           (local.set $prev (local.get $k))
           (local.set $stale (i32.add (local.get $stamp) (local.get $low)))
-          ;; The 7 x 7 neighbourhood lies in the blocks of its 4 corners.
+          ;; The 7 x 7 neighbourhood lies in the blocks of its 4 corners (block of cell c: c >> 3
+          ;; with the row's low 3 bits cleared).
           (if (i32.or
-                (i32.or (i32.gt_s (call $block (i32.sub (local.get $c) (local.get $up)) (local.get $blockMask)) (local.get $stale))
-                        (i32.gt_s (call $block (i32.sub (local.get $c) (local.get $down)) (local.get $blockMask)) (local.get $stale)))
-                (i32.or (i32.gt_s (call $block (i32.add (local.get $c) (local.get $down)) (local.get $blockMask)) (local.get $stale))
-                        (i32.gt_s (call $block (i32.add (local.get $c) (local.get $up)) (local.get $blockMask)) (local.get $stale))))
+                (i32.or
+                  (i32.gt_s (i32.load offset=278528 (i32.shl (i32.and (i32.shr_s (i32.sub (local.get $c) (local.get $up)) (i32.const 3))
+                                                                      (local.get $blockMask)) (i32.const 2)))
+                            (local.get $stale))
+                  (i32.gt_s (i32.load offset=278528 (i32.shl (i32.and (i32.shr_s (i32.sub (local.get $c) (local.get $down)) (i32.const 3))
+                                                                      (local.get $blockMask)) (i32.const 2)))
+                            (local.get $stale)))
+                (i32.or
+                  (i32.gt_s (i32.load offset=278528 (i32.shl (i32.and (i32.shr_s (i32.add (local.get $c) (local.get $down)) (i32.const 3))
+                                                                      (local.get $blockMask)) (i32.const 2)))
+                            (local.get $stale))
+                  (i32.gt_s (i32.load offset=278528 (i32.shl (i32.and (i32.shr_s (i32.add (local.get $c) (local.get $up)) (i32.const 3))
+                                                                      (local.get $blockMask)) (i32.const 2)))
+                            (local.get $stale))))
             (then (local.set $prev (call $searchOuter (local.get $c) (local.get $thr) (local.get $k)))))))
       (local.set $rt
         (select (local.get $k) (i32.load offset=24576 (i32.shl (local.get $prev) (i32.const 2)))
                 (i32.eq (local.get $prev) (local.get $k))))
       (i32.store offset=24576 (i32.shl (local.get $k) (i32.const 2)) (local.get $rt))
+      (i32.store offset=47104 (i32.shl (local.get $nRoots) (i32.const 2)) (local.get $k))
+      (local.set $nRoots (i32.add (local.get $nRoots) (i32.eq (local.get $rt) (local.get $k))))
+      ;; The root's sums: x*ToT, y*ToT (i64 lanes), tof*ToT, then ToT and count in one i64 add.
+      (local.set $a (i32.shl (local.get $rt) (i32.const 5)))
+      (v128.store offset=28672 (local.get $a)
+        (i64x2.add (v128.load offset=28672 (local.get $a))
+                   (i64x2.extmul_low_i32x4_u
+                     (i32x4.extend_low_i16x8_u (v128.load32_zero offset=26624 (i32.shl (local.get $k) (i32.const 2))))
+                     (i32x4.splat (local.get $tt)))))
+      (f64.store offset=28688 (local.get $a)
+        (f64.add (f64.load offset=28688 (local.get $a)) (f64.mul (local.get $t) (f64.convert_i32_u (local.get $tt)))))
+      (i64.store offset=28696 (local.get $a)
+        (i64.add (i64.load offset=28696 (local.get $a))
+                 (i64.or (i64.extend_i32_u (local.get $tt)) (i64.const 0x100000000))))
       (local.set $a (i32.shl (local.get $rt) (i32.const 2)))
-      (i32.store offset=26624 (local.get $a) (i32.add (i32.load offset=26624 (local.get $a)) (i32.const 1)))
+      (local.set $v (i32.load offset=45056 (local.get $a)))
+      (i32.store offset=45056 (local.get $a)
+        (select (local.get $tt) (local.get $v) (i32.gt_u (local.get $tt) (local.get $v))))
       (i32.store offset=278528
         (i32.shl (i32.and (i32.shr_s (local.get $c) (i32.const 3)) (local.get $blockMask)) (i32.const 2))
         (i32.add (i32.add (local.get $stamp) (local.get $k)) (i32.const 1)))
@@ -255,73 +357,36 @@
       (local.set $low (i32.add (local.get $low) (i32.const 1)))
       (br $clear)))
 
-    ;; Sums per root: STOT 28672, SX 32768, SY 36864, ST 40960 (from 0), MTOT 45056 (from -1).
-    (local.set $k (i32.const 0))
-    (block $end (loop $zero
-      (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
-      (local.set $a (i32.shl (local.get $k) (i32.const 3)))
-      (f64.store offset=28672 (local.get $a) (f64.const 0))
-      (f64.store offset=32768 (local.get $a) (f64.const 0))
-      (f64.store offset=36864 (local.get $a) (f64.const 0))
-      (f64.store offset=40960 (local.get $a) (f64.const 0))
-      (f64.store offset=45056 (local.get $a) (f64.const -1))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br $zero)))
-    (local.set $mask (i32.sub (local.get $stride) (i32.const 1)))
-    (local.set $k (i32.const 0))
-    (block $end (loop $sums
-      (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
-      (local.set $a (i32.shl (i32.load offset=24576 (i32.shl (local.get $k) (i32.const 2))) (i32.const 3)))
-      (local.set $ft (f64.convert_i32_u (i32.load offset=20480 (i32.shl (local.get $k) (i32.const 2)))))
-      (local.set $c (i32.load offset=22528 (i32.shl (local.get $k) (i32.const 2))))
-      (f64.store offset=28672 (local.get $a) (f64.add (f64.load offset=28672 (local.get $a)) (local.get $ft)))
-      (f64.store offset=32768 (local.get $a)
-        (f64.add (f64.load offset=32768 (local.get $a))
-                 (f64.mul (f64.convert_i32_s (i32.sub (i32.and (local.get $c) (local.get $mask)) (i32.const 3)))
-                          (local.get $ft))))
-      (f64.store offset=36864 (local.get $a)
-        (f64.add (f64.load offset=36864 (local.get $a))
-                 (f64.mul (f64.convert_i32_s (i32.sub (i32.shr_s (local.get $c) (local.get $shift)) (i32.const 3)))
-                          (local.get $ft))))
-      (f64.store offset=40960 (local.get $a)
-        (f64.add (f64.load offset=40960 (local.get $a))
-                 (f64.mul (f64.load offset=16384 (i32.shl (local.get $k) (i32.const 3))) (local.get $ft))))
-      (if (f64.gt (local.get $ft) (f64.load offset=45056 (local.get $a)))
-        (then (f64.store offset=45056 (local.get $a) (local.get $ft))))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br $sums)))
-
-    ;; Centroids of the kept clusters in root order; OUT columns of 4096 f64 from 49152: trigger,
-    ;; x, y, tof, tot avg, tot max, size.
-    (local.set $n0 (global.get $nOut))
-    (local.set $j (local.get $n0))
+    ;; Centroids of the kept clusters in root order (emitTrigger's divisions, on the same values):
+    ;; OUT columns trigger, x, y, tof, tot avg, tot max, size.
+    (local.set $j (global.get $nOut))
     (local.set $k (i32.const 0))
     (block $end (loop $emit
-      (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
-      (local.set $cnt (f64.convert_i32_s (i32.load offset=26624 (i32.shl (local.get $k) (i32.const 2)))))
-      (if (i32.and (i32.eq (i32.load offset=24576 (i32.shl (local.get $k) (i32.const 2))) (local.get $k))
-                   (i32.eqz (f64.lt (local.get $cnt) (local.get $minSize))))
+      (br_if $end (i32.ge_u (local.get $k) (local.get $nRoots)))
+      (local.set $a (i32.shl (i32.load offset=47104 (i32.shl (local.get $k) (i32.const 2))) (i32.const 5)))
+      (local.set $cnt (f64.convert_i32_u (i32.load offset=28700 (local.get $a))))
+      (if (i32.eqz (f64.lt (local.get $cnt) (local.get $minSize)))
         (then
-          (local.set $a (i32.shl (local.get $k) (i32.const 3)))
-          (local.set $sum (f64.load offset=28672 (local.get $a)))
+          (local.set $sum (f64.convert_i32_u (i32.load offset=28696 (local.get $a))))
           (local.set $r (i32.shl (local.get $j) (i32.const 3)))
           (f64.store offset=49152 (local.get $r) (local.get $trig))
-          (f64.store offset=81920 (local.get $r) (f64.div (f64.load offset=32768 (local.get $a)) (local.get $sum)))
-          (f64.store offset=114688 (local.get $r) (f64.div (f64.load offset=36864 (local.get $a)) (local.get $sum)))
-          (f64.store offset=147456 (local.get $r) (f64.div (f64.load offset=40960 (local.get $a)) (local.get $sum)))
+          (f64.store offset=81920 (local.get $r)
+            (f64.div (f64.convert_i64_s (i64.load offset=28672 (local.get $a))) (local.get $sum)))
+          (f64.store offset=114688 (local.get $r)
+            (f64.div (f64.convert_i64_s (i64.load offset=28680 (local.get $a))) (local.get $sum)))
+          (f64.store offset=147456 (local.get $r) (f64.div (f64.load offset=28688 (local.get $a)) (local.get $sum)))
           (f64.store offset=180224 (local.get $r) (f64.div (local.get $sum) (local.get $cnt)))
-          (f64.store offset=212992 (local.get $r) (f64.load offset=45056 (local.get $a)))
+          (f64.store offset=212992 (local.get $r)
+            (f64.convert_i32_u (i32.load offset=45056 (i32.shr_u (local.get $a) (i32.const 3)))))
           (f64.store offset=245760 (local.get $r) (local.get $cnt))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $emit)))
     (global.set $nOut (local.get $j))
-    (i32.sub (local.get $j) (local.get $n0)))
-
-  ;; The block map entry of cell c.
-  (func $block (param $c i32) (param $blockMask i32) (result i32)
-    (i32.load offset=278528
-      (i32.shl (i32.and (i32.shr_s (local.get $c) (i32.const 3)) (local.get $blockMask)) (i32.const 2))))
+    (local.set $in (local.get $b))
+    (br $triggers)))
+    (global.set $next (local.get $in))
+    (i32.const 0))
 
   (func $clearCounts
     (local $a i32)
@@ -330,9 +395,9 @@
       (local.set $a (i32.add (local.get $a) (i32.const 16)))
       (br_if $z (i32.lt_u (local.get $a) (i32.const 3072)))))
 
-  ;; clusterStreamSort.ts's insertionFix on PTOF, PTOT, CELL: 0 when over budget.
+  ;; clusterStreamSort.ts's insertionFix on PTOF, PTOT, CELL, XY: 0 when over budget.
   (func $insertionFix (param $len i32) (result i32)
-    (local $j i32) (local $i i32) (local $t f64) (local $g i32) (local $c i32) (local $tp f64)
+    (local $j i32) (local $i i32) (local $t f64) (local $g i32) (local $c i32) (local $xy i32) (local $tp f64)
     (local $budget i32)
     (local.set $budget (i32.add (i32.shl (local.get $len) (i32.const 3)) (i32.const 64)))
     (local.set $j (i32.const 1))
@@ -341,6 +406,7 @@
       (local.set $t (f64.load offset=16384 (i32.shl (local.get $j) (i32.const 3))))
       (local.set $g (i32.load offset=20480 (i32.shl (local.get $j) (i32.const 2))))
       (local.set $c (i32.load offset=22528 (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $xy (i32.load offset=26624 (i32.shl (local.get $j) (i32.const 2))))
       (local.set $i (local.get $j))
       (block $placed (loop $shift
         (br_if $placed (i32.eqz (local.get $i)))
@@ -353,11 +419,14 @@
           (i32.load offset=20476 (i32.shl (local.get $i) (i32.const 2))))
         (i32.store offset=22528 (i32.shl (local.get $i) (i32.const 2))
           (i32.load offset=22524 (i32.shl (local.get $i) (i32.const 2))))
+        (i32.store offset=26624 (i32.shl (local.get $i) (i32.const 2))
+          (i32.load offset=26620 (i32.shl (local.get $i) (i32.const 2))))
         (local.set $i (i32.sub (local.get $i) (i32.const 1)))
         (br $shift)))
       (f64.store offset=16384 (i32.shl (local.get $i) (i32.const 3)) (local.get $t))
       (i32.store offset=20480 (i32.shl (local.get $i) (i32.const 2)) (local.get $g))
       (i32.store offset=22528 (i32.shl (local.get $i) (i32.const 2)) (local.get $c))
+      (i32.store offset=26624 (i32.shl (local.get $i) (i32.const 2)) (local.get $xy))
       (local.set $budget (i32.sub (local.get $budget) (i32.sub (local.get $j) (local.get $i))))
       (if (i32.lt_s (local.get $budget) (i32.const 0)) (then (return (i32.const 0))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
