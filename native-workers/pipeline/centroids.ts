@@ -55,10 +55,21 @@ export interface CentroidSink {
   lut: Float64Array | null;
 }
 
-/** A sink with room for `capacity` centroids (it grows by doubling past that). */
-export function newCentroidSink(capacity: number, centroidLut?: Float64Array): CentroidSink {
+/**
+ * A sink with room for `capacity` centroids (it grows by doubling past that); `reuse`: a sink whose
+ * columns it may take over (when they hold at least that many; its centroids are dropped).
+ */
+export function newCentroidSink(
+  capacity: number,
+  centroidLut?: Float64Array,
+  reuse: CentroidSink | null = null,
+): CentroidSink {
   const lut = centroidLut !== undefined && centroidLut.length > 0 ? centroidLut : null;
-  return { out: emptyCentroidBatch(Math.max(1024, capacity)), lut };
+  const size = Math.max(1024, capacity);
+  if (reuse === null || reuse.out.x.length < size) return { out: emptyCentroidBatch(size), lut };
+  reuse.out.n = 0;
+  reuse.lut = lut;
+  return reuse;
 }
 
 /** Room for k more centroids. */

@@ -20,7 +20,7 @@ import {
 import { assertNever } from '../../shared/assertNever';
 import type { ClusteringSettings } from '../../shared/processingSettings';
 import { triggerCentroids } from './centroidKernel';
-import { newCentroidSink, takeCentroids } from './centroids';
+import { newCentroidSink, takeCentroids, type CentroidSink } from './centroids';
 import { clusterStreamCentroids } from './clusterStream';
 import { dbscan } from './dbscan';
 import { sortIndicesByKey } from './indexSort';
@@ -53,25 +53,43 @@ export function clusterEvents(
       return triggerCentroids(rows, labels, nClusters, options.centroidLut);
     }
     case 'stream': {
-      const rows = selectRows(events, settings);
-      // Ions of ~15 hits: room for one centroid per 8 rows, so it rarely grows.
-      const sink = newCentroidSink(rows.n >> 3, options.centroidLut);
-      clusterStreamCentroids(
-        rows,
-        {
-          maxDistTof: settings.csMaxDistTof,
-          totOffset: settings.csTotOffset,
-          minClusterSize: settings.csMinClusterSize,
-        },
-        sink,
-        options.sensorWidth ?? 256,
-        options.sensorHeight ?? 256,
-      );
-      return takeCentroids(sink);
+      const params = {
+        maxDistTof: settings.csMaxDistTof,
+        totOffset: settings.csTotOffset,
+        minClusterSize: settings.csMinClusterSize,
+      };
+      const width = options.sensorWidth ?? 256;
+      const height = options.sensorHeight ?? 256;
+      // The sink of the last call, emptied (fresh columns for ~64 Ki centroids cost their page
+      // faults on every call); takeCentroids copies the result out. Ions of ~15 hits: room for one
+      // centroid per 8 rows, so it rarely grows.
+      const sink = newCentroidSink(events.n >> 3, options.centroidLut, spareSink);
+      spareSink = null;
+      // The rows as they are when every one passes the filters (checked by the clustering itself,
+      // which reads them anyway), else those selectRows keeps.
+      const minTot = streamMinTot(settings);
+      if (!(minTot >= 0 && clusterStreamCentroids(events, params, sink, width, height, minTot))) {
+        clusterStreamCentroids(selectRows(events, settings), params, sink, width, height);
+      }
+      const out = takeCentroids(sink);
+      spareSink = sink;
+      return out;
     }
     default:
       return assertNever(algorithm, 'clustering algorithm');
   }
+}
+
+let spareSink: CentroidSink | null = null;
+
+/**
+ * The smallest ToT (integer ns) that passes `tot > totThreshold`, when that and the trigger filter
+ * (none: everyNthTrigger 1) are all that select the rows; else -1.
+ */
+function streamMinTot(settings: ClusteringSettings): number {
+  const thr = settings.totThreshold;
+  if (settings.everyNthTrigger !== 1 || !(thr < 0xffffffff)) return -1;
+  return thr < 0 ? 0 : Math.floor(thr) + 1;
 }
 
 /**
