@@ -6,8 +6,8 @@
 ;; - clusterStreamSort.ts's radixSmall and gather: key (tof 15 bits, ToT digit 8 bits, index 9
 ;;   bits), three 8-bit LSD passes, gather into tof, ToT and grid cell per position, then the exact
 ;;   insertion fix when two keys tied for different values;
-;; - clusterStreamWalk.ts's walkPacked (packed cells ToT << 15 | position + 1, branch-free ring 1,
-;;   8 x 8 block map before the outer rings), with clusterStream.ts's emitTrigger sums folded in:
+;; - clusterStreamWalk.ts's walkPacked (packed cells ToT << 15 | position + 1, ring 1 branch-free
+;;   in one vector, 8 x 8 block map before the outer rings), with clusterStream.ts's emitTrigger sums folded in:
 ;;   each hit adds to its root's sums as it joins (processing order, as emitTrigger). The ToT, x*ToT
 ;;   and y*ToT sums are integers, kept as such (exact in float64 too, so the same values); the tof
 ;;   sum is the one float64 sum, added in the same order;
@@ -23,13 +23,17 @@
 ;; (x | y << 16); per root position: REC 28672 (32 bytes: x*ToT, y*ToT sums i64, tof*ToT sum f64,
 ;; ToT sum i32, count i32), MTOT 45056 (max ToT); ROOTS 47104 (root positions in order); OUT 49152
 ;; (7 columns of 4096 f64); BLOCKS 278528; PACKED 805888; input window (16384 rows): IN_TOF 5029888,
-;; IN_TOT 5160960, IN_X 5226496, IN_Y 5259264, IN_TRIG 5292032.
+;; IN_TOT 5160960, IN_X 5226496, IN_Y 5259264, IN_TRIG 5292032; THR 5439488 (per ToT < 2^16: the
+;; least packed cell that is a candidate for it, see $buildThr).
 (module
-  (memory (export "memory") 83 83)
+  (memory (export "memory") 87 87)
   ;; Centroids written to the output columns so far.
   (global $nOut (export "nOut") (mut i32) (i32.const 0))
   ;; Window row where run stopped.
   (global $next (export "next") (mut i32) (i32.const 0))
+  ;; The totOffset THR was built for (its bits), once built.
+  (global $thrBits (mut i64) (i64.const 0))
+  (global $thrBuilt (mut i32) (i32.const 0))
   ;; Cells read by the outer rings (2..8) end after 4, 8, 16, 20, 24, 32, 40 cells.
   (data (i32.const 7424) "\04\00\00\00\08\00\00\00\10\00\00\00\14\00\00\00\18\00\00\00\20\00\00\00\28\00\00\00")
 
@@ -67,14 +71,18 @@
     (local $scale f64) (local $totBits i32) (local $s0 i32) (local $s1 i32) (local $s2 i32)
     (local $a i32) (local $t f64) (local $tp f64) (local $gp i32) (local $bad i32)
     (local $c i32) (local $r i32) (local $tt i32) (local $low i32)
-    (local $limit f64) (local $thr i32) (local $m i32) (local $m2 i32) (local $prev i32)
+    (local $thr i32) (local $m i32) (local $prev i32)
     (local $rt i32) (local $blockMask i32) (local $up i32) (local $down i32) (local $stale i32)
     (local $sum f64) (local $cnt f64) (local $stamp i32) (local $len i32) (local $b i32)
     (local $trig f64) (local $lo f64) (local $hi f64) (local $xs i32) (local $ys i32)
-    (local $nRoots i32) (local $zero v128) (local $small i32)
+    (local $nRoots i32) (local $zero v128) (local $vv v128) (local $low15 v128) (local $small i32)
 
+    (if (i32.or (i32.eqz (global.get $thrBuilt))
+                (i64.ne (global.get $thrBits) (i64.reinterpret_f64 (local.get $totOffset))))
+      (then (call $buildThr (local.get $totOffset))))
     ;; Once per call: V8 rebuilds a v128.const at each use.
     (local.set $zero (v128.const i64x2 0 0))
+    (local.set $low15 (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff))
     (local.set $blockMask (i32.xor (i32.shl (i32.const 7) (i32.sub (local.get $shift) (i32.const 3))) (i32.const -1)))
     (local.set $up (i32.add (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
     (local.set $down (i32.sub (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
@@ -134,10 +142,12 @@
       (local.set $g (i32.load offset=5160960 (i32.shl (i32.add (local.get $k) (local.get $in)) (i32.const 2))))
       (local.set $totBits (i32.or (local.get $totBits) (local.get $g)))
       (local.set $small (i32.or (local.get $small) (i32.lt_u (local.get $g) (local.get $minTot))))
+      ;; The ToT digit 255 - ceil(g / 25) (0 from 6375 on): the value of radixSmall's
+      ;; (255 - g * 0.04) | 0, in integers ((x * 5243) >> 17 is x / 25 rounded down for x <= 6400).
       (local.set $d
         (select (i32.const 0)
-                (i32.trunc_f64_s (f64.sub (f64.const 255)
-                                          (f64.mul (f64.convert_i32_u (local.get $g)) (f64.const 0.04))))
+                (i32.sub (i32.const 255)
+                         (i32.shr_u (i32.mul (i32.add (local.get $g) (i32.const 24)) (i32.const 5243)) (i32.const 17)))
                 (i32.ge_u (local.get $g) (i32.const 6375))))
       (i32.store (i32.shl (local.get $k) (i32.const 2))
         (i32.or (i32.or (i32.shl (local.get $q) (i32.const 17)) (i32.shl (local.get $d) (i32.const 9)))
@@ -268,39 +278,25 @@
       (local.set $tt (i32.load offset=20480 (i32.shl (local.get $k) (i32.const 2))))
       (i32.store offset=805888 (i32.shl (local.get $c) (i32.const 2))
         (i32.or (i32.shl (local.get $tt) (i32.const 15)) (i32.add (local.get $k) (i32.const 1))))
-      (local.set $limit (f64.mul (f64.convert_i32_u (local.get $tt)) (local.get $totOffset)))
-      (local.set $thr
-        (if (result i32) (i32.and (f64.ge (local.get $limit) (f64.const 0)) (f64.lt (local.get $limit) (f64.const 65535)))
-          (then (i32.or (i32.shl (i32.add (i32.trunc_f64_s (local.get $limit)) (i32.const 1)) (i32.const 15))
-                        (i32.const 1)))
-          (else (select (i32.const 1) (i32.const 0x7fffffff) (f64.lt (local.get $limit) (f64.const 0))))))
-      ;; Ring 1: the smallest candidate position + 1, 0x7fff when none (a cell's value: its
-      ;; position + 1 when it reaches thr, else 0x7fff, branch-free as in clusterStreamWalk.ts).
-      (local.set $v (i32.load offset=805888 (i32.shl (i32.sub (local.get $c) (i32.const 1)) (i32.const 2))))
-      (local.set $m (i32.and
-        (i32.or (i32.and (local.get $v) (i32.const 0x7fff))
-                (i32.shr_s (i32.sub (local.get $v) (local.get $thr)) (i32.const 31)))
-        (i32.const 0x7fff)))
-      (local.set $v (i32.load offset=805888 (i32.shl (i32.add (local.get $c) (i32.const 1)) (i32.const 2))))
-      (local.set $m2 (i32.and
-        (i32.or (i32.and (local.get $v) (i32.const 0x7fff))
-                (i32.shr_s (i32.sub (local.get $v) (local.get $thr)) (i32.const 31)))
-        (i32.const 0x7fff)))
-      (local.set $m (select (local.get $m) (local.get $m2) (i32.lt_u (local.get $m) (local.get $m2))))
-      (local.set $v (i32.load offset=805888 (i32.shl (i32.sub (local.get $c) (local.get $stride)) (i32.const 2))))
-      (local.set $m2 (i32.and
-        (i32.or (i32.and (local.get $v) (i32.const 0x7fff))
-                (i32.shr_s (i32.sub (local.get $v) (local.get $thr)) (i32.const 31)))
-        (i32.const 0x7fff)))
-      (local.set $m (select (local.get $m) (local.get $m2) (i32.lt_u (local.get $m) (local.get $m2))))
-      (local.set $v (i32.load offset=805888 (i32.shl (i32.add (local.get $c) (local.get $stride)) (i32.const 2))))
-      (local.set $m2 (i32.and
-        (i32.or (i32.and (local.get $v) (i32.const 0x7fff))
-                (i32.shr_s (i32.sub (local.get $v) (local.get $thr)) (i32.const 31)))
-        (i32.const 0x7fff)))
-      (local.set $m (select (local.get $m) (local.get $m2) (i32.lt_u (local.get $m) (local.get $m2))))
+      (local.set $thr (i32.load offset=5439488 (i32.shl (local.get $tt) (i32.const 2))))
+      ;; Ring 1, in the lanes of one vector: per cell its position + 1 when it is a candidate
+      ;; (value >= thr), else 2^32 - 1; their unsigned minimum (2^32 - 1 when none).
+      (local.set $vv (v128.load32_zero offset=805888 (i32.shl (i32.sub (local.get $c) (i32.const 1)) (i32.const 2))))
+      (local.set $vv (v128.load32_lane offset=805888 1 (i32.shl (i32.add (local.get $c) (i32.const 1)) (i32.const 2))
+                       (local.get $vv)))
+      (local.set $vv (v128.load32_lane offset=805888 2 (i32.shl (i32.sub (local.get $c) (local.get $stride)) (i32.const 2))
+                       (local.get $vv)))
+      (local.set $vv (v128.load32_lane offset=805888 3 (i32.shl (i32.add (local.get $c) (local.get $stride)) (i32.const 2))
+                       (local.get $vv)))
+      (local.set $vv (v128.or (v128.and (local.get $vv) (local.get $low15))
+                              (i32x4.gt_s (i32x4.splat (local.get $thr)) (local.get $vv))))
+      (local.set $vv (i32x4.min_u (local.get $vv)
+                                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vv) (local.get $vv))))
+      (local.set $vv (i32x4.min_u (local.get $vv)
+                                  (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $vv) (local.get $vv))))
+      (local.set $m (i32x4.extract_lane 0 (local.get $vv)))
       (local.set $prev (i32.sub (local.get $m) (i32.const 1)))
-      (if (i32.eq (local.get $m) (i32.const 0x7fff))
+      (if (i32.eq (local.get $m) (i32.const -1))
         (then
           (local.set $prev (local.get $k))
           (local.set $stale (i32.add (local.get $stamp) (local.get $low)))
@@ -387,6 +383,23 @@
     (br $triggers)))
     (global.set $next (local.get $in))
     (i32.const 0))
+
+;; THR[tt]: the least packed cell (ToT << 15 | position + 1) that is a candidate predecessor for a
+  ;; hit of ToT tt, ToT > tt * totOffset (0x7fffffff: none can be), as clusterStreamWalk.ts computes
+  ;; it per hit: a load in the walk instead.
+  (func $buildThr (param $totOffset f64)
+    (local $tt i32) (local $limit f64)
+    (loop $each
+      (local.set $limit (f64.mul (f64.convert_i32_u (local.get $tt)) (local.get $totOffset)))
+      (i32.store offset=5439488 (i32.shl (local.get $tt) (i32.const 2))
+        (if (result i32) (i32.and (f64.ge (local.get $limit) (f64.const 0)) (f64.lt (local.get $limit) (f64.const 65535)))
+          (then (i32.or (i32.shl (i32.add (i32.trunc_f64_s (local.get $limit)) (i32.const 1)) (i32.const 15))
+                        (i32.const 1)))
+          (else (select (i32.const 1) (i32.const 0x7fffffff) (f64.lt (local.get $limit) (f64.const 0))))))
+      (local.set $tt (i32.add (local.get $tt) (i32.const 1)))
+      (br_if $each (i32.lt_u (local.get $tt) (i32.const 65536))))
+    (global.set $thrBits (i64.reinterpret_f64 (local.get $totOffset)))
+    (global.set $thrBuilt (i32.const 1)))
 
   (func $clearCounts
     (local $a i32)
