@@ -26,56 +26,12 @@
     (local $i i32) (local $s i32) (local $t f64) (local $tof f64) (local $dropped i32) (local $outside i32)
     (local $lo i32) (local $hi i32) (local $mid i32) (local $ts i32)
     (local $start v128) (local $end v128) (local $min v128) (local $max v128) (local $a i32) (local $v v128)
-    (local $w v128) (local $v2 v128) (local $w2 v128)
+    (local $w v128)
     (local.set $min (f64x2.splat (local.get $windowMin)))
     (local.set $max (f64x2.splat (local.get $windowMax)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        ;; Eight hits of the current slot s in the window: as four below, twice, one count update.
-        (if (i32.and (i32.le_u (i32.add (local.get $i) (i32.const 8)) (local.get $n))
-                     (i32.le_s (local.get $s) (local.get $lastFinal)))
-          (then
-            (local.set $ts (i32.add (local.get $trig) (i32.shl (local.get $s) (i32.const 3))))
-            (local.set $start (f64x2.splat (f64.load (local.get $ts))))
-            (local.set $end
-              (f64x2.splat
-                (if (result f64) (i32.eq (local.get $s) (local.get $lastFinal))
-                  (then (local.get $watermark))
-                  (else (f64.min (f64.load offset=8 (local.get $ts)) (local.get $watermark))))))
-            (local.set $a (i32.add (local.get $toa) (i32.shl (local.get $i) (i32.const 3))))
-            (local.set $v (v128.load (local.get $a)))
-            (local.set $w (v128.load offset=16 (local.get $a)))
-            (local.set $v2 (v128.load offset=32 (local.get $a)))
-            (local.set $w2 (v128.load offset=48 (local.get $a)))
-            (if (i64x2.all_true
-                  (v128.and
-                    (v128.and
-                      (v128.and
-                        (v128.and (f64x2.le (local.get $start) (local.get $v)) (f64x2.lt (local.get $v) (local.get $end)))
-                        (v128.and (f64x2.le (local.get $start) (local.get $w)) (f64x2.lt (local.get $w) (local.get $end))))
-                      (v128.and
-                        (v128.and (f64x2.le (local.get $start) (local.get $v2)) (f64x2.lt (local.get $v2) (local.get $end)))
-                        (v128.and (f64x2.le (local.get $start) (local.get $w2)) (f64x2.lt (local.get $w2) (local.get $end)))))
-                    (v128.and
-                      (v128.and
-                        (v128.and (f64x2.ge (f64x2.sub (local.get $v) (local.get $start)) (local.get $min))
-                                  (f64x2.le (f64x2.sub (local.get $v) (local.get $start)) (local.get $max)))
-                        (v128.and (f64x2.ge (f64x2.sub (local.get $w) (local.get $start)) (local.get $min))
-                                  (f64x2.le (f64x2.sub (local.get $w) (local.get $start)) (local.get $max))))
-                      (v128.and
-                        (v128.and (f64x2.ge (f64x2.sub (local.get $v2) (local.get $start)) (local.get $min))
-                                  (f64x2.le (f64x2.sub (local.get $v2) (local.get $start)) (local.get $max)))
-                        (v128.and (f64x2.ge (f64x2.sub (local.get $w2) (local.get $start)) (local.get $min))
-                                  (f64x2.le (f64x2.sub (local.get $w2) (local.get $start)) (local.get $max)))))))
-              (then
-                (local.set $a (i32.add (local.get $slot) (i32.shl (local.get $i) (i32.const 2))))
-                (v128.store (local.get $a) (local.tee $v (i32x4.splat (local.get $s))))
-                (v128.store offset=16 (local.get $a) (local.get $v))
-                (local.set $ts (i32.add (local.get $bucket) (i32.shl (local.get $s) (i32.const 2))))
-                (i32.store offset=4 (local.get $ts) (i32.add (i32.load offset=4 (local.get $ts)) (i32.const 8)))
-                (local.set $i (i32.add (local.get $i) (i32.const 8)))
-                (br $next)))))
         ;; Four hits that all belong to the current slot s and fall in the window (the common case)
         ;; go as one step: trig[s] <= t < min(trig[s + 1] (or none at the last final trigger),
         ;; watermark), and windowMin <= t - trig[s] <= windowMax, the same float64 tests per lane.
