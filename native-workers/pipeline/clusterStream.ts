@@ -86,8 +86,10 @@ export function clusterStreamCentroids(
   minTot = 0,
 ): boolean {
   const n = rows.n;
-  const order = new Uint32Array(n);
   const ws = takeWorkspace(gridWidth, gridHeight, n);
+  // The order is scratch here (only the TypeScript path writes it): the workspace's, grown to n.
+  if (ws.order.length < n) ws.order = new Uint32Array(Math.max(n, 2 * ws.order.length));
+  const order = ws.order;
   const n0 = sink.out.n;
   let done = clusterGrouped(rows, params, ws, order, null, sink, minTot);
   if (done === UNGROUPED) {
@@ -107,6 +109,8 @@ const FILTERED = -2;
 /** Scratch of one call: the walk's grids, one trigger's columns, the sort's buffers. */
 interface Workspace {
   grids: WalkGrids;
+  /** clusterStreamCentroids' processing order (clusterStream returns its own). */
+  order: Uint32Array;
   cols: TriggerColumns;
   sort: SortScratch;
   /** Added to positions for the walk's stamps, which must grow from call to call. */
@@ -124,6 +128,7 @@ function takeWorkspace(width: number, height: number, n: number): Workspace {
   if (ws === null || ws.grids.stride < width + 2 * PAD || ws.grids.height < height + 2 * PAD) {
     return {
       grids: newWalkGrids(width, height),
+      order: new Uint32Array(1024),
       cols: newColumns(1024),
       sort: newSortScratch(1024),
       stampBase: 0,

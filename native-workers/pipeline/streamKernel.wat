@@ -20,13 +20,13 @@
 ;; are fixed byte offsets:
 ;; KEY 0, TMP 2048 (sort words); COUNTS 4096 (3 x 256 i32); OUTER 7168 (ring 2..8 cell offsets),
 ;; ring ends 7424; per position: PTOF 16384 (f64), PTOT 20480, CELL 22528, ROOT 24576, XY 26624
-;; (x | y << 16); per root position: REC 28672 (32 bytes: x*ToT, y*ToT sums i64, tof*ToT sum f64,
-;; ToT sum i32, count i32), MTOT 45056 (max ToT); ROOTS 47104 (root positions in order); OUT 49152
+;; (x | y << 16); ROOTS 47104 (root positions in order); OUT 49152
 ;; (7 columns of 4096 f64); BLOCKS 278528; PACKED 805888; input window (16384 rows): IN_TOF 5029888,
 ;; IN_TOT 5160960, IN_X 5226496, IN_Y 5259264, IN_TRIG 5292032; THR 5439488 (per ToT < 2^16: the
-;; least packed cell that is a candidate for it, see $buildThr).
+;; least packed cell that is a candidate for it, see $buildThr); per root position, REC 5701632 (64
+;; bytes: x*ToT, y*ToT sums i64; ToT sum, count, max ToT i32; tof*ToT sum f64).
 (module
-  (memory (export "memory") 87 87)
+  (memory (export "memory") 88 88)
   ;; Centroids written to the output columns so far.
   (global $nOut (export "nOut") (mut i32) (i32.const 0))
   ;; Window row where run stopped.
@@ -75,13 +75,14 @@
     (local $rt i32) (local $blockMask i32) (local $up i32) (local $down i32) (local $stale i32)
     (local $sum f64) (local $cnt f64) (local $stamp i32) (local $len i32) (local $b i32)
     (local $trig f64) (local $lo f64) (local $hi f64) (local $xs i32) (local $ys i32)
-    (local $nRoots i32) (local $zero v128) (local $vv v128) (local $low15 v128) (local $small i32)
+    (local $nRoots i32) (local $zero v128) (local $lane1 v128) (local $vv v128) (local $low15 v128) (local $small i32)
 
     (if (i32.or (i32.eqz (global.get $thrBuilt))
                 (i64.ne (global.get $thrBits) (i64.reinterpret_f64 (local.get $totOffset))))
       (then (call $buildThr (local.get $totOffset))))
     ;; Once per call: V8 rebuilds a v128.const at each use.
     (local.set $zero (v128.const i64x2 0 0))
+    (local.set $lane1 (v128.const i32x4 0 1 0 0))
     (local.set $low15 (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff))
     (local.set $blockMask (i32.xor (i32.shl (i32.const 7) (i32.sub (local.get $shift) (i32.const 3))) (i32.const -1)))
     (local.set $up (i32.add (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
@@ -165,7 +166,7 @@
     (if (i32.ne (i32.shr_u (local.get $totBits) (i32.const 16)) (i32.const 0))
       (then (call $clearCounts) (global.set $next (local.get $in)) (return (i32.const 1))))
 
-    ;; Exclusive prefix sums of the three histograms.
+    ;; Exclusive prefix sums of the three histograms (the tof high digit has 7 bits).
     (local.set $s0 (i32.const 0))
     (local.set $s1 (i32.const 0))
     (local.set $s2 (i32.const 0))
@@ -178,9 +179,11 @@
       (local.set $v (i32.load offset=1024 (local.get $a)))
       (i32.store offset=1024 (local.get $a) (local.get $s1))
       (local.set $s1 (i32.add (local.get $s1) (local.get $v)))
-      (local.set $v (i32.load offset=2048 (local.get $a)))
-      (i32.store offset=2048 (local.get $a) (local.get $s2))
-      (local.set $s2 (i32.add (local.get $s2) (local.get $v)))
+      (if (i32.lt_u (local.get $k) (i32.const 128))
+        (then
+          (local.set $v (i32.load offset=2048 (local.get $a)))
+          (i32.store offset=2048 (local.get $a) (local.get $s2))
+          (local.set $s2 (i32.add (local.get $s2) (local.get $v)))))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br_if $prefix (i32.lt_u (local.get $k) (i32.const 256))))
 
@@ -241,9 +244,9 @@
                  (i32.const 3)))
       (i32.store offset=26624 (i32.shl (local.get $k) (i32.const 2))
         (i32.or (local.get $v) (i32.shl (local.get $c) (i32.const 16))))
-      (v128.store offset=28672 (i32.shl (local.get $k) (i32.const 5)) (local.get $zero))
-      (v128.store offset=28688 (i32.shl (local.get $k) (i32.const 5)) (local.get $zero))
-      (i32.store offset=45056 (i32.shl (local.get $k) (i32.const 2)) (i32.const 0))
+      (v128.store offset=5701632 (i32.shl (local.get $k) (i32.const 6)) (local.get $zero))
+      (v128.store offset=5701648 (i32.shl (local.get $k) (i32.const 6)) (local.get $zero))
+      (f64.store offset=5701664 (i32.shl (local.get $k) (i32.const 6)) (f64.const 0))
       (local.set $bad (i32.or (local.get $bad)
         (i32.or (f64.gt (local.get $tp) (local.get $t))
                 (i32.and (f64.eq (local.get $tp) (local.get $t)) (i32.lt_u (local.get $gp) (local.get $g))))))
@@ -324,22 +327,19 @@
       (i32.store offset=24576 (i32.shl (local.get $k) (i32.const 2)) (local.get $rt))
       (i32.store offset=47104 (i32.shl (local.get $nRoots) (i32.const 2)) (local.get $k))
       (local.set $nRoots (i32.add (local.get $nRoots) (i32.eq (local.get $rt) (local.get $k))))
-      ;; The root's sums: x*ToT, y*ToT (i64 lanes), tof*ToT, then ToT and count in one i64 add.
-      (local.set $a (i32.shl (local.get $rt) (i32.const 5)))
-      (v128.store offset=28672 (local.get $a)
-        (i64x2.add (v128.load offset=28672 (local.get $a))
+      ;; The root's sums: x*ToT, y*ToT (i64 lanes); ToT, count (adds) and max ToT (unsigned
+      ;; max) in the i32 lanes of one vector; tof*ToT.
+      (local.set $a (i32.shl (local.get $rt) (i32.const 6)))
+      (v128.store offset=5701632 (local.get $a)
+        (i64x2.add (v128.load offset=5701632 (local.get $a))
                    (i64x2.extmul_low_i32x4_u
                      (i32x4.extend_low_i16x8_u (v128.load32_zero offset=26624 (i32.shl (local.get $k) (i32.const 2))))
                      (i32x4.splat (local.get $tt)))))
-      (f64.store offset=28688 (local.get $a)
-        (f64.add (f64.load offset=28688 (local.get $a)) (f64.mul (local.get $t) (f64.convert_i32_u (local.get $tt)))))
-      (i64.store offset=28696 (local.get $a)
-        (i64.add (i64.load offset=28696 (local.get $a))
-                 (i64.or (i64.extend_i32_u (local.get $tt)) (i64.const 0x100000000))))
-      (local.set $a (i32.shl (local.get $rt) (i32.const 2)))
-      (local.set $v (i32.load offset=45056 (local.get $a)))
-      (i32.store offset=45056 (local.get $a)
-        (select (local.get $tt) (local.get $v) (i32.gt_u (local.get $tt) (local.get $v))))
+      (v128.store offset=5701648 (local.get $a)
+        (i32x4.max_u (i32x4.add (v128.load offset=5701648 (local.get $a)) (i32x4.replace_lane 0 (local.get $lane1) (local.get $tt)))
+                     (i32x4.replace_lane 2 (local.get $zero) (local.get $tt))))
+      (f64.store offset=5701664 (local.get $a)
+        (f64.add (f64.load offset=5701664 (local.get $a)) (f64.mul (local.get $t) (f64.convert_i32_u (local.get $tt)))))
       (i32.store offset=278528
         (i32.shl (i32.and (i32.shr_s (local.get $c) (i32.const 3)) (local.get $blockMask)) (i32.const 2))
         (i32.add (i32.add (local.get $stamp) (local.get $k)) (i32.const 1)))
@@ -359,21 +359,20 @@
     (local.set $k (i32.const 0))
     (block $end (loop $emit
       (br_if $end (i32.ge_u (local.get $k) (local.get $nRoots)))
-      (local.set $a (i32.shl (i32.load offset=47104 (i32.shl (local.get $k) (i32.const 2))) (i32.const 5)))
-      (local.set $cnt (f64.convert_i32_u (i32.load offset=28700 (local.get $a))))
+      (local.set $a (i32.shl (i32.load offset=47104 (i32.shl (local.get $k) (i32.const 2))) (i32.const 6)))
+      (local.set $cnt (f64.convert_i32_u (i32.load offset=5701652 (local.get $a))))
       (if (i32.eqz (f64.lt (local.get $cnt) (local.get $minSize)))
         (then
-          (local.set $sum (f64.convert_i32_u (i32.load offset=28696 (local.get $a))))
+          (local.set $sum (f64.convert_i32_u (i32.load offset=5701648 (local.get $a))))
           (local.set $r (i32.shl (local.get $j) (i32.const 3)))
           (f64.store offset=49152 (local.get $r) (local.get $trig))
           (f64.store offset=81920 (local.get $r)
-            (f64.div (f64.convert_i64_s (i64.load offset=28672 (local.get $a))) (local.get $sum)))
+            (f64.div (f64.convert_i64_s (i64.load offset=5701632 (local.get $a))) (local.get $sum)))
           (f64.store offset=114688 (local.get $r)
-            (f64.div (f64.convert_i64_s (i64.load offset=28680 (local.get $a))) (local.get $sum)))
-          (f64.store offset=147456 (local.get $r) (f64.div (f64.load offset=28688 (local.get $a)) (local.get $sum)))
+            (f64.div (f64.convert_i64_s (i64.load offset=5701640 (local.get $a))) (local.get $sum)))
+          (f64.store offset=147456 (local.get $r) (f64.div (f64.load offset=5701664 (local.get $a)) (local.get $sum)))
           (f64.store offset=180224 (local.get $r) (f64.div (local.get $sum) (local.get $cnt)))
-          (f64.store offset=212992 (local.get $r)
-            (f64.convert_i32_u (i32.load offset=45056 (i32.shr_u (local.get $a) (i32.const 3)))))
+          (f64.store offset=212992 (local.get $r) (f64.convert_i32_u (i32.load offset=5701656 (local.get $a))))
           (f64.store offset=245760 (local.get $r) (local.get $cnt))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
