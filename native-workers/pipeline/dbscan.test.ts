@@ -259,6 +259,30 @@ describe('dbscan equals brute-force scikit-learn DBSCAN', () => {
     }
   });
 
+  it('after floods (the pixel path gives up), on the triggers that follow, probes of the pixel path included', () => {
+    const r = rng(21);
+    for (let c = 0; c < 3; c++) {
+      // Rows grouped by trigger, as the event builder emits them: runs of flood triggers (few
+      // pixels, many hits, tof gaps near eps) between runs of ordinary clustered triggers.
+      const hits: Hit[] = [];
+      for (let t = 0; t < 44; t++) {
+        const flood = Math.floor(t / (3 + 7 * c)) % 2 === 0;
+        if (flood) {
+          for (let i = 0; i < 150; i++)
+            hits.push({
+              trig: t,
+              x: Math.floor(r() * 2),
+              y: Math.floor(r() * 2),
+              tof: Math.floor(r() * 100) / 4 / 1.7e7,
+            });
+        } else {
+          for (const h of blobHits(r, 8, 20, 1)) hits.push({ ...h, trig: t });
+        }
+      }
+      check(hits, { ...DEFAULT, minSamples: 2 + (c % 4) });
+    }
+  });
+
   it('gives a border point reachable from two clusters to the first one', () => {
     // Two cores of 3 identical hits each, 4 px apart; the border point halfway (2 px from both).
     const a = [0, 1, 2].map(() => ({ trig: 0, x: 20, y: 20, tof: 1e-6 }));

@@ -25,7 +25,7 @@
 // consecutive triggers may coincide (2000 * trigger loses integer precision); irrelevant in practice.
 import type { EventBatch } from '../../shared/batches';
 import { neighbourhood } from './dbscanGrid';
-import { kernelRows, kernelTrigger } from './dbscanKernel';
+import { FLOOD, kernelRows, kernelTrigger } from './dbscanKernel';
 import { pixelTrigger } from './dbscanPixel';
 import { pixelWork } from './dbscanPixelWork';
 import { clusterTrigger, type TriggerWork } from './dbscanTrigger';
@@ -47,6 +47,9 @@ export interface DbscanResult {
   labels: Int32Array;
   nClusters: number;
 }
+
+/** After a flood, one trigger in this many tries the pixel path again. */
+const PROBE_EVERY = 16;
 
 /** DBSCAN labels of the rows, in any row order (see the module comment for the semantics). */
 export function dbscan(rows: DbscanRows, params: DbscanParams): DbscanResult {
@@ -110,6 +113,7 @@ function dbscanGrouped(rows: DbscanRows, params: DbscanParams, needFirst: boolea
   let tw: TofWork | null = null;
   if (pw !== null && !needFirst) kernelRows(n, x, y, tof);
   let nClusters = 0;
+  let floods = 0;
   for (let a = 0, b = 0; a < n; a = b) {
     const trig = triggerNr[a];
     // The trigger's rows (four at a time: a trigger holds hundreds of rows).
@@ -128,15 +132,21 @@ function dbscanGrouped(rows: DbscanRows, params: DbscanParams, needFirst: boolea
       for (let r = a; r < b; r++) labels[r] = -1;
       continue;
     }
-    if (pw !== null) {
-      // The kernel first (it does not record first core rows); pixelTrigger for what it declines.
+    // After a flood (the pixel path gave up on its duplicates' walks), the next triggers go straight
+    // to the tof-ordered path, but for one in PROBE_EVERY: floods come from the detector (hot
+    // pixels, long tof ranges), so they last; the pixel path's attempt would only be thrown away.
+    if (pw !== null && (floods === 0 || floods % PROBE_EVERY === 0)) {
+      // The kernel first (it does not record first core rows); pixelTrigger for what it declines,
+      // unless it declined a flood, which pixelTrigger would give up on as well.
       let c = firstCore === null ? kernelTrigger(pw, scale, a, b, labels, nClusters) : -1;
-      if (c < 0) c = pixelTrigger(pw, x, y, tof, scale, a, b, labels, firstCore, nClusters);
+      if (c === -1) c = pixelTrigger(pw, x, y, tof, scale, a, b, labels, firstCore, nClusters);
       if (c >= 0) {
+        floods = 0;
         nClusters = c;
         continue;
       }
-    }
+      if (c === FLOOD) floods = 1;
+    } else floods++;
     tw ??= tofWork(params, minS, rows);
     nClusters = tofOrdered(tw, rows, scale, a, b, labels, firstCore, nClusters);
   }

@@ -4,7 +4,7 @@
 // with fewer than 6 forward offsets; and the triggers it must decline, leaving labels untouched.
 import { describe, expect, it } from 'vitest';
 import { emptyEventBatch, type EventBatch } from '../../shared/batches';
-import { kernelRows, kernelTrigger } from './dbscanKernel';
+import { FLOOD, kernelRows, kernelTrigger } from './dbscanKernel';
 import { pixelTrigger } from './dbscanPixel';
 import { pixelWork } from './dbscanPixelWork';
 import { SeededRandom } from './seededRandom';
@@ -116,7 +116,7 @@ describe('the kernel declines', () => {
     return kernelTrigger(w, SCALE, 0, ev.n, labels, 0);
   };
 
-  it('a flood of hits on one pixel, a coordinate past the grid, a trigger of 16384 hits', () => {
+  it('a flood of hits on one pixel (FLOOD), a coordinate past the grid, a trigger of 16384 hits (-1)', () => {
     const flood = emptyEventBatch(5000);
     flood.n = 5000;
     flood.x.fill(7);
@@ -126,9 +126,13 @@ describe('the kernel declines', () => {
     wide.x[3] = 4000;
     const big = emptyEventBatch(16384);
     big.n = 16384;
-    for (const ev of [flood, wide, big]) {
+    for (const [ev, code] of [
+      [flood, FLOOD],
+      [wide, -1],
+      [big, -1],
+    ] as const) {
       const labels = new Int32Array(ev.n).fill(42);
-      expect(run(ev, labels)).toBe(-1);
+      expect(run(ev, labels)).toBe(code);
       expect(labels.every((l) => l === 42)).toBe(true);
     }
     // Its grid is left clean: a small trigger on the flooded pixel afterwards is right.

@@ -1,11 +1,12 @@
 // DBSCAN's pixel path in WebAssembly (dbscanKernel.wat): dbscanPixel.ts's pixelTrigger for one
 // trigger, the same operations in the same order (so the same labels), without V8's bounds checks
-// and map checks. dbscan.ts tries it first. It declines (-1; the caller then runs pixelTrigger,
-// which decides as before) a trigger it cannot take whole:
+// and map checks. dbscan.ts tries it first. It declines a trigger it cannot take whole, with -1
+// (the caller then runs pixelTrigger, which decides as before) for
 // - eps >= sqrt(5) (more than the 6 forward offsets the kernel writes out: PixelWork.fDelta null);
 // - 16384 hits or more, or a grid wider than its 2^21 cells (a sensor side above 1024 px);
 // - a coordinate not below the grid's side (pixelTrigger grows the side; later triggers then fit);
-// - duplicates' walks past the visit budget or 2^18 pairs (floods).
+// or with FLOOD (-2) for duplicates' walks past the visit budget or 2^18 pairs: pixelTrigger would
+// walk them again under the same budget, so the caller goes straight to the tof-ordered path.
 // Cluster first rows (dbscan.ts's regrouping) are not produced: callers that need them do not call.
 // Rows go into the kernel in blocks of 16383 from a trigger's first row (one native copy per column,
 // not one per trigger: triggers hold a few hundred rows); kernelRows starts a new set of rows (and
@@ -13,6 +14,9 @@
 import type { PixelWork } from './dbscanPixelWork';
 import { bytes } from './dbscanKernel.wat';
 import { instantiateKernel, type WasmMemory } from './wasmModule';
+
+/** kernelTrigger's result for a flood (see the module comment). */
+export const FLOOD = -2;
 
 /** Hits per trigger (1..HIT_CAP - 1), rows per input block, grid cells (dbscanKernel.wat's layout). */
 const HIT_CAP = 16384;
@@ -90,7 +94,8 @@ export function kernelRows(n: number, x: Uint16Array, y: Uint16Array, tof: Float
 
 /**
  * pixelTrigger(w, x, y, tof, scale, a, b, labels, null, nClusters) for rows a..b-1 (one trigger) of
- * the kernelRows, or -1 (labels untouched) when the kernel declines the trigger (module comment).
+ * the kernelRows, or -1 or FLOOD (labels untouched) when the kernel declines the trigger (module
+ * comment).
  */
 export function kernelTrigger(
   w: PixelWork,

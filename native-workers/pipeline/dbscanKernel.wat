@@ -63,8 +63,8 @@
       (br $each))))
 
   ;; Hits 1..len of a trigger (inputs at base + 1..base + len) into labels LAB[1..len], clusters
-  ;; numbered from nc on; returns the new cluster count, or -1 (HEAD cleared, LAB meaningless) when a coordinate is
-  ;; not below side or the duplicates' walks exceed the visit budget or the pair list.
+  ;; numbered from nc on; returns the new cluster count, or (HEAD cleared, LAB meaningless) -1 when a
+  ;; coordinate is not below side, -2 when the duplicates' walks exceed the visit budget or the pair list.
   (func (export "trigger")
     (param $base i32) (param $len i32) (param $side i32) (param $stride i32) (param $pad i32)
     (param $nOff i32)    (param $eps2 f64) (param $minS i32) (param $scale f64) (param $nc i32) (result i32)
@@ -311,5 +311,5 @@
             (br $border)))))
       (return (local.get $nc)))
     (call $clear (local.get $len))
-    (i32.const -1))
+    (i32.const -2))
 )
