@@ -102,6 +102,22 @@ describe('readWords', () => {
     expect(chunks).toBe(Math.ceil(1000 / 64));
     expect(seen).toEqual(list.map((_, i) => i));
   });
+  it('reads into buffers handed back for reuse, with the same words', async () => {
+    const list = Array.from({ length: 1000 }, (_, i) => PIX | BigInt(i));
+    const info = await inspectRawFile(file(wordsBytes(list)));
+    const spare: ArrayBuffer[] = [];
+    const used = new Set<ArrayBuffer>();
+    const seen: number[] = [];
+    for await (const w of readWords(info, 8 * 64, () => spare.pop())) {
+      used.add(w.buffer as ArrayBuffer);
+      for (let i = 0; i < w.length; i += 2) seen.push(w[i]);
+      w.fill(0); // the caller is done with it: scribbled over and handed back
+      spare.push(w.buffer as ArrayBuffer);
+    }
+    expect(seen).toEqual(list.map((_, i) => i));
+    // One read ahead while the caller holds the current chunk: two buffers in all.
+    expect(used.size).toBe(2);
+  });
   it.skipIf(!HAVE_FIXTURES)(
     `reads out_5sec.raw: 518,219 words, no header (${HAVE_FIXTURES ? '' : FIXTURES_SKIP_REASON})`,
     async () => {

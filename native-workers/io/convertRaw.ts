@@ -224,9 +224,12 @@ async function runConversion(
         while (clusterQueue.length > CLUSTER_DEPTH * nWorkers) await writeNextCentroids();
       }
     };
-    // Event columns written (the writer and the cluster buffer copy them) go back to the stage.
+    // Event columns written (the writer and the cluster buffer copy them) go back to the stage;
+    // decoded words come back from it, for the reader to fill again.
     let recycle: DecodeEventsResponse['events'] | undefined;
+    const spareWords: ArrayBuffer[] = [];
     const write = async (r: DecodeEventsResponse): Promise<void> => {
+      if (r.spent) spareWords.push(r.spent.buffer as ArrayBuffer);
       const w = (writer ??= await opening);
       if (r.tdc1.n > 0) w.appendTriggers(1, r.tdc1);
       if (r.tdc2.n > 0) w.appendTriggers(2, r.tdc2);
@@ -240,7 +243,7 @@ async function runConversion(
     };
     const decodeQueue: Promise<DecodeEventsResponse>[] = [];
     let done = info.dataOffset;
-    for await (const words of readWords(info, opts.chunkBytes)) {
+    for await (const words of readWords(info, opts.chunkBytes, () => spareWords.pop())) {
       if (opts.signal?.aborted)
         throw new UserError(`conversion of ${opts.input} interrupted; no output written`);
       const bytes = words.byteLength;

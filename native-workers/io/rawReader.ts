@@ -129,15 +129,23 @@ async function readFully(fh: FileHandle, into: Uint8Array, position: number): Pr
 /**
  * Yields the file's whole words as Uint32Array views (lo, hi interleaved) of at most `chunkBytes`,
  * each on a buffer of its own (so it may be transferred to another thread). The next chunk is read
- * while the caller works on the current one.
+ * while the caller works on the current one. `reuse` may hand back the buffer of a chunk the caller
+ * is done with (one that was not transferred away): reading into it spares a fresh buffer's page
+ * faults, zeroing and garbage.
  */
-export async function* readWords(info: RawFileInfo, chunkBytes = 4 << 20): AsyncGenerator<Uint32Array> {
+export async function* readWords(
+  info: RawFileInfo,
+  chunkBytes = 4 << 20,
+  reuse?: () => ArrayBuffer | undefined,
+): AsyncGenerator<Uint32Array> {
   const chunk = Math.max(8, chunkBytes - (chunkBytes % 8));
   const fh = await openForReading(info.path);
   try {
     const end = info.dataOffset + info.words * 8;
     const readAt = async (p: number): Promise<Uint8Array> => {
-      const buf = new Uint8Array(Math.min(chunk, end - p));
+      const size = Math.min(chunk, end - p);
+      const old = reuse?.();
+      const buf = old && old.byteLength >= size ? new Uint8Array(old, 0, size) : new Uint8Array(size);
       const got = await readFully(fh, buf, p);
       return got === buf.length ? buf : buf.subarray(0, got - (got % 8));
     };

@@ -59,6 +59,8 @@ export interface DecodeEventsConfig {
 export type DecodeEventsRequest = { words: Uint32Array; recycle?: EventBatch } | { finish: true };
 
 export interface DecodeEventsResponse {
+  /** The request's words, handed back once decoded, for the reader to fill again. */
+  spent?: Uint32Array;
   tdc1: TriggerEdges;
   tdc2: TriggerEdges;
   events: EventBatch;
@@ -159,7 +161,7 @@ export class DecodeEventsStage {
       const out = newEventOutput(0);
       out.events = this.takeSpare(words.length >>> 1);
       const { tdc1, tdc2 } = this.decodeSlices(words, out);
-      return { tdc1, tdc2, events: out.events, timing: out.timing };
+      return { spent: words, tdc1, tdc2, events: out.events, timing: out.timing };
     }
     const out = newEventOutput();
     this.builder.flush(out);
