@@ -29,6 +29,7 @@ const IN_TOT = 5160960;
 const IN_X = 5226496;
 const IN_Y = 5259264;
 const IN_TRIG = 5292032;
+const THR = 5439488;
 
 /** run()'s status (streamKernel.wat). */
 const MORE = 0;
@@ -46,7 +47,6 @@ interface KernelExports {
     last: number,
     stampBase: number,
     maxDist: number,
-    totOffset: number,
     minSize: number,
     minTot: number,
     stride: number,
@@ -63,6 +63,9 @@ export class StreamKernel {
   private readonly x: Uint16Array;
   private readonly y: Uint16Array;
   private readonly trig: Float64Array;
+  private readonly thr: Int32Array;
+  /** The totOffset thr was written for. */
+  private thrFor: number | null = null;
   private readonly outer: Int32Array;
   private readonly out: Float64Array[];
   /** The grid stride the outer ring offsets were written for. */
@@ -85,6 +88,7 @@ export class StreamKernel {
     this.x = new Uint16Array(buffer, IN_X, WINDOW);
     this.y = new Uint16Array(buffer, IN_Y, WINDOW);
     this.trig = new Float64Array(buffer, IN_TRIG, WINDOW);
+    this.thr = new Int32Array(buffer, THR, 65536);
     this.outer = new Int32Array(buffer, OUTER, 40);
     this.out = CENTROID_COLUMNS.map((_, i) => new Float64Array(buffer, OUT + i * OUT_CAP * 8, OUT_CAP));
   }
@@ -119,6 +123,15 @@ export class StreamKernel {
     const e = this.exports;
     const n = rows.n;
     const { maxDistTof, totOffset, minClusterSize } = params;
+    if (this.thrFor === null || !Object.is(this.thrFor, totOffset)) {
+      // walkPacked's candidate threshold (clusterStreamWalk.ts) per ToT: a load per hit instead.
+      for (let tt = 0; tt < 65536; tt++) {
+        const limit = tt * totOffset;
+        this.thr[tt] =
+          limit >= 0 && limit < 65535 ? (((limit | 0) + 1) << 15) | 1 : limit < 0 ? 1 : 0x7fffffff;
+      }
+      this.thrFor = totOffset;
+    }
     const { stride, shift } = grids;
     const maxX = stride - 1 - 2 * PAD;
     const maxY = grids.height - 1 - 2 * PAD;
@@ -134,7 +147,6 @@ export class StreamKernel {
         +(this.to === n),
         stampBase + from,
         maxDistTof,
-        totOffset,
         minClusterSize,
         minTot,
         stride,

@@ -1,13 +1,12 @@
 ;; Cluster stream from rows to centroids for a window of whole triggers in one call: the hot path
-;; of clusterStreamCentroids (streamKernel.ts drives it). One call walks the window trigger by
-;; trigger (a call per trigger cost about as much as the trigger's sort), and per trigger does the
-;; same steps, in the same arithmetic, as the TypeScript path it replaces:
-;; - the trigger's extent and tof range (clusterStream.ts's scan);
+;; of clusterStreamCentroids (streamKernel.ts drives it; a call per trigger cost about as much as
+;; the trigger's sort). Per trigger, the same steps in the same arithmetic as the TypeScript path:
+;; - the trigger's extent, tof range and ToT-digit histogram (clusterStream.ts's scan);
 ;; - clusterStreamSort.ts's radixSmall and gather: key (tof 15 bits, ToT digit 8 bits, index 9
-;;   bits), three 8-bit LSD passes, gather into tof, ToT and grid cell per position, then the exact
-;;   insertion fix when two keys tied for different values;
+;;   bits), three 8-bit LSD passes (the first as the keys are made), gather into tof, ToT and grid
+;;   cell per position, then the exact insertion fix when two keys tied for different values;
 ;; - clusterStreamWalk.ts's walkPacked (packed cells ToT << 15 | position + 1, ring 1 branch-free
-;;   in one vector, 8 x 8 block map before the outer rings), with clusterStream.ts's emitTrigger sums folded in:
+;;   in one vector, 8 x 8 block map before the outer rings), with emitTrigger's sums folded in:
 ;;   each hit adds to its root's sums as it joins (processing order, as emitTrigger). The ToT, x*ToT
 ;;   and y*ToT sums are integers, kept as such (exact in float64 too, so the same values); the tof
 ;;   sum is the one float64 sum, added in the same order;
@@ -15,15 +14,14 @@
 ;; It stops at the first trigger it cannot take, with its first row in $next and a status: MORE (0,
 ;; the window ends inside the trigger, or at the end), DECLINE (1: over 512 hits, a tof not finite,
 ;; a pixel outside the grid, a ToT over 16 bits, or the insertion fix over budget; memory as it
-;; found it apart from scratch), FULL (2: the output columns might not hold the trigger),
-;; UNGROUPED (3: the next trigger number is lower) or FILTERED (4: a ToT below minTot). Addresses
-;; are fixed byte offsets:
-;; KEY 0, TMP 2048 (sort words); COUNTS 4096 (3 x 256 i32); OUTER 7168 (ring 2..8 cell offsets),
-;; ring ends 7424; per position: PTOF 16384 (f64), PTOT 20480, CELL 22528, ROOT 24576, XY 26624
-;; (x | y << 16); ROOTS 47104 (root positions in order); OUT 49152
-;; (7 columns of 4096 f64); BLOCKS 278528; PACKED 805888; input window (16384 rows): IN_TOF 5029888,
-;; IN_TOT 5160960, IN_X 5226496, IN_Y 5259264, IN_TRIG 5292032; THR 5439488 (per ToT < 2^16: the
-;; least packed cell that is a candidate for it, see $buildThr); per root position, REC 5701632 (64
+;; found it apart from scratch), FULL (2: the output might not hold the trigger), UNGROUPED (3: the
+;; next trigger number is lower) or FILTERED (4: a ToT below minTot). Byte addresses: KEY 0, TMP
+;; 2048 (sort words); COUNTS 4096 (3 x 256 i32); OUTER 7168 (ring 2..8 cell offsets), ring ends
+;; 7424; DIG 7680 (ToT digit per row); per position: PTOF 16384 (f64), PTOT 20480, CELL 22528, ROOT
+;; 24576, XY 26624 (x | y << 16); ROOTS 47104 (root positions in order); OUT 49152 (7 columns of
+;; 4096 f64); BLOCKS 278528; PACKED 805888; input window (16384 rows): IN_TOF 5029888, IN_TOT
+;; 5160960, IN_X 5226496, IN_Y 5259264, IN_TRIG 5292032; THR 5439488 (per ToT below 2^16, the
+;; candidate threshold of walkPacked, written by streamKernel.ts); REC 5701632 per root position (64
 ;; bytes: x*ToT, y*ToT sums i64; ToT sum, count, max ToT i32; tof*ToT sum f64).
 (module
   (memory (export "memory") 88 88)
@@ -31,9 +29,6 @@
   (global $nOut (export "nOut") (mut i32) (i32.const 0))
   ;; Window row where run stopped.
   (global $next (export "next") (mut i32) (i32.const 0))
-  ;; The totOffset THR was built for (its bits), once built.
-  (global $thrBits (mut i64) (i64.const 0))
-  (global $thrBuilt (mut i32) (i32.const 0))
   ;; Cells read by the outer rings (2..8) end after 4, 8, 16, 20, 24, 32, 40 cells.
   (data (i32.const 7424) "\04\00\00\00\08\00\00\00\10\00\00\00\14\00\00\00\18\00\00\00\20\00\00\00\28\00\00\00")
 
@@ -65,21 +60,18 @@
   ;; rows end there). The trigger at window row r has walk stamps from $stampBase + r. maxX, maxY:
   ;; the largest pixel the grid holds. Writes centroids from nOut on; returns the status.
   (func (export "run") (param $in i32) (param $end i32) (param $last i32) (param $stampBase i32)
-        (param $maxDist f64) (param $totOffset f64) (param $minSize f64) (param $minTot i32)
+        (param $maxDist f64) (param $minSize f64) (param $minTot i32)
         (param $stride i32) (param $shift i32) (param $maxX i32) (param $maxY i32) (result i32)
     (local $k i32) (local $j i32) (local $v i32) (local $g i32) (local $q i32) (local $d i32)
     (local $scale f64) (local $totBits i32) (local $s0 i32) (local $s1 i32) (local $s2 i32)
     (local $a i32) (local $t f64) (local $tp f64) (local $gp i32) (local $bad i32)
-    (local $c i32) (local $r i32) (local $tt i32) (local $low i32)
-    (local $thr i32) (local $m i32) (local $prev i32)
-    (local $rt i32) (local $blockMask i32) (local $up i32) (local $down i32) (local $stale i32)
+    (local $c i32) (local $r i32) (local $tt i32) (local $low i32) (local $thr i32) (local $m i32)
+    (local $prev i32) (local $rt i32) (local $blockMask i32) (local $up i32) (local $down i32) (local $stale i32)
     (local $sum f64) (local $cnt f64) (local $stamp i32) (local $len i32) (local $b i32)
     (local $trig f64) (local $lo f64) (local $hi f64) (local $xs i32) (local $ys i32)
-    (local $nRoots i32) (local $zero v128) (local $lane1 v128) (local $vv v128) (local $low15 v128) (local $small i32)
+    (local $nRoots i32) (local $status i32) (local $small i32) (local $zero v128) (local $lane1 v128)
+    (local $vv v128) (local $low15 v128)
 
-    (if (i32.or (i32.eqz (global.get $thrBuilt))
-                (i64.ne (global.get $thrBits) (i64.reinterpret_f64 (local.get $totOffset))))
-      (then (call $buildThr (local.get $totOffset))))
     ;; Once per call: V8 rebuilds a v128.const at each use.
     (local.set $zero (v128.const i64x2 0 0))
     (local.set $lane1 (v128.const i32x4 0 1 0 0))
@@ -87,119 +79,128 @@
     (local.set $blockMask (i32.xor (i32.shl (i32.const 7) (i32.sub (local.get $shift) (i32.const 3))) (i32.const -1)))
     (local.set $up (i32.add (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
     (local.set $down (i32.sub (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
+    (block $stopAt
     (block $stop (loop $triggers
       (br_if $stop (i32.ge_u (local.get $in) (local.get $end)))
-      (if (i32.gt_u (i32.add (global.get $nOut) (i32.const 512)) (i32.const 4096))
-        (then (global.set $next (local.get $in)) (return (i32.const 2))))
+      (local.set $status (i32.const 2))
+      (br_if $stopAt (i32.gt_u (i32.add (global.get $nOut) (i32.const 512)) (i32.const 4096)))
 
       ;; The trigger's rows in..b-1: same trigger number (compared as clusterStream.ts does), at
-      ;; most 512; their tof range, x and y ORed.
+      ;; most 512; their tof range, x, y and ToT ORed, and the histogram of their ToT digits: 255 -
+      ;; ceil(g / 25), 0 from 6375 on (radixSmall's (255 - g * 0.04) | 0 in integers: (x * 5243)
+      ;; >> 17 is x / 25 rounded down for x <= 6400), kept per row in DIG for the keys.
       (local.set $trig (f64.load offset=5292032 (i32.shl (local.get $in) (i32.const 3))))
       (local.set $lo (f64.load offset=5029888 (i32.shl (local.get $in) (i32.const 3))))
       (local.set $hi (local.get $lo))
-      (local.set $xs (i32.load16_u offset=5226496 (i32.shl (local.get $in) (i32.const 1))))
-      (local.set $ys (i32.load16_u offset=5259264 (i32.shl (local.get $in) (i32.const 1))))
-      (local.set $b (i32.add (local.get $in) (i32.const 1)))
+      (local.set $xs (i32.const 0))
+      (local.set $ys (i32.const 0))
+      (local.set $totBits (i32.const 0))
+      (local.set $b (local.get $in))
       (block $found (loop $scan
-        (if (i32.ge_u (local.get $b) (local.get $end))
-          (then
-            (br_if $found (local.get $last))
-            (global.set $next (local.get $in))
-            (return (i32.const 0))))
-        (if (f64.ne (f64.load offset=5292032 (i32.shl (local.get $b) (i32.const 3))) (local.get $trig))
-          (then
-            (br_if $found (i32.eqz (f64.lt (f64.load offset=5292032 (i32.shl (local.get $b) (i32.const 3)))
-                                           (local.get $trig))))
-            (global.set $next (local.get $in))
-            (return (i32.const 3))))
-        (if (i32.ge_u (i32.sub (local.get $b) (local.get $in)) (i32.const 512))
-          (then (global.set $next (local.get $in)) (return (i32.const 1))))
         ;; f64.min and max carry a NaN to lo, hi (declined below).
         (local.set $t (f64.load offset=5029888 (i32.shl (local.get $b) (i32.const 3))))
         (local.set $lo (f64.min (local.get $lo) (local.get $t)))
         (local.set $hi (f64.max (local.get $hi) (local.get $t)))
         (local.set $xs (i32.or (local.get $xs) (i32.load16_u offset=5226496 (i32.shl (local.get $b) (i32.const 1)))))
         (local.set $ys (i32.or (local.get $ys) (i32.load16_u offset=5259264 (i32.shl (local.get $b) (i32.const 1)))))
+        (local.set $g (i32.load offset=5160960 (i32.shl (local.get $b) (i32.const 2))))
+        (local.set $totBits (i32.or (local.get $totBits) (local.get $g)))
+        (local.set $small (i32.or (local.get $small) (i32.lt_u (local.get $g) (local.get $minTot))))
+        (local.set $d
+          (select (i32.const 0)
+                  (i32.sub (i32.const 255)
+                           (i32.shr_u (i32.mul (i32.add (local.get $g) (i32.const 24)) (i32.const 5243)) (i32.const 17)))
+                  (i32.ge_u (local.get $g) (i32.const 6375))))
+        (i32.store8 offset=7680 (i32.sub (local.get $b) (local.get $in)) (local.get $d))
+        (local.set $a (i32.add (i32.const 4096) (i32.shl (local.get $d) (i32.const 2))))
+        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $scan)))
-    (local.set $len (i32.sub (local.get $b) (local.get $in)))
-    (if (i32.or (i32.eqz (f64.lt (f64.sub (local.get $hi) (local.get $lo)) (f64.const inf)))
-                (i32.or (i32.gt_u (local.get $xs) (local.get $maxX)) (i32.gt_u (local.get $ys) (local.get $maxY))))
-      (then (global.set $next (local.get $in)) (return (i32.const 1))))
+        (if (i32.ge_u (local.get $b) (local.get $end))
+          (then
+            (br_if $found (local.get $last))
+            (local.set $status (i32.const 0))
+            (br $stopAt)))
+        (if (f64.ne (f64.load offset=5292032 (i32.shl (local.get $b) (i32.const 3))) (local.get $trig))
+          (then
+            (br_if $found (i32.eqz (f64.lt (f64.load offset=5292032 (i32.shl (local.get $b) (i32.const 3)))
+                                           (local.get $trig))))
+            (local.set $status (i32.const 3))
+            (br $stopAt)))
+        (br_if $scan (i32.lt_u (i32.sub (local.get $b) (local.get $in)) (i32.const 512)))
+        (local.set $status (i32.const 1))
+        (br $stopAt)))
+      (local.set $len (i32.sub (local.get $b) (local.get $in)))
+      (local.set $status (i32.const 1))
+      (br_if $stopAt (i32.or (i32.eqz (f64.lt (f64.sub (local.get $hi) (local.get $lo)) (f64.const inf)))
+                             (i32.or (i32.gt_u (local.get $xs) (local.get $maxX)) (i32.gt_u (local.get $ys) (local.get $maxY)))))
+      (br_if $stopAt (i32.shr_u (local.get $totBits) (i32.const 16)))
+      (local.set $status (i32.const 4))
+      (br_if $stopAt (local.get $small))
 
-    ;; Keys and the three histograms (COUNTS, all zero between triggers).
-    (local.set $scale
-      (select (f64.div (f64.const 32767) (f64.sub (local.get $hi) (local.get $lo))) (f64.const 0)
-              (f64.gt (f64.sub (local.get $hi) (local.get $lo)) (f64.const 0))))
-    (local.set $totBits (i32.const 0))
-    (local.set $k (i32.const 0))
-    (block $end (loop $keys
-      (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
-      (local.set $q (i32.and
-        (i32.trunc_f64_s (f64.mul (f64.sub (f64.load offset=5029888 (i32.shl (i32.add (local.get $k) (local.get $in)) (i32.const 3)))
-                                            (local.get $lo))
-                                   (local.get $scale)))
-        (i32.const 0x7fff)))
-      (local.set $g (i32.load offset=5160960 (i32.shl (i32.add (local.get $k) (local.get $in)) (i32.const 2))))
-      (local.set $totBits (i32.or (local.get $totBits) (local.get $g)))
-      (local.set $small (i32.or (local.get $small) (i32.lt_u (local.get $g) (local.get $minTot))))
-      ;; The ToT digit 255 - ceil(g / 25) (0 from 6375 on): the value of radixSmall's
-      ;; (255 - g * 0.04) | 0, in integers ((x * 5243) >> 17 is x / 25 rounded down for x <= 6400).
-      (local.set $d
+      ;; Bucket starts of the ToT digits (none below the digit of totBits, at least every ToT).
+      (local.set $s0 (i32.const 0))
+      (local.set $k
         (select (i32.const 0)
                 (i32.sub (i32.const 255)
-                         (i32.shr_u (i32.mul (i32.add (local.get $g) (i32.const 24)) (i32.const 5243)) (i32.const 17)))
-                (i32.ge_u (local.get $g) (i32.const 6375))))
-      (i32.store (i32.shl (local.get $k) (i32.const 2))
-        (i32.or (i32.or (i32.shl (local.get $q) (i32.const 17)) (i32.shl (local.get $d) (i32.const 9)))
-                (local.get $k)))
-      (local.set $a (i32.add (i32.const 4096) (i32.shl (local.get $d) (i32.const 2))))
-      (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
-      (local.set $a (i32.add (i32.const 5120) (i32.shl (i32.and (local.get $q) (i32.const 255)) (i32.const 2))))
-      (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
-      (local.set $a (i32.add (i32.const 6144) (i32.shl (i32.shr_u (local.get $q) (i32.const 8)) (i32.const 2))))
-      (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br $keys)))
-    (if (local.get $small)
-      (then (call $clearCounts) (global.set $next (local.get $in)) (return (i32.const 4))))
-    (if (i32.ne (i32.shr_u (local.get $totBits) (i32.const 16)) (i32.const 0))
-      (then (call $clearCounts) (global.set $next (local.get $in)) (return (i32.const 1))))
+                         (i32.shr_u (i32.mul (i32.add (local.get $totBits) (i32.const 24)) (i32.const 5243)) (i32.const 17)))
+                (i32.ge_u (local.get $totBits) (i32.const 6375))))
+      (loop $dPrefix
+        (local.set $a (i32.add (i32.const 4096) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $v (i32.load (local.get $a)))
+        (i32.store (local.get $a) (local.get $s0))
+        (local.set $s0 (i32.add (local.get $s0) (local.get $v)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $dPrefix (i32.lt_u (local.get $k) (i32.const 256))))
 
-    ;; Exclusive prefix sums of the three histograms (the tof high digit has 7 bits).
-    (local.set $s0 (i32.const 0))
-    (local.set $s1 (i32.const 0))
-    (local.set $s2 (i32.const 0))
-    (local.set $k (i32.const 0))
-    (loop $prefix
-      (local.set $a (i32.add (i32.const 4096) (i32.shl (local.get $k) (i32.const 2))))
-      (local.set $v (i32.load (local.get $a)))
-      (i32.store (local.get $a) (local.get $s0))
-      (local.set $s0 (i32.add (local.get $s0) (local.get $v)))
-      (local.set $v (i32.load offset=1024 (local.get $a)))
-      (i32.store offset=1024 (local.get $a) (local.get $s1))
-      (local.set $s1 (i32.add (local.get $s1) (local.get $v)))
-      (if (i32.lt_u (local.get $k) (i32.const 128))
-        (then
-          (local.set $v (i32.load offset=2048 (local.get $a)))
-          (i32.store offset=2048 (local.get $a) (local.get $s2))
-          (local.set $s2 (i32.add (local.get $s2) (local.get $v)))))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $prefix (i32.lt_u (local.get $k) (i32.const 256))))
+      ;; Keys, scattered into TMP by ToT digit (the first LSD pass), and the tof digits' histograms.
+      (local.set $scale
+        (select (f64.div (f64.const 32767) (f64.sub (local.get $hi) (local.get $lo))) (f64.const 0)
+                (f64.gt (f64.sub (local.get $hi) (local.get $lo)) (f64.const 0))))
+      (local.set $k (i32.const 0))
+      (block $end (loop $keys
+        (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
+        (local.set $q (i32.and
+          (i32.trunc_f64_s (f64.mul (f64.sub (f64.load offset=5029888 (i32.shl (i32.add (local.get $k) (local.get $in)) (i32.const 3)))
+                                              (local.get $lo))
+                                     (local.get $scale)))
+          (i32.const 0x7fff)))
+        (local.set $d (i32.load8_u offset=7680 (local.get $k)))
+        (local.set $a (i32.add (i32.const 4096) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $j (i32.load (local.get $a)))
+        (i32.store (local.get $a) (i32.add (local.get $j) (i32.const 1)))
+        (i32.store offset=2048 (i32.shl (local.get $j) (i32.const 2))
+          (i32.or (i32.or (i32.shl (local.get $q) (i32.const 17)) (i32.shl (local.get $d) (i32.const 9)))
+                  (local.get $k)))
+        (local.set $a (i32.add (i32.const 5120) (i32.shl (i32.and (local.get $q) (i32.const 255)) (i32.const 2))))
+        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+        (local.set $a (i32.add (i32.const 6144) (i32.shl (i32.shr_u (local.get $q) (i32.const 8)) (i32.const 2))))
+        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $keys)))
 
-    ;; Three stable scatters: KEY -> TMP -> KEY -> TMP, by ToT digit, tof low, tof high.
-    (local.set $k (i32.const 0))
-    (block $end (loop $p1
-      (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
-      (local.set $v (i32.load (i32.shl (local.get $k) (i32.const 2))))
-      (local.set $a (i32.add (i32.const 4096)
-                             (i32.shl (i32.and (i32.shr_u (local.get $v) (i32.const 9)) (i32.const 255))
-                                      (i32.const 2))))
-      (local.set $j (i32.load (local.get $a)))
-      (i32.store (local.get $a) (i32.add (local.get $j) (i32.const 1)))
-      (i32.store offset=2048 (i32.shl (local.get $j) (i32.const 2)) (local.get $v))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br $p1)))
+      ;; Bucket starts of the tof digits (the high one has 7 bits).
+      (local.set $s1 (i32.const 0))
+      (local.set $s2 (i32.const 0))
+      (local.set $k (i32.const 0))
+      (loop $prefix
+        (local.set $a (i32.add (i32.const 5120) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $v (i32.load (local.get $a)))
+        (i32.store (local.get $a) (local.get $s1))
+        (local.set $s1 (i32.add (local.get $s1) (local.get $v)))
+        (local.set $v (i32.load offset=1024 (local.get $a)))
+        (i32.store offset=1024 (local.get $a) (local.get $s2))
+        (local.set $s2 (i32.add (local.get $s2) (local.get $v)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $prefix (i32.lt_u (local.get $k) (i32.const 128))))
+      (loop $prefixLow
+        (local.set $a (i32.add (i32.const 5120) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $v (i32.load (local.get $a)))
+        (i32.store (local.get $a) (local.get $s1))
+        (local.set $s1 (i32.add (local.get $s1) (local.get $v)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $prefixLow (i32.lt_u (local.get $k) (i32.const 256))))
+
+    ;; The other two stable scatters: TMP -> KEY -> TMP, by tof low, tof high.
     (local.set $k (i32.const 0))
     (block $end (loop $p2
       (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
@@ -254,9 +255,8 @@
       (local.set $gp (local.get $g))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $gather)))
-    (if (local.get $bad)
-      (then (if (i32.eqz (call $insertionFix (local.get $len)))
-        (then (global.set $next (local.get $in)) (return (i32.const 1))))))
+    (local.set $status (i32.const 1))
+    (if (local.get $bad) (then (br_if $stopAt (i32.eqz (call $insertionFix (local.get $len))))))
 
     ;; The walk (ROOT, REC, MTOT, ROOTS; block map; packed cells), each hit added to its root's sums.
     (local.set $stamp (i32.add (local.get $stampBase) (local.get $in)))
@@ -381,24 +381,11 @@
     (local.set $in (local.get $b))
     (br $triggers)))
     (global.set $next (local.get $in))
-    (i32.const 0))
-
-;; THR[tt]: the least packed cell (ToT << 15 | position + 1) that is a candidate predecessor for a
-  ;; hit of ToT tt, ToT > tt * totOffset (0x7fffffff: none can be), as clusterStreamWalk.ts computes
-  ;; it per hit: a load in the walk instead.
-  (func $buildThr (param $totOffset f64)
-    (local $tt i32) (local $limit f64)
-    (loop $each
-      (local.set $limit (f64.mul (f64.convert_i32_u (local.get $tt)) (local.get $totOffset)))
-      (i32.store offset=5439488 (i32.shl (local.get $tt) (i32.const 2))
-        (if (result i32) (i32.and (f64.ge (local.get $limit) (f64.const 0)) (f64.lt (local.get $limit) (f64.const 65535)))
-          (then (i32.or (i32.shl (i32.add (i32.trunc_f64_s (local.get $limit)) (i32.const 1)) (i32.const 15))
-                        (i32.const 1)))
-          (else (select (i32.const 1) (i32.const 0x7fffffff) (f64.lt (local.get $limit) (f64.const 0))))))
-      (local.set $tt (i32.add (local.get $tt) (i32.const 1)))
-      (br_if $each (i32.lt_u (local.get $tt) (i32.const 65536))))
-    (global.set $thrBits (i64.reinterpret_f64 (local.get $totOffset)))
-    (global.set $thrBuilt (i32.const 1)))
+    (return (i32.const 0)))
+    ;; Stopped at the trigger from row in, with its digits maybe counted.
+    (call $clearCounts)
+    (global.set $next (local.get $in))
+    (local.get $status))
 
   (func $clearCounts
     (local $a i32)
