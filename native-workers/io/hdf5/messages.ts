@@ -6,6 +6,7 @@
 // Versions: the lowest that carries what is needed and that HDF5 1.8 and later read (dataspace 2,
 // datatype 1, fill value 3, layout 3 with a version-1 B-tree chunk index, attribute 3 for UTF-8
 // names). Addresses and lengths are 8 bytes (the superblock says so).
+import { assertNever } from '../../../shared/assertNever';
 import { ByteWriter, UNDEF_ADDR } from './byteWriter';
 
 /** Message type numbers. */
@@ -65,10 +66,8 @@ function datatypeInto(w: ByteWriter, t: H5Type): void {
       w.u8(0x19).u8(0x01).u8(0x01).u8(0).u32(16);
       datatypeInto(w, { kind: 'int', size: 1, signed: false });
       return;
-    default: {
-      const never: never = t;
-      throw new Error(`unknown datatype ${String(never)}`);
-    }
+    default:
+      assertNever(t, 'datatype');
   }
 }
 
