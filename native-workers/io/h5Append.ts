@@ -10,8 +10,11 @@
 //
 // Why not the HDF5 library (h5wasm): compiling it cost ~0.1 s per process, and copying every row
 // into the wasm heap and through HDF5's own buffers ~0.25 s of CPU per 700 MB. The format written
-// here is a small, fixed subset (superblock v2, object header v2, compact groups and attributes,
-// layout v3 with a v1 B-tree chunk index) that HDF5 1.8 and later read; reading stays on h5wasm.
+// here is a small, fixed subset that HDF5 1.8 and later read; reading stays on h5wasm. Superblock
+// v2 and object header v2, because they allow compact groups (links in the group's own header;
+// older versions need a symbol table, local heap and B-tree per group); layout v3 with a v1 B-tree
+// chunk index, because that is what the library itself writes for extendable datasets by default
+// (layout v4's extensible arrays need HDF5 1.10).
 //
 // Errors are one line naming the file; a failed write (ENOSPC, EIO, ...) or a bad append poisons
 // the file: later calls throw the first error, and the caller must `abort` (which deletes the
