@@ -2,9 +2,9 @@
 ;; of clusterStreamCentroids (streamKernel.ts drives it; a call per trigger cost about as much as
 ;; the trigger's sort). Per trigger, the same steps in the same arithmetic as the TypeScript path:
 ;; - the trigger's extent, tof range and ToT-digit histogram (clusterStream.ts's scan);
-;; - clusterStreamSort.ts's radixSmall and gather: key (tof 15 bits, ToT digit 8 bits, index 9
-;;   bits), three 8-bit LSD passes (the first as the keys are made), gather into tof, ToT and grid
-;;   cell per position, then the exact insertion fix when two keys tied for different values;
+;; - clusterStreamSort.ts's radixSmall: key (tof 15 bits, ToT digit 8 bits, index 9 bits), three
+;;   8-bit LSD passes (the first as the keys are made), the exact insertion fix when two keys tied
+;;   for different values (found as the walk reads the rows in order; it then starts again);
 ;; - clusterStreamWalk.ts's walkPacked (packed cells ToT << 15 | position + 1, ring 1 branch-free
 ;;   in one vector, 8 x 8 block map before the outer rings), with emitTrigger's sums folded in:
 ;;   each hit adds to its root's sums as it joins (processing order, as emitTrigger). The ToT, x*ToT
@@ -17,10 +17,10 @@
 ;; found it apart from scratch), FULL (2: the output might not hold the trigger), UNGROUPED (3: the
 ;; next trigger number is lower) or FILTERED (4: a ToT below minTot). Byte addresses: KEY 0, TMP
 ;; 2048 (sort words); COUNTS 4096 (3 x 256 i32); OUTER 7168 (ring 2..8 cell offsets), ring ends
-;; 7424; DIG 7680 (ToT digit per row); per position: PTOF 16384 (f64), PTOT 20480, CELL 22528, ROOT
-;; 24576, XY 26624 (x | y << 16); ROOTS 47104 (root positions in order); OUT 49152 (7 columns of
-;; 4096 f64); BLOCKS 278528; PACKED 805888; input window (16384 rows): IN_TOF 5029888, IN_TOT
-;; 5160960, IN_X 5226496, IN_Y 5259264, IN_TRIG 5292032; THR 5439488 (per ToT below 2^16, the
+;; 7424; DIG 7680 (ToT digit per row); per position: PTOF 16384 (f64), CELL 22528, ROOT 24576,
+;; ROOTS 47104 (root positions in order); OUT 49152 (7 columns of 4096 f64); BLOCKS 278528; PACKED
+;; 805888; input window (16384 rows): IN_TOF 5029888, IN_TOT 5160960, IN_X 5226496, IN_Y 5259264,
+;; IN_TRIG 5292032; THR 5439488 (per ToT below 2^16, the
 ;; candidate threshold of walkPacked, written by streamKernel.ts); REC 5701632 per root position (64
 ;; bytes: x*ToT, y*ToT sums i64; ToT sum, count, max ToT i32; tof*ToT sum f64).
 (module
@@ -64,7 +64,7 @@
         (param $stride i32) (param $shift i32) (param $maxX i32) (param $maxY i32) (result i32)
     (local $k i32) (local $j i32) (local $v i32) (local $g i32) (local $q i32) (local $d i32)
     (local $scale f64) (local $totBits i32) (local $s0 i32) (local $s1 i32) (local $s2 i32)
-    (local $a i32) (local $t f64) (local $tp f64) (local $gp i32) (local $bad i32)
+    (local $a i32) (local $t f64) (local $tp f64) (local $gp i32) (local $px i32) (local $py i32)
     (local $c i32) (local $r i32) (local $tt i32) (local $low i32) (local $thr i32) (local $m i32)
     (local $prev i32) (local $rt i32) (local $blockMask i32) (local $up i32) (local $down i32) (local $stale i32)
     (local $sum f64) (local $cnt f64) (local $stamp i32) (local $len i32) (local $b i32)
@@ -225,60 +225,61 @@
       (br $p3)))
     (call $clearCounts)
 
-    ;; Gather into PTOF, PTOT, CELL, XY; each position's root sums zeroed; order checked.
+    ;; The walk, over the rows in TMP's order, gathering each row's tof and grid cell (PTOF, CELL)
+    ;; for the later hits; ROOT, REC, ROOTS; block map; packed cells. Each hit is added to its
+    ;; root's sums. Two rows out of order (their keys tied for different values): the cells set so
+    ;; far are cleared, TMP is put in exact order, and the walk starts again.
+    (local.set $stamp (i32.add (local.get $stampBase) (local.get $in)))
     (local.set $tp (f64.const -inf))
     (local.set $gp (i32.const 0))
-    (local.set $bad (i32.const 0))
-    (local.set $k (i32.const 0))
-    (block $end (loop $gather
-      (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
-      (local.set $r (i32.add (i32.and (i32.load offset=2048 (i32.shl (local.get $k) (i32.const 2))) (i32.const 511))
-                               (local.get $in)))
-      (local.set $t (f64.load offset=5029888 (i32.shl (local.get $r) (i32.const 3))))
-      (local.set $g (i32.load offset=5160960 (i32.shl (local.get $r) (i32.const 2))))
-      (local.set $v (i32.load16_u offset=5226496 (i32.shl (local.get $r) (i32.const 1))))
-      (local.set $c (i32.load16_u offset=5259264 (i32.shl (local.get $r) (i32.const 1))))
-      (f64.store offset=16384 (i32.shl (local.get $k) (i32.const 3)) (local.get $t))
-      (i32.store offset=20480 (i32.shl (local.get $k) (i32.const 2)) (local.get $g))
-      (i32.store offset=22528 (i32.shl (local.get $k) (i32.const 2))
-        (i32.add (i32.add (i32.shl (i32.add (local.get $c) (i32.const 3)) (local.get $shift)) (local.get $v))
-                 (i32.const 3)))
-      (i32.store offset=26624 (i32.shl (local.get $k) (i32.const 2))
-        (i32.or (local.get $v) (i32.shl (local.get $c) (i32.const 16))))
-      (v128.store offset=5701632 (i32.shl (local.get $k) (i32.const 6)) (local.get $zero))
-      (v128.store offset=5701648 (i32.shl (local.get $k) (i32.const 6)) (local.get $zero))
-      (f64.store offset=5701664 (i32.shl (local.get $k) (i32.const 6)) (f64.const 0))
-      (local.set $bad (i32.or (local.get $bad)
-        (i32.or (f64.gt (local.get $tp) (local.get $t))
-                (i32.and (f64.eq (local.get $tp) (local.get $t)) (i32.lt_u (local.get $gp) (local.get $g))))))
-      (local.set $tp (local.get $t))
-      (local.set $gp (local.get $g))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br $gather)))
-    (local.set $status (i32.const 1))
-    (if (local.get $bad) (then (br_if $stopAt (i32.eqz (call $insertionFix (local.get $len))))))
-
-    ;; The walk (ROOT, REC, MTOT, ROOTS; block map; packed cells), each hit added to its root's sums.
-    (local.set $stamp (i32.add (local.get $stampBase) (local.get $in)))
     (local.set $low (i32.const 0))
     (local.set $nRoots (i32.const 0))
     (local.set $k (i32.const 0))
     (block $end (loop $walk
       (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
-      (local.set $t (f64.load offset=16384 (i32.shl (local.get $k) (i32.const 3))))
+      (local.set $r (i32.add (i32.and (i32.load offset=2048 (i32.shl (local.get $k) (i32.const 2))) (i32.const 511))
+                             (local.get $in)))
+      (local.set $t (f64.load offset=5029888 (i32.shl (local.get $r) (i32.const 3))))
+      (local.set $tt (i32.load offset=5160960 (i32.shl (local.get $r) (i32.const 2))))
+      (if (i32.or (f64.gt (local.get $tp) (local.get $t))
+                  (i32.and (f64.eq (local.get $tp) (local.get $t)) (i32.lt_u (local.get $gp) (local.get $tt))))
+        (then
+          (loop $undo
+            (if (i32.lt_u (local.get $low) (local.get $k))
+              (then
+                (i32.store offset=805888
+                  (i32.shl (i32.load offset=22528 (i32.shl (local.get $low) (i32.const 2))) (i32.const 2)) (i32.const 0))
+                (local.set $low (i32.add (local.get $low) (i32.const 1)))
+                (br $undo))))
+          (local.set $status (i32.const 1))
+          (br_if $stopAt (i32.eqz (call $insertionFix (local.get $in) (local.get $len))))
+          (local.set $tp (f64.const -inf))
+          (local.set $gp (i32.const 0))
+          (local.set $low (i32.const 0))
+          (local.set $nRoots (i32.const 0))
+          (local.set $k (i32.const 0))
+          (br $walk)))
+      (local.set $tp (local.get $t))
+      (local.set $gp (local.get $tt))
+      (local.set $px (i32.load16_u offset=5226496 (i32.shl (local.get $r) (i32.const 1))))
+      (local.set $py (i32.load16_u offset=5259264 (i32.shl (local.get $r) (i32.const 1))))
+      (local.set $c (i32.add (i32.add (i32.shl (i32.add (local.get $py) (i32.const 3)) (local.get $shift)) (local.get $px))
+                             (i32.const 3)))
+      (f64.store offset=16384 (i32.shl (local.get $k) (i32.const 3)) (local.get $t))
+      (i32.store offset=22528 (i32.shl (local.get $k) (i32.const 2)) (local.get $c))
+      (v128.store offset=5701632 (i32.shl (local.get $k) (i32.const 6)) (local.get $zero))
+      (v128.store offset=5701648 (i32.shl (local.get $k) (i32.const 6)) (local.get $zero))
+      (f64.store offset=5701664 (i32.shl (local.get $k) (i32.const 6)) (f64.const 0))
       ;; Positions leaving the time window give up their cells, unless a later hit took them.
       (block $inside (loop $leave
         (br_if $inside (i32.ge_u (local.get $low) (local.get $k)))
         (br_if $inside (f64.lt (f64.sub (local.get $t) (f64.load offset=16384 (i32.shl (local.get $low) (i32.const 3))))
                                (local.get $maxDist)))
-        (local.set $c (i32.load offset=22528 (i32.shl (local.get $low) (i32.const 2))))
+        (local.set $a (i32.shl (i32.load offset=22528 (i32.shl (local.get $low) (i32.const 2))) (i32.const 2)))
         (local.set $low (i32.add (local.get $low) (i32.const 1)))
-        (if (i32.eq (i32.and (i32.load offset=805888 (i32.shl (local.get $c) (i32.const 2))) (i32.const 0x7fff))
-                    (local.get $low))
-          (then (i32.store offset=805888 (i32.shl (local.get $c) (i32.const 2)) (i32.const 0))))
+        (if (i32.eq (i32.and (i32.load offset=805888 (local.get $a)) (i32.const 0x7fff)) (local.get $low))
+          (then (i32.store offset=805888 (local.get $a) (i32.const 0))))
         (br $leave)))
-      (local.set $c (i32.load offset=22528 (i32.shl (local.get $k) (i32.const 2))))
-      (local.set $tt (i32.load offset=20480 (i32.shl (local.get $k) (i32.const 2))))
       (i32.store offset=805888 (i32.shl (local.get $c) (i32.const 2))
         (i32.or (i32.shl (local.get $tt) (i32.const 15)) (i32.add (local.get $k) (i32.const 1))))
       (local.set $thr (i32.load offset=5439488 (i32.shl (local.get $tt) (i32.const 2))))
@@ -333,7 +334,7 @@
       (v128.store offset=5701632 (local.get $a)
         (i64x2.add (v128.load offset=5701632 (local.get $a))
                    (i64x2.extmul_low_i32x4_u
-                     (i32x4.extend_low_i16x8_u (v128.load32_zero offset=26624 (i32.shl (local.get $k) (i32.const 2))))
+                     (i32x4.replace_lane 1 (i32x4.replace_lane 0 (local.get $zero) (local.get $px)) (local.get $py))
                      (i32x4.splat (local.get $tt)))))
       (v128.store offset=5701648 (local.get $a)
         (i32x4.max_u (i32x4.add (v128.load offset=5701648 (local.get $a)) (i32x4.replace_lane 0 (local.get $lane1) (local.get $tt)))
@@ -394,38 +395,33 @@
       (local.set $a (i32.add (local.get $a) (i32.const 16)))
       (br_if $z (i32.lt_u (local.get $a) (i32.const 3072)))))
 
-  ;; clusterStreamSort.ts's insertionFix on PTOF, PTOT, CELL, XY: 0 when over budget.
-  (func $insertionFix (param $len i32) (result i32)
-    (local $j i32) (local $i i32) (local $t f64) (local $g i32) (local $c i32) (local $xy i32) (local $tp f64)
+;; clusterStreamSort.ts's insertionFix on the trigger's rows in TMP's order (rows in + low 9
+  ;; bits of each word): 0 when over budget.
+  (func $insertionFix (param $in i32) (param $len i32) (result i32)
+    (local $j i32) (local $i i32) (local $w i32) (local $r i32) (local $t f64) (local $g i32) (local $tp f64)
     (local $budget i32)
     (local.set $budget (i32.add (i32.shl (local.get $len) (i32.const 3)) (i32.const 64)))
     (local.set $j (i32.const 1))
     (block $end (loop $outer
       (br_if $end (i32.ge_u (local.get $j) (local.get $len)))
-      (local.set $t (f64.load offset=16384 (i32.shl (local.get $j) (i32.const 3))))
-      (local.set $g (i32.load offset=20480 (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $c (i32.load offset=22528 (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $xy (i32.load offset=26624 (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $w (i32.load offset=2048 (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $r (i32.add (i32.and (local.get $w) (i32.const 511)) (local.get $in)))
+      (local.set $t (f64.load offset=5029888 (i32.shl (local.get $r) (i32.const 3))))
+      (local.set $g (i32.load offset=5160960 (i32.shl (local.get $r) (i32.const 2))))
       (local.set $i (local.get $j))
       (block $placed (loop $shift
         (br_if $placed (i32.eqz (local.get $i)))
-        (local.set $tp (f64.load offset=16376 (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $r (i32.add (i32.and (i32.load offset=2044 (i32.shl (local.get $i) (i32.const 2))) (i32.const 511))
+                               (local.get $in)))
+        (local.set $tp (f64.load offset=5029888 (i32.shl (local.get $r) (i32.const 3))))
         (br_if $placed (f64.lt (local.get $tp) (local.get $t)))
         (br_if $placed (i32.and (f64.eq (local.get $tp) (local.get $t))
-                                (i32.ge_u (i32.load offset=20476 (i32.shl (local.get $i) (i32.const 2))) (local.get $g))))
-        (f64.store offset=16384 (i32.shl (local.get $i) (i32.const 3)) (local.get $tp))
-        (i32.store offset=20480 (i32.shl (local.get $i) (i32.const 2))
-          (i32.load offset=20476 (i32.shl (local.get $i) (i32.const 2))))
-        (i32.store offset=22528 (i32.shl (local.get $i) (i32.const 2))
-          (i32.load offset=22524 (i32.shl (local.get $i) (i32.const 2))))
-        (i32.store offset=26624 (i32.shl (local.get $i) (i32.const 2))
-          (i32.load offset=26620 (i32.shl (local.get $i) (i32.const 2))))
+                                (i32.ge_u (i32.load offset=5160960 (i32.shl (local.get $r) (i32.const 2))) (local.get $g))))
+        (i32.store offset=2048 (i32.shl (local.get $i) (i32.const 2))
+          (i32.load offset=2044 (i32.shl (local.get $i) (i32.const 2))))
         (local.set $i (i32.sub (local.get $i) (i32.const 1)))
         (br $shift)))
-      (f64.store offset=16384 (i32.shl (local.get $i) (i32.const 3)) (local.get $t))
-      (i32.store offset=20480 (i32.shl (local.get $i) (i32.const 2)) (local.get $g))
-      (i32.store offset=22528 (i32.shl (local.get $i) (i32.const 2)) (local.get $c))
-      (i32.store offset=26624 (i32.shl (local.get $i) (i32.const 2)) (local.get $xy))
+      (i32.store offset=2048 (i32.shl (local.get $i) (i32.const 2)) (local.get $w))
       (local.set $budget (i32.sub (local.get $budget) (i32.sub (local.get $j) (local.get $i))))
       (if (i32.lt_s (local.get $budget) (i32.const 0)) (then (return (i32.const 0))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
