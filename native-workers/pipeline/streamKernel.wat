@@ -230,12 +230,13 @@
     ;; root's sums. Two rows out of order (their keys tied for different values): the cells set so
     ;; far are cleared, TMP is put in exact order, and the walk starts again.
     (local.set $stamp (i32.add (local.get $stampBase) (local.get $in)))
+    (block $end (loop $again
     (local.set $tp (f64.const -inf))
     (local.set $gp (i32.const 0))
     (local.set $low (i32.const 0))
     (local.set $nRoots (i32.const 0))
     (local.set $k (i32.const 0))
-    (block $end (loop $walk
+    (loop $walk
       (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
       (local.set $r (i32.add (i32.and (i32.load offset=2048 (i32.shl (local.get $k) (i32.const 2))) (i32.const 511))
                              (local.get $in)))
@@ -253,12 +254,7 @@
                 (br $undo))))
           (local.set $status (i32.const 1))
           (br_if $stopAt (i32.eqz (call $insertionFix (local.get $in) (local.get $len))))
-          (local.set $tp (f64.const -inf))
-          (local.set $gp (i32.const 0))
-          (local.set $low (i32.const 0))
-          (local.set $nRoots (i32.const 0))
-          (local.set $k (i32.const 0))
-          (br $walk)))
+          (br $again)))
       (local.set $tp (local.get $t))
       (local.set $gp (local.get $tt))
       (local.set $px (i32.load16_u offset=5226496 (i32.shl (local.get $r) (i32.const 1))))
@@ -345,7 +341,7 @@
         (i32.shl (i32.and (i32.shr_s (local.get $c) (i32.const 3)) (local.get $blockMask)) (i32.const 2))
         (i32.add (i32.add (local.get $stamp) (local.get $k)) (i32.const 1)))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br $walk)))
+      (br $walk))))
     ;; Clear the cells still set.
     (block $end (loop $clear
       (br_if $end (i32.ge_u (local.get $low) (local.get $len)))
