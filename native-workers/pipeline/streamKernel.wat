@@ -22,7 +22,7 @@
 ;; 805888; input window (16384 rows): IN_TOF 5029888, IN_TOT 5160960, IN_X 5226496, IN_Y 5259264,
 ;; IN_TRIG 5292032; THR 5439488 (per ToT below 2^16, the
 ;; candidate threshold of walkPacked, written by streamKernel.ts); REC 5701632 per root position (64
-;; bytes: x*ToT, y*ToT sums i64; ToT sum, count, max ToT i32; tof*ToT sum f64).
+;; bytes: x*ToT, y*ToT sums i64; ToT sum, count, max ToT i32; tof*ToT sum f64), then a zero record.
 (module
   (memory (export "memory") 88 88)
   ;; Centroids written to the output columns so far.
@@ -263,9 +263,6 @@
                              (i32.const 3)))
       (f64.store offset=16384 (i32.shl (local.get $k) (i32.const 3)) (local.get $t))
       (i32.store offset=22528 (i32.shl (local.get $k) (i32.const 2)) (local.get $c))
-      (v128.store offset=5701632 (i32.shl (local.get $k) (i32.const 6)) (local.get $zero))
-      (v128.store offset=5701648 (i32.shl (local.get $k) (i32.const 6)) (local.get $zero))
-      (f64.store offset=5701664 (i32.shl (local.get $k) (i32.const 6)) (f64.const 0))
       ;; Positions leaving the time window give up their cells, unless a later hit took them.
       (block $inside (loop $leave
         (br_if $inside (i32.ge_u (local.get $low) (local.get $k)))
@@ -325,18 +322,19 @@
       (i32.store offset=47104 (i32.shl (local.get $nRoots) (i32.const 2)) (local.get $k))
       (local.set $nRoots (i32.add (local.get $nRoots) (i32.eq (local.get $rt) (local.get $k))))
       ;; The root's sums: x*ToT, y*ToT (i64 lanes); ToT, count (adds) and max ToT (unsigned
-      ;; max) in the i32 lanes of one vector; tof*ToT.
+      ;; max) in the i32 lanes of one vector; tof*ToT. A new root's start from the zero record.
       (local.set $a (i32.shl (local.get $rt) (i32.const 6)))
+      (local.set $r (select (i32.const 32768) (local.get $a) (i32.eq (local.get $rt) (local.get $k))))
       (v128.store offset=5701632 (local.get $a)
-        (i64x2.add (v128.load offset=5701632 (local.get $a))
+        (i64x2.add (v128.load offset=5701632 (local.get $r))
                    (i64x2.extmul_low_i32x4_u
                      (i32x4.replace_lane 1 (i32x4.replace_lane 0 (local.get $zero) (local.get $px)) (local.get $py))
                      (i32x4.splat (local.get $tt)))))
       (v128.store offset=5701648 (local.get $a)
-        (i32x4.max_u (i32x4.add (v128.load offset=5701648 (local.get $a)) (i32x4.replace_lane 0 (local.get $lane1) (local.get $tt)))
+        (i32x4.max_u (i32x4.add (v128.load offset=5701648 (local.get $r)) (i32x4.replace_lane 0 (local.get $lane1) (local.get $tt)))
                      (i32x4.replace_lane 2 (local.get $zero) (local.get $tt))))
       (f64.store offset=5701664 (local.get $a)
-        (f64.add (f64.load offset=5701664 (local.get $a)) (f64.mul (local.get $t) (f64.convert_i32_u (local.get $tt)))))
+        (f64.add (f64.load offset=5701664 (local.get $r)) (f64.mul (local.get $t) (f64.convert_i32_u (local.get $tt)))))
       (i32.store offset=278528
         (i32.shl (i32.and (i32.shr_s (local.get $c) (i32.const 3)) (local.get $blockMask)) (i32.const 2))
         (i32.add (i32.add (local.get $stamp) (local.get $k)) (i32.const 1)))
