@@ -187,18 +187,13 @@
         (local.set $v (i32.load (local.get $a)))
         (i32.store (local.get $a) (local.get $s1))
         (local.set $s1 (i32.add (local.get $s1) (local.get $v)))
-        (local.set $v (i32.load offset=1024 (local.get $a)))
-        (i32.store offset=1024 (local.get $a) (local.get $s2))
-        (local.set $s2 (i32.add (local.get $s2) (local.get $v)))
+        (if (i32.lt_u (local.get $k) (i32.const 128))
+          (then
+            (local.set $v (i32.load offset=1024 (local.get $a)))
+            (i32.store offset=1024 (local.get $a) (local.get $s2))
+            (local.set $s2 (i32.add (local.get $s2) (local.get $v)))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br_if $prefix (i32.lt_u (local.get $k) (i32.const 128))))
-      (loop $prefixLow
-        (local.set $a (i32.add (i32.const 5120) (i32.shl (local.get $k) (i32.const 2))))
-        (local.set $v (i32.load (local.get $a)))
-        (i32.store (local.get $a) (local.get $s1))
-        (local.set $s1 (i32.add (local.get $s1) (local.get $v)))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br_if $prefixLow (i32.lt_u (local.get $k) (i32.const 256))))
+        (br_if $prefix (i32.lt_u (local.get $k) (i32.const 256))))
 
     ;; The other two stable scatters: TMP -> KEY -> TMP, by tof low, tof high.
     (local.set $k (i32.const 0))
