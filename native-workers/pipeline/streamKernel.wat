@@ -31,6 +31,9 @@
   (global $next (export "next") (mut i32) (i32.const 0))
   ;; Cells read by the outer rings (2..8) end after 4, 8, 16, 20, 24, 32, 40 cells.
   (data (i32.const 7424) "\04\00\00\00\08\00\00\00\10\00\00\00\14\00\00\00\18\00\00\00\20\00\00\00\28\00\00\00")
+  ;; Vector constants, loaded where used (TurboFan rebuilds a v128.const, even one held in a
+  ;; local, at each use: several instructions; a load is one): i32x4 0 1 0 0 and 4 x 0x7fff.
+  (data (i32.const 7552) "\00\00\00\00\01\00\00\00\00\00\00\00\00\00\00\00\ff\7f\00\00\ff\7f\00\00\ff\7f\00\00\ff\7f\00\00")
 
   ;; clusterStreamWalk.ts's searchOuter: lowest candidate of the first outer ring that has one, else k.
   (func $searchOuter (param $c i32) (param $thr i32) (param $k i32) (result i32)
@@ -66,19 +69,16 @@
     (local $scale f64) (local $totBits i32) (local $s0 i32) (local $s1 i32) (local $s2 i32)
     (local $a i32) (local $t f64) (local $tp f64) (local $gp i32) (local $px i32) (local $py i32)
     (local $c i32) (local $r i32) (local $tt i32) (local $low i32) (local $thr i32) (local $m i32)
-    (local $prev i32) (local $rt i32) (local $blockMask i32) (local $up i32) (local $down i32) (local $stale i32)
+    (local $prev i32) (local $rt i32) (local $up i32) (local $down i32) (local $stale i32)
     (local $sum f64) (local $cnt f64) (local $stamp i32) (local $len i32) (local $b i32)
     (local $trig f64) (local $lo f64) (local $hi f64) (local $xs i32) (local $ys i32)
-    (local $nRoots i32) (local $status i32) (local $small i32) (local $zero v128) (local $lane1 v128)
-    (local $vv v128) (local $low15 v128)
+    (local $nRoots i32) (local $status i32) (local $small i32) (local $zero v128)
+    (local $vv v128)
 
-    ;; Once per call: V8 rebuilds a v128.const at each use.
     (local.set $zero (v128.const i64x2 0 0))
-    (local.set $lane1 (v128.const i32x4 0 1 0 0))
-    (local.set $low15 (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff))
-    (local.set $blockMask (i32.xor (i32.shl (i32.const 7) (i32.sub (local.get $shift) (i32.const 3))) (i32.const -1)))
-    (local.set $up (i32.add (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
-    (local.set $down (i32.sub (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
+    ;; The block mask at MASK (7600), loaded where used: as a local, TurboFan recomputed it (a
+    ;; variable shift) in the walk on every hit.
+    (i32.store (i32.const 7600) (i32.xor (i32.shl (i32.const 7) (i32.sub (local.get $shift) (i32.const 3))) (i32.const -1)))
     (block $stopAt
     (block $stop (loop $triggers
       (br_if $stop (i32.ge_u (local.get $in) (local.get $end)))
@@ -215,7 +215,8 @@
       (local.set $a (i32.add (i32.const 6144) (i32.shl (i32.shr_u (local.get $v) (i32.const 25)) (i32.const 2))))
       (local.set $j (i32.load (local.get $a)))
       (i32.store (local.get $a) (i32.add (local.get $j) (i32.const 1)))
-      (i32.store offset=2048 (i32.shl (local.get $j) (i32.const 2)) (local.get $v))
+      (i32.store offset=2048 (i32.shl (local.get $j) (i32.const 2))
+        (i32.add (i32.and (local.get $v) (i32.const 511)) (local.get $in)))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $p3)))
     (call $clearCounts)
@@ -233,8 +234,7 @@
     (local.set $k (i32.const 0))
     (loop $walk
       (br_if $end (i32.ge_u (local.get $k) (local.get $len)))
-      (local.set $r (i32.add (i32.and (i32.load offset=2048 (i32.shl (local.get $k) (i32.const 2))) (i32.const 511))
-                             (local.get $in)))
+      (local.set $r (i32.load offset=2048 (i32.shl (local.get $k) (i32.const 2))))
       (local.set $t (f64.load offset=5029888 (i32.shl (local.get $r) (i32.const 3))))
       (local.set $tt (i32.load offset=5160960 (i32.shl (local.get $r) (i32.const 2))))
       (if (i32.or (f64.gt (local.get $tp) (local.get $t))
@@ -248,13 +248,13 @@
                 (local.set $low (i32.add (local.get $low) (i32.const 1)))
                 (br $undo))))
           (local.set $status (i32.const 1))
-          (br_if $stopAt (i32.eqz (call $insertionFix (local.get $in) (local.get $len))))
+          (br_if $stopAt (i32.eqz (call $insertionFix (local.get $len))))
           (br $again)))
       (local.set $tp (local.get $t))
       (local.set $gp (local.get $tt))
       (local.set $px (i32.load16_u offset=5226496 (i32.shl (local.get $r) (i32.const 1))))
       (local.set $py (i32.load16_u offset=5259264 (i32.shl (local.get $r) (i32.const 1))))
-      (local.set $c (i32.add (i32.add (i32.shl (i32.add (local.get $py) (i32.const 3)) (local.get $shift)) (local.get $px))
+      (local.set $c (i32.add (i32.add (i32.mul (i32.add (local.get $py) (i32.const 3)) (local.get $stride)) (local.get $px))
                              (i32.const 3)))
       (f64.store offset=16384 (i32.shl (local.get $k) (i32.const 3)) (local.get $t))
       (i32.store offset=22528 (i32.shl (local.get $k) (i32.const 2)) (local.get $c))
@@ -280,7 +280,7 @@
                        (local.get $vv)))
       (local.set $vv (v128.load32_lane offset=805888 3 (i32.shl (i32.add (local.get $c) (local.get $stride)) (i32.const 2))
                        (local.get $vv)))
-      (local.set $vv (v128.or (v128.and (local.get $vv) (local.get $low15))
+      (local.set $vv (v128.or (v128.and (local.get $vv) (v128.load (i32.const 7568)))
                               (i32x4.gt_s (i32x4.splat (local.get $thr)) (local.get $vv))))
       (local.set $vv (i32x4.min_u (local.get $vv)
                                   (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vv) (local.get $vv))))
@@ -292,22 +292,24 @@
         (then
           (local.set $prev (local.get $k))
           (local.set $stale (i32.add (local.get $stamp) (local.get $low)))
+          (local.set $up (i32.add (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
+          (local.set $down (i32.sub (i32.mul (i32.const 3) (local.get $stride)) (i32.const 3)))
           ;; The 7 x 7 neighbourhood lies in the blocks of its 4 corners (block of cell c: c >> 3
           ;; with the row's low 3 bits cleared).
           (if (i32.or
                 (i32.or
                   (i32.gt_s (i32.load offset=278528 (i32.shl (i32.and (i32.shr_s (i32.sub (local.get $c) (local.get $up)) (i32.const 3))
-                                                                      (local.get $blockMask)) (i32.const 2)))
+                                                                      (i32.load (i32.const 7600))) (i32.const 2)))
                             (local.get $stale))
                   (i32.gt_s (i32.load offset=278528 (i32.shl (i32.and (i32.shr_s (i32.sub (local.get $c) (local.get $down)) (i32.const 3))
-                                                                      (local.get $blockMask)) (i32.const 2)))
+                                                                      (i32.load (i32.const 7600))) (i32.const 2)))
                             (local.get $stale)))
                 (i32.or
                   (i32.gt_s (i32.load offset=278528 (i32.shl (i32.and (i32.shr_s (i32.add (local.get $c) (local.get $down)) (i32.const 3))
-                                                                      (local.get $blockMask)) (i32.const 2)))
+                                                                      (i32.load (i32.const 7600))) (i32.const 2)))
                             (local.get $stale))
                   (i32.gt_s (i32.load offset=278528 (i32.shl (i32.and (i32.shr_s (i32.add (local.get $c) (local.get $up)) (i32.const 3))
-                                                                      (local.get $blockMask)) (i32.const 2)))
+                                                                      (i32.load (i32.const 7600))) (i32.const 2)))
                             (local.get $stale))))
             (then (local.set $prev (call $searchOuter (local.get $c) (local.get $thr) (local.get $k)))))))
       (local.set $rt
@@ -326,12 +328,12 @@
                      (i32x4.replace_lane 1 (i32x4.replace_lane 0 (local.get $zero) (local.get $px)) (local.get $py))
                      (i32x4.splat (local.get $tt)))))
       (v128.store offset=5701648 (local.get $a)
-        (i32x4.max_u (i32x4.add (v128.load offset=5701648 (local.get $r)) (i32x4.replace_lane 0 (local.get $lane1) (local.get $tt)))
+        (i32x4.max_u (i32x4.add (v128.load offset=5701648 (local.get $r)) (i32x4.replace_lane 0 (v128.load (i32.const 7552)) (local.get $tt)))
                      (i32x4.replace_lane 2 (local.get $zero) (local.get $tt))))
       (f64.store offset=5701664 (local.get $a)
         (f64.add (f64.load offset=5701664 (local.get $r)) (f64.mul (local.get $t) (f64.convert_i32_u (local.get $tt)))))
       (i32.store offset=278528
-        (i32.shl (i32.and (i32.shr_s (local.get $c) (i32.const 3)) (local.get $blockMask)) (i32.const 2))
+        (i32.shl (i32.and (i32.shr_s (local.get $c) (i32.const 3)) (i32.load (i32.const 7600))) (i32.const 2))
         (i32.add (i32.add (local.get $stamp) (local.get $k)) (i32.const 1)))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $walk))))
@@ -384,9 +386,9 @@
       (local.set $a (i32.add (local.get $a) (i32.const 16)))
       (br_if $z (i32.lt_u (local.get $a) (i32.const 3072)))))
 
-;; clusterStreamSort.ts's insertionFix on the trigger's rows in TMP's order (rows in + low 9
-  ;; bits of each word): 0 when over budget.
-  (func $insertionFix (param $in i32) (param $len i32) (result i32)
+;; clusterStreamSort.ts's insertionFix on the trigger's rows in TMP (row numbers): 0 when over
+  ;; budget.
+  (func $insertionFix (param $len i32) (result i32)
     (local $j i32) (local $i i32) (local $w i32) (local $r i32) (local $t f64) (local $g i32) (local $tp f64)
     (local $budget i32)
     (local.set $budget (i32.add (i32.shl (local.get $len) (i32.const 3)) (i32.const 64)))
@@ -394,14 +396,12 @@
     (block $end (loop $outer
       (br_if $end (i32.ge_u (local.get $j) (local.get $len)))
       (local.set $w (i32.load offset=2048 (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $r (i32.add (i32.and (local.get $w) (i32.const 511)) (local.get $in)))
-      (local.set $t (f64.load offset=5029888 (i32.shl (local.get $r) (i32.const 3))))
-      (local.set $g (i32.load offset=5160960 (i32.shl (local.get $r) (i32.const 2))))
+      (local.set $t (f64.load offset=5029888 (i32.shl (local.get $w) (i32.const 3))))
+      (local.set $g (i32.load offset=5160960 (i32.shl (local.get $w) (i32.const 2))))
       (local.set $i (local.get $j))
       (block $placed (loop $shift
         (br_if $placed (i32.eqz (local.get $i)))
-        (local.set $r (i32.add (i32.and (i32.load offset=2044 (i32.shl (local.get $i) (i32.const 2))) (i32.const 511))
-                               (local.get $in)))
+        (local.set $r (i32.load offset=2044 (i32.shl (local.get $i) (i32.const 2))))
         (local.set $tp (f64.load offset=5029888 (i32.shl (local.get $r) (i32.const 3))))
         (br_if $placed (f64.lt (local.get $tp) (local.get $t)))
         (br_if $placed (i32.and (f64.eq (local.get $tp) (local.get $t))
