@@ -142,7 +142,12 @@ export async function convertRawFile(options: ConvertOptions): Promise<ConvertSu
   const totDtype = info.generation === 4 ? 'float64' : 'uint32';
   // Opening starts the HDF5 library (about 0.1 s of WebAssembly compilation, off this thread), so
   // the first chunks are decoded meanwhile; the output checks (exists, folder) run first thing.
-  const opening = openRunWriter(opts.output, { force: opts.force, coordinateDtype, totDtype });
+  const opening = openRunWriter(opts.output, {
+    force: opts.force,
+    coordinateDtype,
+    totDtype,
+    writeBehindBytes: WRITE_BEHIND_BYTES,
+  });
   opening.catch(() => {}); // observed below; never an unhandled rejection
   try {
     const summary = await runConversion(opts, info, opening);
@@ -156,6 +161,9 @@ export async function convertRawFile(options: ConvertOptions): Promise<ConvertSu
     throw err;
   }
 }
+
+/** Data writes in flight in the thread pool: the page-cache copies run beside this thread's work. */
+const WRITE_BEHIND_BYTES = 64 << 20;
 
 /** Files smaller than this are converted in this thread: worker start-up would cost more. */
 const SMALL_FILE_BYTES = 16 << 20;

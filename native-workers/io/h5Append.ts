@@ -16,11 +16,19 @@
 // chunk index, because that is what the library itself writes for extendable datasets by default
 // (layout v4's extensible arrays need HDF5 1.10).
 //
+// With `writeBehindBytes`, data writes run in libuv's thread pool while the caller goes on (the
+// kernel's copy into the page cache was most of the converter's writing thread): rows are then
+// always copied into blocks the file owns (taken from a pool, returned when written), never written
+// from the caller's arrays, so a caller may reuse them at once as before; past the bound a block is
+// written in the caller's thread, which holds memory without a further API. `commit` waits for the
+// writes in flight.
+//
 // Errors are one line naming the file; a failed write (ENOSPC, EIO, ...) or a bad append poisons
 // the file: later calls throw the first error, and the caller must `abort` (which deletes the
 // partial).
 import {
   constants as FS,
+  close,
   closeSync,
   fsync,
   openSync,
@@ -34,6 +42,7 @@ import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../../shared/userError';
 import { BackgroundSync } from './backgroundSync';
+import { WriteBehind } from './writeBehind';
 import { Column, type ColumnDtype, type ColumnFile, type H5Column } from './h5Column';
 import { SUPERBLOCK_SIZE, superblock } from './hdf5/headers';
 import {
@@ -60,6 +69,9 @@ export interface H5AppendOptions {
   /** Tuning and tests only: rows per chunk, and rows per write (a multiple of chunkRows). */
   chunkRows?: number;
   blockRows?: number;
+  /** Bytes of data writes in flight in the thread pool (see the module comment); 0 (the
+   * default): every write in the caller's thread. */
+  writeBehindBytes?: number;
 }
 
 export interface H5AppendFile {
@@ -142,7 +154,15 @@ export async function createH5File(finalPath: string, options: H5AppendOptions =
   } catch (e) {
     throw new UserError(`cannot create ${partial}: ${describeIoError(e)}`);
   }
-  return new AppendFile(fd, final, partial, !!options.force, chunkRows, blockRows);
+  return new AppendFile(
+    fd,
+    final,
+    partial,
+    !!options.force,
+    chunkRows,
+    blockRows,
+    options.writeBehindBytes ?? 0,
+  );
 }
 
 const fsyncFd = promisify(fsync);
@@ -157,6 +177,7 @@ class AppendFile implements H5AppendFile, ColumnFile {
   /** Next free address; the superblock's bytes are reserved from the start. */
   private eof = SUPERBLOCK_SIZE;
   private readonly sync: BackgroundSync;
+  private readonly behind: WriteBehind;
 
   constructor(
     private fd: number | null,
@@ -165,8 +186,32 @@ class AppendFile implements H5AppendFile, ColumnFile {
     private readonly force: boolean,
     readonly chunkRows: number,
     readonly blockRows: number,
+    writeBehindBytes: number,
   ) {
     this.sync = new BackgroundSync(partialPath);
+    this.behind = new WriteBehind(writeBehindBytes);
+  }
+
+  get ownsRows(): boolean {
+    return this.behind.limitBytes > 0;
+  }
+
+  takeBlock(bytes: number): ArrayBuffer {
+    return this.behind.take(bytes);
+  }
+
+  writeBlock(what: string, block: ArrayBuffer, length: number, position: number): void {
+    this.checkUsable();
+    if (!this.behind.fits(length)) {
+      this.writeAt(what, new Uint8Array(block, 0, length), position);
+      this.behind.give(block);
+      return;
+    }
+    this.behind.start(this.fd as number, block, length, position, (err) => {
+      if (err)
+        this.poison(new UserError(`cannot write ${what} to ${this.partialPath}: ${describeIoError(err)}`));
+      else this.sync.wrote(length);
+    });
   }
 
   poison(err: Error): Error {
@@ -258,6 +303,8 @@ class AppendFile implements H5AppendFile, ColumnFile {
       this.checkUsable();
       this.state = 'committing';
       for (const col of this.columns) col.finish();
+      await this.behind.idle();
+      this.checkUsable();
       const base = this.eof;
       const { bytes, rootAddress } = encodeMetadata(base, this.root);
       this.writeAt('metadata', bytes, base);
@@ -293,8 +340,9 @@ class AppendFile implements H5AppendFile, ColumnFile {
     this.state = 'aborted';
     const fd = this.fd;
     this.fd = null;
-    // Already failing: close and sync errors do not matter, the partial goes either way.
-    if (fd !== null) ignoreErrors(() => closeSync(fd));
+    // Already failing: close and sync errors do not matter, the partial goes either way. Writes
+    // still in flight go to the unlinked file; the fd is closed once they are done.
+    if (fd !== null) void this.behind.idle().then(() => close(fd, () => {}));
     this.sync.close().catch(() => {});
     ignoreErrors(() => truncateSync(this.partialPath, 0));
     ignoreErrors(() => unlinkSync(this.partialPath));

@@ -11,13 +11,16 @@ import { createH5File } from './h5Append';
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
-  return { ...real, writeSync: vi.fn(real.writeSync) };
+  return { ...real, writeSync: vi.fn(real.writeSync), write: vi.fn(real.write) };
 });
 const realWriteSync = (await vi.importActual<typeof import('node:fs')>('node:fs')).writeSync;
 
 const dir = mkdtempSync(join(tmpdir(), 'h5append-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => vi.mocked(fs.writeSync).mockClear());
+afterEach(() => {
+  vi.mocked(fs.writeSync).mockClear();
+  vi.mocked(fs.write).mockClear();
+});
 
 function failNextWrite(code: string, text: string): void {
   vi.mocked(fs.writeSync).mockImplementationOnce(() => {
@@ -49,6 +52,26 @@ describe('write failures', () => {
     vi.mocked(fs.writeSync).mockImplementationOnce(realWriteSync);
     failNextWrite('EIO', 'i/o error');
     await expect(f.commit()).rejects.toThrow(`cannot write metadata to ${path}.partial: Input/output error`);
+    expect(fs.existsSync(`${path}.partial`)).toBe(false);
+    expect(fs.existsSync(path)).toBe(false);
+  });
+
+  it('a failed background write (write-behind) poisons the file: the next append or the commit says why', async () => {
+    const path = join(dir, 'behind.h5');
+    const f = await createH5File(path, { chunkRows: 4, blockRows: 8, writeBehindBytes: 1 << 20 });
+    const v = f.column('v', 'float64');
+    vi.mocked(fs.write).mockImplementationOnce(((...args: unknown[]) => {
+      const cb = args.at(-1) as (err: NodeJS.ErrnoException | null, n: number) => void;
+      setImmediate(() =>
+        cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), 0),
+      );
+    }) as unknown as typeof fs.write);
+    v.append(new Float64Array(8), 8); // a full block: written in the background
+    expect(fs.write).toHaveBeenCalledTimes(1);
+    await new Promise((r) => setImmediate(r));
+    const message = `cannot write v to ${path}.partial: No space left on device`;
+    expect(() => v.append(new Float64Array(1), 1)).toThrow(message);
+    await expect(f.commit()).rejects.toThrow(message);
     expect(fs.existsSync(`${path}.partial`)).toBe(false);
     expect(fs.existsSync(path)).toBe(false);
   });

@@ -36,6 +36,14 @@ export interface ColumnFile {
   allocate(bytes: number): number;
   /** Writes `bytes` at `position`; a failure poisons the file and throws a one-line error. */
   writeAt(what: string, bytes: Uint8Array, position: number): void;
+  /** Write-behind (h5Append.ts): rows always go through blocks of the file's, never straight from
+   * the caller's arrays. */
+  readonly ownsRows: boolean;
+  /** A block of `bytes` from the file's pool. */
+  takeBlock(bytes: number): ArrayBuffer;
+  /** Writes length bytes of `block` at `position`, in the background when it can; the block goes
+   * back to the pool once written. Failures poison the file (thrown by a later call). */
+  writeBlock(what: string, block: ArrayBuffer, length: number, position: number): void;
 }
 
 type ArrayType = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ColumnValues;
@@ -99,7 +107,7 @@ export class Column implements H5Column {
         throw new RangeError(`${this.path}: n = ${n} is outside 0..${values.length}`);
       }
       const { chunkRows, blockRows } = this.file;
-      const direct = values.constructor === this.info.array;
+      const direct = values.constructor === this.info.array && !this.file.ownsRows;
       for (let off = 0; off < n;) {
         const left = n - off;
         if (direct && this.buffered === 0 && left >= chunkRows) {
@@ -135,10 +143,16 @@ export class Column implements H5Column {
     this.capacity = 0;
   }
 
-  /** Grows the staging block by doubling, up to one block. */
+  /** Grows the staging block by doubling, up to one block (a whole block from the file's pool
+   * with write-behind). */
   private reserve(rows: number): void {
     if (rows <= this.capacity) return;
     const block = this.file.blockRows;
+    if (this.file.ownsRows) {
+      this.staging = this.file.takeBlock(block * this.info.size);
+      this.capacity = block;
+      return;
+    }
     let cap = Math.max(this.capacity * 2, Math.min(65_536, block));
     while (cap < rows) cap *= 2;
     cap = Math.min(cap, block);
@@ -181,20 +195,32 @@ export class Column implements H5Column {
     // A column first written at commit holds all its rows: one chunk of exactly that size.
     if (!this.chunk && final) this.chunk = Math.min(this.buffered, this.file.chunkRows);
     const rows = this.buffered;
-    this.write(new Uint8Array(this.staging as ArrayBuffer, 0, rows * this.info.size), rows);
+    if (this.file.ownsRows) {
+      // The block goes to the file's write; the next rows take another one.
+      const address = this.place(rows);
+      this.file.writeBlock(this.path, this.staging as ArrayBuffer, rows * this.info.size, address);
+      this.staging = null;
+      this.capacity = 0;
+    } else this.write(new Uint8Array(this.staging as ArrayBuffer, 0, rows * this.info.size), rows);
     this.buffered = 0;
   }
 
   /** Writes rows (whole chunks, or the column's last rows) at newly allocated chunks. The last
    * chunk's padding is allocated but not written: a hole in the file, which reads as zeros. */
   private write(bytes: Uint8Array, rows: number): void {
+    this.file.writeAt(this.path, bytes, this.place(rows));
+  }
+
+  /** Allocates the chunks of `rows` rows (whole chunks, or the column's last rows), records them
+   * and counts the rows as written; returns their address. */
+  private place(rows: number): number {
     this.chunk ||= this.file.chunkRows;
     const chunkBytes = this.chunk * this.info.size;
     const count = Math.ceil(rows / this.chunk);
     const address = this.file.allocate(count * chunkBytes);
-    this.file.writeAt(this.path, bytes, address);
     for (let i = 0; i < count; i++) this.chunks.push(address + i * chunkBytes);
     this.written += rows;
+    return address;
   }
 }
 

@@ -11,6 +11,8 @@ import { createH5File, type AttrValue, type Attrs, type H5AppendFile, type H5Col
 
 export interface RunWriterOptions {
   force?: boolean;
+  /** Data writes in flight in the thread pool (h5Append.ts); 0 (default): synchronous. */
+  writeBehindBytes?: number;
   /** uint8 for one Timepix3 chip without offset (the reference's type), uint16 when the configured
    * sensor or offset needs more than 0..255. Recorded as `/metadata/settings` `coordinate dtype`. */
   coordinateDtype: 'uint8' | 'uint16';
@@ -78,7 +80,10 @@ export async function openRunWriter(finalPath: string, options: RunWriterOptions
   const totDtype = options.totDtype ?? 'uint32';
   if (totDtype !== 'uint32' && totDtype !== 'float64')
     throw new Error(`totDtype must be uint32 or float64, not ${String(totDtype)}`);
-  const file = await createH5File(finalPath, { force: options.force });
+  const file = await createH5File(finalPath, {
+    force: options.force,
+    writeBehindBytes: options.writeBehindBytes,
+  });
   try {
     file.group('raw', { description: GROUP_DESCRIPTIONS.raw, 'nr events': 0 });
     const raw: RawColumns = {
