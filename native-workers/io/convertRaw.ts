@@ -194,8 +194,6 @@ async function runConversion(
       windowMax: opts.eventWindow[1],
       horizon: opts.horizon,
       startTimeNs: info.startTimeNs === null ? 0 : Number(info.startTimeNs),
-      // Rows come in the datasets' types too: converted in the stage's thread, not the writer's.
-      rawCoordinates: coordinateDtypeFor(info.generation, opts.offset),
     },
     transport,
   );
@@ -237,21 +235,19 @@ async function runConversion(
     // Event columns written (the writer and the cluster buffer copy them) go back to the stage;
     // decoded words come back from it, for the reader to fill again.
     let recycle: DecodeEventsResponse['events'] | undefined;
-    let recycleRaw: DecodeEventsResponse['raw'];
     const spareWords: ArrayBuffer[] = [];
     const write = async (r: DecodeEventsResponse): Promise<void> => {
       if (r.spent) spareWords.push(r.spent.buffer as ArrayBuffer);
       const w = (writer ??= await opening);
       if (r.tdc1.n > 0) w.appendTriggers(1, r.tdc1);
       if (r.tdc2.n > 0) w.appendTriggers(2, r.tdc2);
-      if (r.events.n > 0) w.appendEvents(r.events, r.raw);
+      if (r.events.n > 0) w.appendEvents(r.events);
       if (r.timing.n > 0) w.appendTiming(r.timing);
       if (clustering && r.events.n > 0) {
         pendingRows.add(r.events);
         await dispatchClusters(false);
       }
       recycle = r.events;
-      recycleRaw = r.raw;
     };
     const decodeQueue: Promise<DecodeEventsResponse>[] = [];
     let done = info.dataOffset;
@@ -259,9 +255,8 @@ async function runConversion(
       if (opts.signal?.aborted)
         throw new UserError(`conversion of ${opts.input} interrupted; no output written`);
       const bytes = words.byteLength;
-      decodeQueue.push(decode.call({ words, recycle, recycleRaw }));
+      decodeQueue.push(decode.call({ words, recycle }));
       recycle = undefined;
-      recycleRaw = undefined;
       while (decodeQueue.length >= DECODE_DEPTH) await write(await decodeQueue.shift()!);
       done += bytes;
       opts.onProgress?.(done, info.size);

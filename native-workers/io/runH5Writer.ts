@@ -6,7 +6,6 @@
 // workers: may differ between identical conversions), `/metadata/settings` the settings that shape
 // the results (Decision 11), `/metadata/counts` optional counters.
 import type { CentroidBatch, EventBatch, TimingBatch, TriggerEdges } from '../../shared/batches';
-import type { RawTypedRows } from './rawTypedRows';
 import { createH5File, type AttrValue, type Attrs, type H5AppendFile, type H5Column } from './h5Append';
 
 export interface RunWriterOptions {
@@ -29,8 +28,7 @@ export interface RunMetadata {
 
 export interface RunWriter {
   readonly finalPath: string;
-  /** `raw`, if given, holds the rows' trigger nr, x and y in the datasets' types already. */
-  appendEvents(b: EventBatch, raw?: RawTypedRows): void;
+  appendEvents(b: EventBatch): void;
   appendTiming(b: TimingBatch): void;
   appendTriggers(channel: 1 | 2, b: TriggerEdges): void;
   appendCentroids(b: CentroidBatch): void;
@@ -131,12 +129,11 @@ class RunH5Writer implements RunWriter {
     return this.file.finalPath;
   }
 
-  appendEvents(b: EventBatch, typed?: RawTypedRows): void {
+  appendEvents(b: EventBatch): void {
     const { raw } = this;
-    if (typed && typed.n !== b.n) throw new Error(`raw columns hold ${typed.n} rows, the events ${b.n}`);
-    raw.triggerNr.append(typed?.triggerNr ?? b.triggerNr, b.n);
-    raw.x.append(typed?.x ?? b.x, b.n);
-    raw.y.append(typed?.y ?? b.y, b.n);
+    raw.triggerNr.append(b.triggerNr, b.n);
+    raw.x.append(b.x, b.n);
+    raw.y.append(b.y, b.n);
     raw.tof.append(b.tof, b.n);
     if (this.floatTot) {
       if (!b.totNs && b.n > 0) throw new Error('raw/tot is float64 but the events carry no totNs');

@@ -11,7 +11,6 @@ import { EventBuilder, type EventCounts, type EventOutput, newEventOutput } from
 import type { TimeJumpCounts } from '../pipeline/globalTime';
 import { type PacketCounts, newPacketCounts } from '../pipeline/packetCounts';
 import { FileDecoder } from '../pipeline/fileDecoder';
-import { type RawTypedRows, type RawCoordinates, rawTypedRows } from '../io/rawTypedRows';
 import { newTriggerEdges, pushEdge } from '../pipeline/hitColumns';
 import type { Tpx4PacketCounts } from '../pipeline/tpx4Decoder';
 import type { Tpx4TriggerSource } from '../pipeline/tpx4Hits';
@@ -51,16 +50,13 @@ export interface DecodeEventsConfig {
   windowMax: number;
   horizon: number;
   startTimeNs: number;
-  /** The converter's: responses also carry the rows in the raw/ datasets' types (`raw`). */
-  rawCoordinates?: RawCoordinates;
 }
 
 /** A chunk of words (the raw bytes: interleaved little-endian uint32 halves for Timepix3, read as
  * big-endian bytes for Timepix4), or the end of the stream. `recycle` hands back the events of an
  * earlier response once they are written: the stage fills them again instead of new columns, whose
  * first touch (page faults and zeroing) cost more than building the rows. */
-export type DecodeEventsRequest =
-  { words: Uint32Array; recycle?: EventBatch; recycleRaw?: RawTypedRows } | { finish: true };
+export type DecodeEventsRequest = { words: Uint32Array; recycle?: EventBatch } | { finish: true };
 
 export interface DecodeEventsResponse {
   /** The request's words, handed back once decoded, for the reader to fill again. */
@@ -68,8 +64,6 @@ export interface DecodeEventsResponse {
   tdc1: TriggerEdges;
   tdc2: TriggerEdges;
   events: EventBatch;
-  /** The events' rows in the raw/ datasets' types, with `rawCoordinates`. */
-  raw?: RawTypedRows;
   timing: TimingBatch;
   /** Only in the response to `finish`. */
   final?: DecodeEventsFinal;
@@ -97,9 +91,8 @@ export class DecodeEventsStage {
   private readonly decoder: FileDecoder;
   private readonly builder: EventBuilder;
   private spare: EventBatch | null = null;
-  private spareRaw: RawTypedRows | undefined;
 
-  constructor(private readonly config: DecodeEventsConfig) {
+  constructor(config: DecodeEventsConfig) {
     this.decoder = new FileDecoder({ ...config, generation: config.generation ?? 3 });
     this.builder = new EventBuilder({
       windowMin: config.windowMin,
@@ -150,11 +143,6 @@ export class DecodeEventsStage {
     return { tdc1, tdc2 };
   }
 
-  private raw(events: EventBatch, recycled?: RawTypedRows): RawTypedRows | undefined {
-    const coordinates = this.config.rawCoordinates;
-    return coordinates && rawTypedRows(events, coordinates, recycled);
-  }
-
   /** Event columns for up to `rows` rows (more grow them): the recycled ones if they are big enough. */
   private takeSpare(rows: number): EventBatch {
     const spare = this.spare;
@@ -173,14 +161,7 @@ export class DecodeEventsStage {
       const out = newEventOutput(0);
       out.events = this.takeSpare(words.length >>> 1);
       const { tdc1, tdc2 } = this.decodeSlices(words, out);
-      return {
-        spent: words,
-        tdc1,
-        tdc2,
-        events: out.events,
-        raw: this.raw(out.events, req.recycleRaw),
-        timing: out.timing,
-      };
+      return { spent: words, tdc1, tdc2, events: out.events, timing: out.timing };
     }
     const out = newEventOutput();
     this.builder.flush(out);
@@ -190,7 +171,6 @@ export class DecodeEventsStage {
       tdc1: { n: 0, time: new Float64Array(0) },
       tdc2: { n: 0, time: new Float64Array(0) },
       events: out.events,
-      raw: this.raw(out.events),
       timing: out.timing,
       final: tpx4
         ? {
