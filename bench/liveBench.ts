@@ -58,10 +58,13 @@ export async function liveRun(opts: {
   seconds: number;
   pipeline: 'pixel' | 'centroid';
   recordDir: string | null;
+  /** The socket's receive buffer (settings.source.receiveBufferMB; default the setting's). */
+  receiveBufferMB?: number;
 }): Promise<LiveRun> {
   const settings: Settings = structuredClone(DEFAULT_SETTINGS);
   settings.source.kind = 'udp';
   settings.source.udp = { address: '127.0.0.1', port: 0 };
+  if (opts.receiveBufferMB) settings.source.receiveBufferMB = opts.receiveBufferMB;
   settings.processing.pipeline = opts.pipeline;
   settings.processing.eventWindow = [0, 1e-3];
   // The engine's own default transport (a worker thread); CHRONOPIX_BENCH_TRANSPORT=process compares.

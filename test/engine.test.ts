@@ -93,6 +93,29 @@ describe('Engine', () => {
     }
   });
 
+  it('asks the kernel for the receive buffer of the settings (source.receiveBufferMB)', async () => {
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    for (const mb of [1, 3]) {
+      const engine = new Engine(
+        settings((s) => {
+          s.source.kind = 'udp';
+          s.source.udp = { address: '127.0.0.1', port: 0 };
+          s.source.receiveBufferMB = mb;
+        }),
+      );
+      await engine.start();
+      try {
+        // Linux grants twice the request (its bookkeeping), up to twice net.core.rmem_max.
+        const granted = engine['sampler']!.stats.recvBufferBytes;
+        expect(granted).toBe(2 * Math.min(mb * 2 ** 20, rmemMax));
+        const capped = /net\.core\.rmem_max/.test((await engine.getStatus()).messages.join('\n'));
+        expect(capped).toBe(rmemMax < mb * 2 ** 20);
+      } finally {
+        await engine.stop();
+      }
+    }
+  });
+
   it('keeps recording every packet while the pipeline process is killed and restarted', async () => {
     const engine = new Engine(
       settings((s) => {

@@ -114,6 +114,7 @@ export class Engine implements EngineApi {
         {
           ...(emulated ? { address: '127.0.0.1', port: 0 } : { address: listen.address, port: listen.port }),
           generation: this.generation,
+          recvBufferBytes: source.receiveBufferMB * 2 ** 20,
         },
         {
           onRaw: (b) => this.recordings.write(b.bytes),

@@ -122,11 +122,13 @@ export class UdpSampler {
     });
     socket.on('message', (msg) => this.onDatagram(msg));
     socket.on('error', (err) => this.listeners.onWarning?.(`UDP socket: ${err.message}`));
-    // Linux reports twice the granted size; below the request means net.core.rmem_max caps it.
+    // Linux grants twice the size asked for (its bookkeeping) and reports that, up to twice
+    // net.core.rmem_max: less than twice the request means rmem_max capped it.
     this.stats.recvBufferBytes = socket.getRecvBufferSize();
-    if (this.stats.recvBufferBytes < this.cfg.recvBufferBytes) {
+    const doubled = process.platform === 'linux' ? 2 : 1;
+    if (this.stats.recvBufferBytes < doubled * this.cfg.recvBufferBytes) {
       this.listeners.onWarning?.(
-        `the kernel limits the UDP receive buffer to ${(this.stats.recvBufferBytes / 2 ** 20).toFixed(0)} MB ` +
+        `the kernel limits the UDP receive buffer to ${(this.stats.recvBufferBytes / doubled / 2 ** 20).toFixed(0)} MB ` +
           `(asked for ${(this.cfg.recvBufferBytes / 2 ** 20).toFixed(0)} MB): packets may be lost at high rates; ` +
           `raise it with 'sysctl -w net.core.rmem_max=${this.cfg.recvBufferBytes}' (as root)`,
       );

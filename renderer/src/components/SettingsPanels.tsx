@@ -47,6 +47,13 @@ export function SourcePanel({ settings }: { settings: Settings }) {
             value={source.udp.port}
             onCommit={(port) => apply('source.udp.port', { source: { udp: { ...source.udp, port } } })}
           />
+          <NumberField
+            label="Receive buffer"
+            unit="MB"
+            field="source.receiveBufferMB"
+            value={source.receiveBufferMB}
+            onCommit={(receiveBufferMB) => apply('source.receiveBufferMB', { source: { receiveBufferMB } })}
+          />
         </>
       ) : (
         <>
