@@ -220,3 +220,52 @@ function accumulator(): (
     }
   }
 }
+
+/**
+ * Centroids of one trigger's clusters 0..m-1 (labels[a..b-1], -1 noise) appended to the sink: the
+ * per-row sums in row order, then the divisions, the operations of centroidKernel.wat and of
+ * dbscanKernel.wat's run() in their order (the same bits), for the triggers the kernel declines.
+ */
+export function appendTriggerCentroids(
+  rows: EventBatch,
+  labels: Int32Array,
+  a: number,
+  b: number,
+  m: number,
+  sink: CentroidSink,
+): void {
+  if (m === 0) return;
+  const out = reserveCentroids(sink, m);
+  const at = out.n;
+  const { triggerNr, x, y, tof, tot } = rows;
+  const { totAvg: sTot, x: sx, y: sy, tof: st, size: cnt, totMax: mTot, triggerNr: oTrig } = out;
+  for (let o = at; o < at + m; o++) {
+    sTot[o] = sx[o] = sy[o] = st[o] = cnt[o] = oTrig[o] = 0;
+    mTot[o] = -1;
+  }
+  for (let r = a; r < b; r++) {
+    const l = labels[r];
+    if (l < 0) continue;
+    const o = at + l;
+    const t = tot[r];
+    sTot[o] += t;
+    sx[o] += x[r] * t;
+    sy[o] += y[r] * t;
+    st[o] += tof[r] * t;
+    cnt[o] += 1;
+    if (t > mTot[o]) {
+      mTot[o] = t;
+      oTrig[o] = triggerNr[r];
+    }
+  }
+  const lut = sink.lut;
+  for (let o = at; o < at + m; o++) {
+    const s = sTot[o];
+    sx[o] = sx[o] / s;
+    sy[o] = sy[o] / s;
+    st[o] = st[o] / s;
+    sTot[o] = s / cnt[o];
+    if (lut !== null) st[o] -= lut[lutIndex(mTot[o], lut.length)];
+  }
+  out.n = at + m;
+}

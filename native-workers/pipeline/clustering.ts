@@ -1,7 +1,8 @@
 // The centroiding stage: event rows in, one centroid row per cluster out (the HDF5 `centroided/`
 // rows). Filters first (tot > totThreshold; trigger nr % everyNthTrigger == 0, a global rule, so
 // the result does not depend on how the rows were batched), groups the rows by trigger (stable),
-// clusters them (DBSCAN or cluster stream) and computes the centroid properties.
+// clusters them (DBSCAN or cluster stream) and computes the centroid properties (both fused:
+// dbscanCentroids.ts, clusterStreamCentroids; DBSCAN with eps >= sqrt(5) labels first, then sums).
 //
 // Pure function of the rows given. Clusters never span triggers, so the result for a set of whole
 // triggers is the concatenation of the results for any split of it into whole triggers, in trigger
@@ -23,6 +24,7 @@ import { triggerCentroids } from './centroidKernel';
 import { newCentroidSink, takeCentroids, type CentroidSink } from './centroids';
 import { clusterStreamCentroids } from './clusterStream';
 import { dbscan } from './dbscan';
+import { dbscanCentroids, dbscanCentroidsApply } from './dbscanCentroids';
 import { sortIndicesByKey } from './indexSort';
 
 export interface ClusterOptions {
@@ -44,13 +46,28 @@ export function clusterEvents(
     case 'none':
       return emptyCentroidBatch();
     case 'dbscan': {
-      const rows = selectRows(events, settings);
-      const { labels, nClusters } = dbscan(rows, {
+      const params = {
         epsilon: settings.epsilon,
         minSamples: settings.minSamples,
         tofScale: settings.tofScale,
-      });
-      return triggerCentroids(rows, labels, nClusters, options.centroidLut);
+      };
+      if (!dbscanCentroidsApply(params)) {
+        const rows = selectRows(events, settings);
+        const { labels, nClusters } = dbscan(rows, params);
+        return triggerCentroids(rows, labels, nClusters, options.centroidLut);
+      }
+      // As the stream case below: the rows as they are when every one passes the filters, else
+      // those selectRows keeps.
+      const sink = newCentroidSink(events.n >> 3, options.centroidLut, spareSink);
+      spareSink = null;
+      const minTot = rowsMinTot(settings);
+      if (!(minTot >= 0 && dbscanCentroids(events, params, minTot, sink))) {
+        sink.out.n = 0;
+        dbscanCentroids(selectRows(events, settings), params, 0, sink);
+      }
+      const out = takeCentroids(sink);
+      spareSink = sink;
+      return out;
     }
     case 'stream': {
       const params = {
@@ -67,7 +84,7 @@ export function clusterEvents(
       spareSink = null;
       // The rows as they are when every one passes the filters (checked by the clustering itself,
       // which reads them anyway), else those selectRows keeps.
-      const minTot = streamMinTot(settings);
+      const minTot = rowsMinTot(settings);
       if (!(minTot >= 0 && clusterStreamCentroids(events, params, sink, width, height, minTot))) {
         clusterStreamCentroids(selectRows(events, settings), params, sink, width, height);
       }
@@ -86,7 +103,7 @@ let spareSink: CentroidSink | null = null;
  * The smallest ToT (integer ns) that passes `tot > totThreshold`, when that and the trigger filter
  * (none: everyNthTrigger 1) are all that select the rows; else -1.
  */
-function streamMinTot(settings: ClusteringSettings): number {
+function rowsMinTot(settings: ClusteringSettings): number {
   const thr = settings.totThreshold;
   if (settings.everyNthTrigger !== 1 || !(thr < 0xffffffff)) return -1;
   return thr < 0 ? 0 : Math.floor(thr) + 1;

@@ -49,7 +49,7 @@ export interface DbscanResult {
 }
 
 /** After a flood, one trigger in this many tries the pixel path again. */
-const PROBE_EVERY = 16;
+export const PROBE_EVERY = 16;
 
 /** DBSCAN labels of the rows, in any row order (see the module comment for the semantics). */
 export function dbscan(rows: DbscanRows, params: DbscanParams): DbscanResult {
@@ -154,14 +154,14 @@ function dbscanGrouped(rows: DbscanRows, params: DbscanParams, needFirst: boolea
 }
 
 /** Scratch of the tof-ordered path (dbscanTrigger.ts), sized to the largest trigger. */
-interface TofWork {
+export interface TofWork {
   w: TriggerWork;
   ltof: Float64Array;
   tmp: Uint32Array;
   segBase: number;
 }
 
-function tofWork(params: DbscanParams, minS: number, rows: DbscanRows): TofWork {
+export function tofWork(params: DbscanParams, minS: number, rows: DbscanRows): TofWork {
   const { n, triggerNr, x, y } = rows;
   let maxX = 0;
   let maxY = 0;
@@ -202,7 +202,7 @@ function tofWork(params: DbscanParams, minS: number, rows: DbscanRows): TofWork 
 }
 
 /** Rows a..b-1 (one trigger) in tof order through dbscanTrigger.ts; returns the cluster count. */
-function tofOrdered(
+export function tofOrdered(
   tw: TofWork,
   rows: DbscanRows,
   scale: number,

@@ -11,9 +11,16 @@
 // Rows go into the kernel in blocks of 16383 from a trigger's first row (one native copy per column,
 // not one per trigger: triggers hold a few hundred rows); kernelRows starts a new set of rows (and
 // keeps a reference to its columns until the next set).
+// kernelRun (for dbscanCentroids.ts) goes further: one call clusters a whole block of triggers (the
+// kernel finds their boundaries and checks grouping and the ToT filter) and sums each trigger's
+// centroids from its labels in the kernel, so no labels and no per-trigger call cross into
+// TypeScript (for ~280-hit triggers those cost about as much as the clustering). It stops at a
+// trigger it declines, as above, which the caller clusters; the centroids come out by flushKernel.
+import type { EventBatch } from '../../shared/batches';
+import { CENTROID_COLUMNS, lutIndex, reserveCentroids, type CentroidSink } from './centroids';
 import type { PixelWork } from './dbscanPixelWork';
 import { bytes } from './dbscanKernel.wat';
-import { instantiateKernel, type WasmMemory } from './wasmModule';
+import { instantiateKernel, type WasmGlobal, type WasmMemory } from './wasmModule';
 
 /** kernelTrigger's result for a flood (see the module comment). */
 export const FLOOD = -2;
@@ -22,9 +29,37 @@ export const FLOOD = -2;
 const HIT_CAP = 16384;
 const BLOCK = HIT_CAP - 1;
 const GRID_CELLS = 1 << 21;
+/** Centroids run() writes before a flush (dbscanKernel.wat's OUT: a trigger's clusters fit). */
+const OUT_CAP = 16384;
+// Byte addresses of run()'s inputs and output, as in dbscanKernel.wat.
+const IN_TOT = 10485760;
+const IN_TRIG = 10551296;
+const OUT = 10682368;
+
+/** run()'s status (dbscanKernel.wat). */
+const DONE = 0;
+const MORE = 1;
+const FULL = 2;
+const UNGROUPED = 3;
+const FILTERED = 4;
 
 interface KernelExports {
   memory: WasmMemory;
+  nOut: WasmGlobal;
+  next: WasmGlobal;
+  run(
+    a: number,
+    end: number,
+    last: number,
+    minTot: number,
+    side: number,
+    stride: number,
+    pad: number,
+    nOff: number,
+    eps2: number,
+    minS: number,
+    scale: number,
+  ): number;
   trigger(
     base: number,
     len: number,
@@ -46,6 +81,10 @@ interface Kernel {
   y: Uint16Array;
   tof: Float64Array;
   lab: Int32Array;
+  tot: Uint32Array;
+  trig: Float64Array;
+  /** run()'s centroid columns, in CENTROID_COLUMNS' order. */
+  out: Float64Array[];
   /** Offsets: forward deltas and d2, and the same padded to 6. */
   delta: Int32Array;
   d2: Float64Array;
@@ -58,6 +97,8 @@ interface Kernel {
   rows: { n: number; x: Uint16Array; y: Uint16Array; tof: Float64Array } | null;
   start: number;
   end: number;
+  /** The rows of run() in the inputs (with tot and trigger columns; rows start..end-1). */
+  runRows: EventBatch | null;
 }
 
 let kernel: Kernel | null = null;
@@ -72,6 +113,9 @@ function getKernel(): Kernel {
     y: new Uint16Array(b, 32768, HIT_CAP),
     tof: new Float64Array(b, 65536, HIT_CAP),
     lab: new Int32Array(b, 655360, HIT_CAP),
+    tot: new Uint32Array(b, IN_TOT, HIT_CAP),
+    trig: new Float64Array(b, IN_TRIG, HIT_CAP),
+    out: CENTROID_COLUMNS.map((_, i) => new Float64Array(b, OUT + i * OUT_CAP * 8, OUT_CAP)),
     delta: new Int32Array(b, 720896, 32),
     d2: new Float64Array(b, 721024, 32),
     fDelta: new Int32Array(b, 721408, 6),
@@ -81,6 +125,7 @@ function getKernel(): Kernel {
     rows: null,
     start: 0,
     end: 0,
+    runRows: null,
   };
   return kernel;
 }
@@ -108,15 +153,9 @@ export function kernelTrigger(
   const len = b - a;
   if (len >= HIT_CAP || w.fDelta === null || w.fD2 === null || w.stride * w.stride > GRID_CELLS) return -1;
   const k = getKernel();
-  if (k.work !== w || k.stride !== w.stride) {
-    k.delta.set(w.delta);
-    k.d2.set(w.d2);
-    k.fDelta.set(w.fDelta);
-    k.fD2.set(w.fD2);
-    k.work = w;
-    k.stride = w.stride;
-  }
-  if (a < k.start || b > k.end) {
+  loadOffsets(k, w);
+  if (k.runRows !== null || a < k.start || b > k.end) {
+    k.runRows = null;
     const { n, x, y, tof } = k.rows as NonNullable<Kernel['rows']>;
     k.start = a;
     k.end = Math.min(n, a + BLOCK);
@@ -138,4 +177,117 @@ export function kernelTrigger(
   );
   if (nc >= 0) labels.set(k.lab.subarray(1, len + 1), a);
   return nc;
+}
+
+/** The kernel's offsets for w at its current stride. */
+function loadOffsets(k: Kernel, w: PixelWork): void {
+  if (k.work === w && k.stride === w.stride) return;
+  k.delta.set(w.delta);
+  k.d2.set(w.d2);
+  k.fDelta.set(w.fDelta as Int32Array);
+  k.fD2.set(w.fD2 as Float64Array);
+  k.work = w;
+  k.stride = w.stride;
+}
+
+/** Whether kernelRun takes triggers with these parameters (else every trigger is the caller's). */
+export function kernelRuns(w: PixelWork): boolean {
+  return w.fDelta !== null && w.fD2 !== null && w.stride * w.stride <= GRID_CELLS;
+}
+
+/** Why kernelRun stopped before the end (module comment; -1 and FLOOD as kernelTrigger's). */
+export type KernelStop = -1 | typeof FLOOD | 'ungrouped' | 'filtered';
+
+/**
+ * Clusters the triggers of rows (grouped by trigger) from row a on and writes their centroids to
+ * the sink's columns (flushKernel), until a trigger it declines or the end; returns that trigger's
+ * first row (rows.n at the end) and its reason in kernelState.stop. Rows with tot < minTot stop it too
+ * ('filtered'), and so does a trigger followed by a lower trigger number ('ungrouped'). Requires
+ * kernelRuns(w).
+ */
+export function kernelRun(
+  rows: EventBatch,
+  a: number,
+  w: PixelWork,
+  scale: number,
+  minTot: number,
+  sink: CentroidSink,
+): number {
+  const k = getKernel();
+  loadOffsets(k, w);
+  const e = k.e;
+  const n = rows.n;
+  for (;;) {
+    // The window starts at a trigger and reaches past it, or to the end of the rows.
+    if (rows !== k.runRows || a < k.start || a >= k.end) fillRun(k, rows, a);
+    const from = k.start;
+    const status = e.run(
+      a - from,
+      k.end - from,
+      +(k.end === n),
+      minTot,
+      w.side,
+      w.stride,
+      w.pad,
+      w.delta.length,
+      w.eps2,
+      w.minS,
+      scale,
+    );
+    a = from + e.next.value;
+    if (status === DONE) return n;
+    if (status === FULL) flushKernel(sink);
+    else if (status === MORE) {
+      // A trigger longer than the window is the caller's (as kernelTrigger declines it).
+      if (a === from) {
+        kernelState.stop = -1;
+        return a;
+      }
+      fillRun(k, rows, a);
+    } else {
+      kernelState.stop =
+        status === UNGROUPED ? 'ungrouped' : status === FILTERED ? 'filtered' : (status as -1 | -2);
+      return a;
+    }
+  }
+}
+
+/** Why the last kernelRun stopped before the end. */
+export const kernelState: { stop: KernelStop } = { stop: -1 };
+
+/** Copies rows a.. (up to BLOCK of them) into the inputs, row i at i + 1. */
+function fillRun(k: Kernel, rows: EventBatch, a: number): void {
+  const to = Math.min(rows.n, a + BLOCK);
+  k.x.set(rows.x.subarray(a, to), 1);
+  k.y.set(rows.y.subarray(a, to), 1);
+  k.tof.set(rows.tof.subarray(a, to), 1);
+  k.tot.set(rows.tot.subarray(a, to), 1);
+  k.trig.set(rows.triggerNr.subarray(a, to), 1);
+  k.runRows = rows;
+  k.start = a;
+  k.end = to;
+}
+
+/** Forgets the rows in the inputs (at the start of a call: the caller may have changed them). */
+export function resetKernelRun(): void {
+  const k = getKernel();
+  k.runRows = null;
+  k.e.nOut.value = 0;
+}
+
+/** Moves the centroids kernelRun wrote so far to the sink (applying its time-walk table). */
+export function flushKernel(sink: CentroidSink): void {
+  const k = getKernel();
+  const n = k.e.nOut.value;
+  if (n === 0) return;
+  const out = reserveCentroids(sink, n);
+  const at = out.n;
+  CENTROID_COLUMNS.forEach((c, i) => out[c].set(k.out[i].subarray(0, n), at));
+  const lut = sink.lut;
+  if (lut !== null) {
+    const { tof, totMax } = out;
+    for (let j = at; j < at + n; j++) tof[j] -= lut[lutIndex(totMax[j], lut.length)];
+  }
+  out.n = at + n;
+  k.e.nOut.value = 0;
 }
