@@ -2,14 +2,14 @@
 //   rawReader (4 MB chunks, main thread)
 //     -> decode+events stage (Tpx3Decoder 'file' time mode + EventBuilder; a worker thread)
 //     -> RunWriter (main thread: raw/, timing/, triggers/)
-//     -> WholeTriggerBuffer -> cluster stages (N worker threads, round robin) -> RunWriter centroided/
+//     -> WholeTriggerFeed (whole triggers) -> cluster stages (N worker threads) -> RunWriter centroided/
 // Buffers are transferred between threads, never copied. Results are written in request order, so
 // the file is identical whatever the number of workers. In-flight work is bounded, so memory depends
 // on the chunk size and the reorder horizon, not on the file. Output goes to OUT.h5.partial and is
 // renamed on success.
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import type { CentroidBatch } from '../../shared/batches';
+import type { EventBatch } from '../../shared/batches';
 import { FILE_EVENT_WINDOW } from '../../shared/eventWindow';
 import {
   DEFAULT_CLUSTERING,
@@ -22,9 +22,9 @@ import type { PacketCounts } from '../pipeline/packetCounts';
 import type { Tpx4PacketCounts } from '../pipeline/tpx4Decoder';
 import { type Tpx4TriggerSource, tpx4SensorSize, triggerPixelProblem } from '../pipeline/tpx4Hits';
 import type { TimeJumpCounts } from '../pipeline/globalTime';
-import { WholeTriggerBuffer } from '../pipeline/wholeTriggers';
+import { WholeTriggerFeed, wholeColumns } from '../pipeline/wholeTriggerFeed';
 import { type StagePort, type StageTransport, openStage } from '../stages/stagePort';
-import type { DecodeEventsResponse } from '../stages/stages';
+import type { ClusterResponse, DecodeEventsResponse } from '../stages/stages';
 import { type RawFileInfo, inspectRawFile, readWords } from './rawReader';
 import { openRunWriter, type RunWriter } from './runH5Writer';
 
@@ -105,9 +105,6 @@ export interface ConvertSummary {
   workers: number;
   seconds: number;
 }
-
-/** Rows of whole triggers handed to clustering at once (the reference's chunk_size_limit order). */
-const CLUSTER_CHUNK_ROWS = 1 << 16;
 
 /** The sensor's size in pixels (Decision 10): one Timepix3 chip, or Timepix4 (448 x 512, turned to
  * 512 x 448 by the Left and Right orientations). */
@@ -217,25 +214,33 @@ async function runConversion(
   }
   try {
     let writer: RunWriter | null = null;
-    const pendingRows = new WholeTriggerBuffer(CLUSTER_CHUNK_ROWS);
-    const clusterQueue: Promise<CentroidBatch>[] = [];
-    let dispatched = 0;
+    // Event columns go back to the decode stage once written, or, when clustering took them, once
+    // clustered; decoded words come back from the stage, for the reader to fill again.
+    const spareEvents: EventBatch[] = [];
+    const spareWords: ArrayBuffer[] = [];
+    const feed = new WholeTriggerFeed();
+    // Results are written in request order (so the file does not depend on the workers); each
+    // request goes to the worker with the fewest rows in flight.
+    const clusterQueue: { result: Promise<ClusterResponse>; returnsBatch: boolean }[] = [];
+    const rowsInFlight = new Array<number>(nWorkers).fill(0);
     let centroids = 0;
     const writeNextCentroids = async (): Promise<void> => {
-      const c = await clusterQueue.shift()!;
+      const { result, returnsBatch } = clusterQueue.shift()!;
+      const c = await result;
       if (c.n > 0) writer!.appendCentroids(c);
       centroids += c.n;
+      // A view of a decoded batch (not a copied spanning trigger) brings the batch back.
+      if (returnsBatch) spareEvents.push(wholeColumns(c.spent));
     };
-    const dispatchClusters = async (final: boolean): Promise<void> => {
-      for (let chunk = pendingRows.take(final); chunk; chunk = pendingRows.take(final)) {
-        clusterQueue.push(clusterPorts[dispatched++ % nWorkers].call(chunk));
+    const dispatchClusters = async (requests: EventBatch[], takesBatch: boolean): Promise<void> => {
+      for (const [i, chunk] of requests.entries()) {
+        const k = rowsInFlight.indexOf(Math.min(...rowsInFlight));
+        rowsInFlight[k] += chunk.n;
+        const result = clusterPorts[k].call(chunk).finally(() => (rowsInFlight[k] -= chunk.n));
+        clusterQueue.push({ result, returnsBatch: takesBatch && i === requests.length - 1 });
         while (clusterQueue.length > CLUSTER_DEPTH * nWorkers) await writeNextCentroids();
       }
     };
-    // Event columns written (the writer and the cluster buffer copy them) go back to the stage;
-    // decoded words come back from it, for the reader to fill again.
-    let recycle: DecodeEventsResponse['events'] | undefined;
-    const spareWords: ArrayBuffer[] = [];
     const write = async (r: DecodeEventsResponse): Promise<void> => {
       if (r.spent) spareWords.push(r.spent.buffer as ArrayBuffer);
       const w = (writer ??= await opening);
@@ -243,11 +248,10 @@ async function runConversion(
       if (r.tdc2.n > 0) w.appendTriggers(2, r.tdc2);
       if (r.events.n > 0) w.appendEvents(r.events);
       if (r.timing.n > 0) w.appendTiming(r.timing);
-      if (clustering && r.events.n > 0) {
-        pendingRows.add(r.events);
-        await dispatchClusters(false);
-      }
-      recycle = r.events;
+      if (!clustering) return void spareEvents.push(r.events);
+      const { requests, takesBatch } = feed.feed(r.events);
+      if (!takesBatch) spareEvents.push(r.events);
+      await dispatchClusters(requests, takesBatch);
     };
     const decodeQueue: Promise<DecodeEventsResponse>[] = [];
     let done = info.dataOffset;
@@ -255,8 +259,7 @@ async function runConversion(
       if (opts.signal?.aborted)
         throw new UserError(`conversion of ${opts.input} interrupted; no output written`);
       const bytes = words.byteLength;
-      decodeQueue.push(decode.call({ words, recycle }));
-      recycle = undefined;
+      decodeQueue.push(decode.call({ words, recycle: spareEvents.pop() }));
       while (decodeQueue.length >= DECODE_DEPTH) await write(await decodeQueue.shift()!);
       done += bytes;
       opts.onProgress?.(done, info.size);
@@ -272,7 +275,8 @@ async function runConversion(
       );
     }
     await write(last);
-    if (clustering) await dispatchClusters(true);
+    const rest = clustering ? feed.finish() : null;
+    if (rest) await dispatchClusters([rest], false);
     while (clusterQueue.length > 0) await writeNextCentroids();
     opts.onProgress?.(info.size, info.size);
     return {

@@ -213,20 +213,24 @@ export interface ClusterConfig {
   centroidLut?: Float64Array;
 }
 
+/** Centroids of a chunk, and the chunk's events handed back (its columns may be views of larger
+ * buffers, which go back with them) for the caller to reuse. */
+export type ClusterResponse = CentroidBatch & { spent: EventBatch };
+
 /** Clustering of whole-trigger chunks; stateless, so any number may run side by side. */
 export class ClusterStage {
   constructor(private readonly config: ClusterConfig) {}
 
-  handle(events: EventBatch): CentroidBatch {
+  handle(events: EventBatch): ClusterResponse {
     const { settings, sensorWidth, sensorHeight, centroidLut } = this.config;
-    return clusterEvents(events, settings, { sensorWidth, sensorHeight, centroidLut });
+    return { ...clusterEvents(events, settings, { sensorWidth, sensorHeight, centroidLut }), spent: events };
   }
 }
 
 /** Every stage a worker can host, by name: its config, request and response types. */
 export interface StageTypes {
   decodeEvents: { config: DecodeEventsConfig; request: DecodeEventsRequest; response: DecodeEventsResponse };
-  cluster: { config: ClusterConfig; request: EventBatch; response: CentroidBatch };
+  cluster: { config: ClusterConfig; request: EventBatch; response: ClusterResponse };
   live: { config: LivePipelineConfig; request: LiveRequest; response: LiveResponse };
   /** The offline browser: one pass over a file for its summary, or its live views over a range. */
   summary: { config: SummaryConfig; request: SummaryRequest; response: SummaryResponse };
