@@ -6,7 +6,7 @@
 // file's order. (WholeTriggerBuffer copies every row twice; the live pipeline's small batches use it.)
 import type { EventBatch } from '../../shared/batches';
 import { emptyEventBatch } from '../../shared/batches';
-import { ensureCapacity } from './columns';
+import { appendRows } from './wholeTriggers';
 
 export interface FeedResult {
   /** Requests of whole triggers, in row order. */
@@ -30,7 +30,7 @@ export class WholeTriggerFeed {
     if (this.carry.n > 0) {
       const open = this.carry.triggerNr[0];
       while (head < n && nr[head] === open) head++;
-      append(this.carry, e, 0, head);
+      appendRows(this.carry, e, 0, head);
       if (head === n) return { requests, takesBatch: false };
       requests.push(this.takeCarry());
     }
@@ -38,7 +38,7 @@ export class WholeTriggerFeed {
     let cut = n;
     const last = nr[n - 1];
     while (cut > head && nr[cut - 1] === last) cut--;
-    append(this.carry, e, cut, n);
+    appendRows(this.carry, e, cut, n);
     if (cut === head) return { requests, takesBatch: false };
     requests.push(view(e, head, cut));
     return { requests, takesBatch: true };
@@ -54,24 +54,6 @@ export class WholeTriggerFeed {
     this.carry = emptyEventBatch(Math.max(1024, out.n));
     return out;
   }
-}
-
-/** Rows [a, b) of `e` appended to `to` (growing it). */
-function append(to: EventBatch, e: EventBatch, a: number, b: number): void {
-  if (b <= a) return;
-  const n = to.n;
-  const need = n + b - a;
-  to.triggerNr = ensureCapacity(to.triggerNr, need, n);
-  to.x = ensureCapacity(to.x, need, n);
-  to.y = ensureCapacity(to.y, need, n);
-  to.tof = ensureCapacity(to.tof, need, n);
-  to.tot = ensureCapacity(to.tot, need, n);
-  to.triggerNr.set(e.triggerNr.subarray(a, b), n);
-  to.x.set(e.x.subarray(a, b), n);
-  to.y.set(e.y.subarray(a, b), n);
-  to.tof.set(e.tof.subarray(a, b), n);
-  to.tot.set(e.tot.subarray(a, b), n);
-  to.n = need;
 }
 
 /** Rows [a, b) of `e` as views. */

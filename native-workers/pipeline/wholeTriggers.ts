@@ -15,20 +15,7 @@ export class WholeTriggerBuffer {
   }
 
   add(ev: EventBatch): void {
-    const b = this.buf;
-    const n = b.n;
-    const need = n + ev.n;
-    b.triggerNr = ensureCapacity(b.triggerNr, need, n);
-    b.x = ensureCapacity(b.x, need, n);
-    b.y = ensureCapacity(b.y, need, n);
-    b.tof = ensureCapacity(b.tof, need, n);
-    b.tot = ensureCapacity(b.tot, need, n);
-    b.triggerNr.set(ev.triggerNr.subarray(0, ev.n), n);
-    b.x.set(ev.x.subarray(0, ev.n), n);
-    b.y.set(ev.y.subarray(0, ev.n), n);
-    b.tof.set(ev.tof.subarray(0, ev.n), n);
-    b.tot.set(ev.tot.subarray(0, ev.n), n);
-    b.n = need;
+    appendRows(this.buf, ev, 0, ev.n);
   }
 
   /**
@@ -60,4 +47,22 @@ export class WholeTriggerBuffer {
     b.n -= cut;
     return out;
   }
+}
+
+/** Rows [a, b) of `e` appended to `to` (its columns grow by doubling). */
+export function appendRows(to: EventBatch, e: EventBatch, a: number, b: number): void {
+  if (b <= a) return;
+  const n = to.n;
+  const need = n + b - a;
+  to.triggerNr = ensureCapacity(to.triggerNr, need, n);
+  to.x = ensureCapacity(to.x, need, n);
+  to.y = ensureCapacity(to.y, need, n);
+  to.tof = ensureCapacity(to.tof, need, n);
+  to.tot = ensureCapacity(to.tot, need, n);
+  to.triggerNr.set(e.triggerNr.subarray(a, b), n);
+  to.x.set(e.x.subarray(a, b), n);
+  to.y.set(e.y.subarray(a, b), n);
+  to.tof.set(e.tof.subarray(a, b), n);
+  to.tot.set(e.tot.subarray(a, b), n);
+  to.n = need;
 }
