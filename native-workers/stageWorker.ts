@@ -28,11 +28,11 @@ function handlerFor(init: {
 }): (msg: Request) => Promise<Reply> {
   if (init.lowPriority) lowerThisThread();
   const stage = createStage(init.name, init.config);
-  let chain: Promise<unknown> = Promise.resolve();
+  let chain: Promise<unknown> = stage.catch(() => undefined);
   return (msg) => {
     const reply = chain.then(async (): Promise<Reply> => {
       try {
-        return { id: msg.id, response: await stage.handle(msg.request) };
+        return { id: msg.id, response: await (await stage).handle(msg.request) };
       } catch (err) {
         return { id: msg.id, error: { message: (err as Error).message, stack: (err as Error).stack } };
       }

@@ -76,16 +76,16 @@ export function openStage<K extends StageName>(
     case 'inline': {
       const stage = createStage(name, config);
       // Requests are answered in order even when the stage answers asynchronously.
-      let chain: Promise<unknown> = Promise.resolve();
+      let chain: Promise<unknown> = stage.catch(() => undefined);
       return {
         call: (request) => {
-          const reply = chain.then(() => stage.handle(request));
+          const reply = chain.then(async () => (await stage).handle(request));
           chain = reply.catch(() => undefined);
           return reply;
         },
         close: async () => {
           await chain;
-          await stage.close?.();
+          await (await stage.catch(() => null))?.close?.();
         },
         failure: null,
       };

@@ -14,24 +14,9 @@ import { FileDecoder } from '../pipeline/fileDecoder';
 import { newTriggerEdges, pushEdge } from '../pipeline/hitColumns';
 import type { Tpx4PacketCounts } from '../pipeline/tpx4Decoder';
 import type { Tpx4TriggerSource } from '../pipeline/tpx4Hits';
-import {
-  LivePipeline,
-  type LivePipelineConfig,
-  type LiveRequest,
-  type LiveResponse,
-} from '../live/livePipeline';
-import {
-  BrowseStage,
-  type BrowseConfig,
-  type BrowseRequest,
-  type BrowseResponse,
-} from '../offline/browseStage';
-import {
-  SummaryStage,
-  type SummaryConfig,
-  type SummaryRequest,
-  type SummaryResponse,
-} from '../offline/summaryStage';
+import type { LivePipelineConfig, LiveRequest, LiveResponse } from '../live/livePipeline';
+import type { BrowseConfig, BrowseRequest, BrowseResponse } from '../offline/browseStage';
+import type { SummaryConfig, SummaryRequest, SummaryResponse } from '../offline/summaryStage';
 
 export interface DecodeEventsConfig {
   /** Camera generation of the words (default 3). Timepix4 shapes its hits in Tpx4Hits (trigger
@@ -245,13 +230,21 @@ export interface StageHandler<K extends StageName> {
   close?(): Promise<void>;
 }
 
-export function createStage<K extends StageName>(name: K, config: StageTypes[K]['config']): StageHandler<K> {
-  const stages: { [N in StageName]: (c: StageTypes[N]['config']) => StageHandler<N> } = {
-    decodeEvents: (c) => new DecodeEventsStage(c),
-    cluster: (c) => new ClusterStage(c),
-    live: (c) => new LivePipeline(c),
-    summary: (c) => new SummaryStage(c),
-    browse: (c) => new BrowseStage(c),
+/**
+ * The named stage. The live and offline stages are imported when first asked for: their views
+ * pull in the settings schemas (zod), whose loading cost a fresh worker thread ~70 ms, which the
+ * converter's decode and cluster threads need not pay.
+ */
+export async function createStage<K extends StageName>(
+  name: K,
+  config: StageTypes[K]['config'],
+): Promise<StageHandler<K>> {
+  const stages: { [N in StageName]: (c: StageTypes[N]['config']) => Promise<StageHandler<N>> } = {
+    decodeEvents: async (c) => new DecodeEventsStage(c),
+    cluster: async (c) => new ClusterStage(c),
+    live: async (c) => new (await import('../live/livePipeline')).LivePipeline(c),
+    summary: async (c) => new (await import('../offline/summaryStage')).SummaryStage(c),
+    browse: async (c) => new (await import('../offline/browseStage')).BrowseStage(c),
   };
   return stages[name](config);
 }
