@@ -1,5 +1,5 @@
 // DBSCAN's pixel path in WebAssembly (dbscanKernel.wat): dbscanPixel.ts's pixelTrigger for one
-// trigger, the same operations in the same order (so the same labels), without V8's bounds checks
+// trigger, the same pairs in the same order (so the same labels), without V8's bounds checks
 // and map checks. dbscan.ts tries it first. It declines a trigger it cannot take whole, with -1
 // (the caller then runs pixelTrigger, which decides as before) for
 // - eps >= sqrt(5) (more than the 6 forward offsets the kernel writes out: PixelWork.fDelta null);

@@ -1,8 +1,10 @@
 ;; DBSCAN's pixel path for one trigger (dbscanKernel.ts drives it): dbscanPixel.ts's pixelTrigger
 ;; for eps < sqrt(5) (6 forward offsets, padded), without bounds checks or deoptimisations, the same
-;; operations in the same order, so the same labels. See dbscanPixel.ts for the method; in short:
+;; pairs in the same order, so the same labels. See dbscanPixel.ts for the method; in short:
 ;; per-pixel lists (HEAD, primaries; NEXT, duplicates), neighbour pairs (forward offsets of every
-;; hit, then the duplicates' walks under a visit budget), counts, Rem's union-find, labels.
+;; hit, then the duplicates' walks under a visit budget), counts, Rem's union-find, labels. One
+;; difference: for minSamples <= 3 a trigger with border hits (a fifth of real ones) is labelled
+;; from the components of all pairs too (see there why that is exact), not united again.
 ;; Hits are 1..len (hit l is row l-1 of the trigger; hit 0 is "none", its tof NaN), and every
 ;; column is indexed by hit, but the inputs: a block of rows that holds the trigger's at base + hit.
 ;; Layout (bytes): inputs X 0, Y 32768 (u16), TOF 65536 (f64), 16384 each. Per hit: ST
@@ -235,35 +237,50 @@
         (br $first)))
       (if (i32.le_s (local.get $minS) (i32.const 3))
         (then
-          ;; Unite every pair while counting; without a border hit the components are the clusters
-          ;; (labelAll in dbscanPixel.ts): ascending, a hit's parent is done and holds -1 - label.
+;; Unite every pair while counting. With need <= 2 a hit that is not core has at most one
+          ;; neighbour: it bridges nothing, so the components of all pairs are the clusters plus their
+          ;; border hits, and pairs of two such hits (noise). Ascending (parents point down, a
+          ;; component's root is its first hit), each hit's parent becomes its root; a cluster's
+          ;; label, kept at its root, is given at its first core hit; border hits take it after.
           (call $pairs (local.get $np) (i32.const 0))
-          (local.set $k (local.get $nc))
           (local.set $l (i32.const 1))
           (block $allDone (loop $all
             (br_if $allDone (i32.gt_u (local.get $l) (local.get $len)))
-            (local.set $n (i32.load offset=458752 (i32.shl (local.get $l) (i32.const 2))))
-            (local.set $lab (i32.const -1))
-            (if (i32.ge_s (local.get $n) (local.get $need))
+            (local.set $cu (i32.ge_s (i32.load offset=458752 (i32.shl (local.get $l) (i32.const 2))) (local.get $need)))
+            (local.set $h (i32.load offset=524288 (i32.shl (local.get $l) (i32.const 2))))
+            (if (i32.eq (local.get $h) (local.get $l))
               (then
-                (local.set $h (i32.load offset=524288 (i32.shl (local.get $l) (i32.const 2))))
-                (if (i32.eq (local.get $h) (local.get $l))
+                (local.set $lab (select (local.get $nc) (i32.const -1) (local.get $cu)))
+                (local.set $nc (i32.add (local.get $nc) (local.get $cu))))
+              (else
+                (local.set $h (i32.load offset=524288 (i32.shl (local.get $h) (i32.const 2))))
+                (i32.store offset=524288 (i32.shl (local.get $l) (i32.const 2)) (local.get $h))
+                (local.set $lab (i32.load offset=655360 (i32.shl (local.get $h) (i32.const 2))))
+                (if (local.get $cu)
                   (then
-                    (local.set $lab (local.get $k))
-                    (local.set $k (i32.add (local.get $k) (i32.const 1))))
-                  (else
-                    (local.set $lab (i32.sub (i32.const -1)
-                      (i32.load offset=524288 (i32.shl (local.get $h) (i32.const 2)))))))
-                (i32.store offset=524288 (i32.shl (local.get $l) (i32.const 2))
-                  (i32.sub (i32.const -1) (local.get $lab))))
-              (else (br_if $allDone (i32.gt_s (local.get $n) (i32.const 0)))))
+                    (if (i32.lt_s (local.get $lab) (i32.const 0))
+                      (then
+                        (local.set $lab (local.get $nc))
+                        (local.set $nc (i32.add (local.get $nc) (i32.const 1)))
+                        (i32.store offset=655360 (i32.shl (local.get $h) (i32.const 2)) (local.get $lab)))))
+                  (else (local.set $borders (i32.const 1))))))
             (i32.store offset=655360 (i32.shl (local.get $l) (i32.const 2)) (local.get $lab))
             (local.set $l (i32.add (local.get $l) (i32.const 1)))
             (br $all)))
-          (if (i32.gt_u (local.get $l) (local.get $len))
+          (if (local.get $borders)
             (then
-              (call $clear (local.get $len))
-              (return (local.get $k)))))
+              (local.set $l (i32.const 1))
+              (block $bDone (loop $b
+                (br_if $bDone (i32.gt_u (local.get $l) (local.get $len)))
+                (if (i32.lt_s (i32.load offset=458752 (i32.shl (local.get $l) (i32.const 2))) (local.get $need))
+                  (then
+                    (i32.store offset=655360 (i32.shl (local.get $l) (i32.const 2))
+                      (i32.load offset=655360 (i32.shl
+                        (i32.load offset=524288 (i32.shl (local.get $l) (i32.const 2))) (i32.const 2))))))
+                (local.set $l (i32.add (local.get $l) (i32.const 1)))
+                (br $b)))))
+          (call $clear (local.get $len))
+          (return (local.get $nc)))
         (else (call $pairs (local.get $np) (i32.const 2))))
       (call $clear (local.get $len))
       ;; The general labelling: core flags, components of core pairs (root = first hit), labels in
