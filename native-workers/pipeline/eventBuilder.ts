@@ -74,7 +74,7 @@ export class EventBuilder {
    * hits not yet assigned (kernel.x/y/toa/tot: those ahead of the watermark, then each batch
    * appended), per pending hit its slot, per slot its rows, and the rows made: all in the kernel.
    */
-  private readonly kernel = new EventsKernel();
+  private readonly kernel: EventsKernel;
   private nTrig = 0;
   /** Trigger number of trig[0]. */
   private firstNr = 0;
@@ -87,7 +87,13 @@ export class EventBuilder {
   private pendingTotNs: Float64Array | null = null;
   private owned: EventOutput | null = null;
 
-  constructor(public config: EventBuilderConfig) {}
+  /** `batchHits`: the hits a push usually brings, if known (the kernel is sized for them at once). */
+  constructor(
+    public config: EventBuilderConfig,
+    batchHits?: number,
+  ) {
+    this.kernel = new EventsKernel(batchHits);
+  }
 
   /**
    * The builder's own output: pushing to it makes the kernel write the rows straight into its event

@@ -122,10 +122,12 @@ export class EventsKernel {
   private readonly exports: KernelExports;
   private at: Layout;
 
-  constructor() {
+  /** `hits`: room for that many pending hits from the start (a caller that knows its batch sizes
+   * spares the growths, each of which moves the data and touches fresh pages). */
+  constructor(hits = 1024) {
     this.exports = instantiateKernel<KernelExports>(bytes);
     this.at = layout(0, 0, 0);
-    this.reserve(1024, 0, 64, 0);
+    this.reserve(roundUp8(hits), 0, 64, 0);
   }
 
   /**

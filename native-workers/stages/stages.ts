@@ -79,12 +79,16 @@ export class DecodeEventsStage {
 
   constructor(config: DecodeEventsConfig) {
     this.decoder = new FileDecoder({ ...config, generation: config.generation ?? 3 });
-    this.builder = new EventBuilder({
-      windowMin: config.windowMin,
-      windowMax: config.windowMax,
-      horizon: config.horizon,
-      startTimeNs: config.startTimeNs,
-    });
+    this.builder = new EventBuilder(
+      {
+        windowMin: config.windowMin,
+        windowMax: config.windowMax,
+        horizon: config.horizon,
+        startTimeNs: config.startTimeNs,
+      },
+      // An assignment's slices, and room for the hits kept within the horizon.
+      (5 * ASSIGN_SLICES * DECODE_SLICE) / 4,
+    );
   }
 
   /**
