@@ -89,111 +89,117 @@ function events(triggerNr: number[], x: number[], y: number[], tof: number[], to
 describe.skipIf(!HAVE_H5PY && !REQUIRED)('HDF5 run file read by h5py', () => {
   const dir = useTmpDir('h5py-interop-');
 
-  it('has the reference layout: dtypes, maxshape (None,), chunks, units, descriptions, nr events', async () => {
-    const path = join(dir, 'run.h5');
-    const w = await openRunWriter(path, { coordinateDtype: 'uint8' });
-    w.appendEvents(events([0, 1], [0, 255], [17, 3], [1.5e-6, 2.25e-6], [25, 50]));
-    w.appendEvents(events([4294967301, 9007199254740991], [128, 7], [0, 200], [0, 1e-3], [1000, 4294967295]));
-    const ts = 1735689600001500000; // integral float64 beyond 2^53, as TimingBatch carries it
-    const timing: TimingBatch = {
-      n: 1,
-      triggerNr: Float64Array.of(3),
-      triggerTime: Float64Array.of(0.0015),
-      timestampNs: Float64Array.of(ts),
-    };
-    w.appendTiming(timing);
-    w.appendTriggers(1, { n: 3, time: Float64Array.of(0.001, -0.0015, 0.002) });
-    w.appendTriggers(2, { n: 1, time: Float64Array.of(-0.5) });
-    const c: CentroidBatch = {
-      n: 2,
-      triggerNr: Float64Array.of(0, 4294967301),
-      x: Float64Array.of(10.5, 200.25),
-      y: Float64Array.of(3.75, 0),
-      tof: Float64Array.of(1.5e-6, 2e-6),
-      totAvg: Float64Array.of(37.5, 25),
-      totMax: Float64Array.of(50, 25),
-      size: Float64Array.of(2, 1),
-    };
-    w.appendCentroids({ ...c, n: 0 }); // nothing yet: no group
-    w.appendCentroids(c);
-    w.setMetadata({
-      run: { 'chronopix version': '0.1.0', workers: 2, 'duration s': 0.125 },
-      settings: { 'event window s': [0, 0.01], clustering: true, offset: { x: 0, y: 0 }, lut: null },
-      counts: { hits: 4, 'dropped hits': 0 },
-    });
-    await w.commit();
-    const d = dumpWithH5py(path);
-
-    const expected: Record<string, [string, (string | number)[], Record<string, Attr>]> = {
-      'raw/trigger nr': ['uint64', ['0', '1', '4294967301', '9007199254740991'], {}],
-      'raw/x': ['uint8', ['0', '255', '128', '7'], { unit: str('pixel') }],
-      'raw/y': ['uint8', ['17', '3', '0', '200'], { unit: str('pixel') }],
-      'raw/tof': ['float64', [1.5e-6, 2.25e-6, 0, 1e-3], { unit: str('s') }],
-      'raw/tot': ['uint32', ['25', '50', '1000', '4294967295'], { unit: str('ns') }],
-      'timing/timepix/trigger nr': ['int64', ['3'], {}],
-      'timing/timepix/event trigger': ['float64', [0.0015], { unit: str('s') }],
-      'timing/timepix/timestamp': ['uint64', [BigInt(ts).toString()], { unit: str('ns') }],
-      'triggers/trigger1/time': ['float64', [0.001, -0.0015, 0.002], { unit: str('s') }],
-      'triggers/trigger2/time': ['float64', [-0.5], { unit: str('s') }],
-      'centroided/trigger nr': ['float64', [0, 4294967301], {}],
-      'centroided/x': ['float64', [10.5, 200.25], { unit: str('pixel') }],
-      'centroided/y': ['float64', [3.75, 0], { unit: str('pixel') }],
-      'centroided/tof': ['float64', [1.5e-6, 2e-6], { unit: str('s') }],
-      'centroided/tot avg': [
-        'float64',
-        [37.5, 25],
-        { unit: str('ns'), description: str('mean of time above threshold in cluster') },
-      ],
-      'centroided/tot max': [
-        'float64',
-        [50, 25],
-        { unit: str('ns'), description: str('maximum of time above threshold in cluster') },
-      ],
-      'centroided/clustersize': ['float64', [2, 1], {}],
-    };
-    expect(Object.keys(d.datasets).sort()).toEqual(Object.keys(expected).sort());
-    for (const [name, [dtype, values, attrs]] of Object.entries(expected)) {
-      const ds = d.datasets[name];
-      expect({ name, dtype: ds.dtype, values: ds.values, attrs: ds.attrs }).toEqual({
-        name,
-        dtype,
-        values,
-        attrs,
+  // Also with the converter's write-behind (data blocks written in the thread pool).
+  it.each([0, 64 << 20])(
+    'has the reference layout: dtypes, maxshape (None,), chunks, units, descriptions, nr events (write-behind %d)',
+    async (writeBehindBytes) => {
+      const path = join(dir, `run-${writeBehindBytes}.h5`);
+      const w = await openRunWriter(path, { coordinateDtype: 'uint8', writeBehindBytes });
+      w.appendEvents(events([0, 1], [0, 255], [17, 3], [1.5e-6, 2.25e-6], [25, 50]));
+      w.appendEvents(
+        events([4294967301, 9007199254740991], [128, 7], [0, 200], [0, 1e-3], [1000, 4294967295]),
+      );
+      const ts = 1735689600001500000; // integral float64 beyond 2^53, as TimingBatch carries it
+      const timing: TimingBatch = {
+        n: 1,
+        triggerNr: Float64Array.of(3),
+        triggerTime: Float64Array.of(0.0015),
+        timestampNs: Float64Array.of(ts),
+      };
+      w.appendTiming(timing);
+      w.appendTriggers(1, { n: 3, time: Float64Array.of(0.001, -0.0015, 0.002) });
+      w.appendTriggers(2, { n: 1, time: Float64Array.of(-0.5) });
+      const c: CentroidBatch = {
+        n: 2,
+        triggerNr: Float64Array.of(0, 4294967301),
+        x: Float64Array.of(10.5, 200.25),
+        y: Float64Array.of(3.75, 0),
+        tof: Float64Array.of(1.5e-6, 2e-6),
+        totAvg: Float64Array.of(37.5, 25),
+        totMax: Float64Array.of(50, 25),
+        size: Float64Array.of(2, 1),
+      };
+      w.appendCentroids({ ...c, n: 0 }); // nothing yet: no group
+      w.appendCentroids(c);
+      w.setMetadata({
+        run: { 'chronopix version': '0.1.0', workers: 2, 'duration s': 0.125 },
+        settings: { 'event window s': [0, 0.01], clustering: true, offset: { x: 0, y: 0 }, lut: null },
+        counts: { hits: 4, 'dropped hits': 0 },
       });
-      expect({ name, shape: ds.shape, maxshape: ds.maxshape, compression: ds.compression }).toEqual({
-        name,
-        shape: [values.length],
-        maxshape: [null],
-        compression: null,
-      });
-      expect(ds.chunks, name).toEqual([values.length]); // small columns: one chunk of exactly their rows
-    }
+      await w.commit();
+      const d = dumpWithH5py(path);
 
-    expect(d.groups).toEqual({
-      '/': {},
-      raw: { description: str('timewalk corrected raw events'), 'nr events': int64(4) },
-      centroided: { description: str('centroided events'), 'nr events': int64(2) },
-      timing: { description: str('timing information from TimePix and facility') },
-      'timing/timepix': { description: str('timing information from TimePix'), 'nr events': int64(1) },
-      triggers: { description: str('triggering information from TimePix') },
-      'triggers/trigger1': { description: str('trigger1 time from TimePix starting') },
-      'triggers/trigger2': { description: str('trigger2 time from TimePix starting') },
-      metadata: {},
-      'metadata/run': {
-        'chronopix version': str('0.1.0'),
-        workers: int64(2),
-        'duration s': { type: 'float64', value: 0.125 },
-      },
-      'metadata/settings': {
-        'event window s': str('[0,0.01]'),
-        clustering: { type: 'uint8', value: '1' },
-        offset: str('{"x":0,"y":0}'),
-        lut: str('null'),
-        'coordinate dtype': str('uint8'),
-      },
-      'metadata/counts': { hits: int64(4), 'dropped hits': int64(0) },
-    });
-  });
+      const expected: Record<string, [string, (string | number)[], Record<string, Attr>]> = {
+        'raw/trigger nr': ['uint64', ['0', '1', '4294967301', '9007199254740991'], {}],
+        'raw/x': ['uint8', ['0', '255', '128', '7'], { unit: str('pixel') }],
+        'raw/y': ['uint8', ['17', '3', '0', '200'], { unit: str('pixel') }],
+        'raw/tof': ['float64', [1.5e-6, 2.25e-6, 0, 1e-3], { unit: str('s') }],
+        'raw/tot': ['uint32', ['25', '50', '1000', '4294967295'], { unit: str('ns') }],
+        'timing/timepix/trigger nr': ['int64', ['3'], {}],
+        'timing/timepix/event trigger': ['float64', [0.0015], { unit: str('s') }],
+        'timing/timepix/timestamp': ['uint64', [BigInt(ts).toString()], { unit: str('ns') }],
+        'triggers/trigger1/time': ['float64', [0.001, -0.0015, 0.002], { unit: str('s') }],
+        'triggers/trigger2/time': ['float64', [-0.5], { unit: str('s') }],
+        'centroided/trigger nr': ['float64', [0, 4294967301], {}],
+        'centroided/x': ['float64', [10.5, 200.25], { unit: str('pixel') }],
+        'centroided/y': ['float64', [3.75, 0], { unit: str('pixel') }],
+        'centroided/tof': ['float64', [1.5e-6, 2e-6], { unit: str('s') }],
+        'centroided/tot avg': [
+          'float64',
+          [37.5, 25],
+          { unit: str('ns'), description: str('mean of time above threshold in cluster') },
+        ],
+        'centroided/tot max': [
+          'float64',
+          [50, 25],
+          { unit: str('ns'), description: str('maximum of time above threshold in cluster') },
+        ],
+        'centroided/clustersize': ['float64', [2, 1], {}],
+      };
+      expect(Object.keys(d.datasets).sort()).toEqual(Object.keys(expected).sort());
+      for (const [name, [dtype, values, attrs]] of Object.entries(expected)) {
+        const ds = d.datasets[name];
+        expect({ name, dtype: ds.dtype, values: ds.values, attrs: ds.attrs }).toEqual({
+          name,
+          dtype,
+          values,
+          attrs,
+        });
+        expect({ name, shape: ds.shape, maxshape: ds.maxshape, compression: ds.compression }).toEqual({
+          name,
+          shape: [values.length],
+          maxshape: [null],
+          compression: null,
+        });
+        expect(ds.chunks, name).toEqual([values.length]); // small columns: one chunk of exactly their rows
+      }
+
+      expect(d.groups).toEqual({
+        '/': {},
+        raw: { description: str('timewalk corrected raw events'), 'nr events': int64(4) },
+        centroided: { description: str('centroided events'), 'nr events': int64(2) },
+        timing: { description: str('timing information from TimePix and facility') },
+        'timing/timepix': { description: str('timing information from TimePix'), 'nr events': int64(1) },
+        triggers: { description: str('triggering information from TimePix') },
+        'triggers/trigger1': { description: str('trigger1 time from TimePix starting') },
+        'triggers/trigger2': { description: str('trigger2 time from TimePix starting') },
+        metadata: {},
+        'metadata/run': {
+          'chronopix version': str('0.1.0'),
+          workers: int64(2),
+          'duration s': { type: 'float64', value: 0.125 },
+        },
+        'metadata/settings': {
+          'event window s': str('[0,0.01]'),
+          clustering: { type: 'uint8', value: '1' },
+          offset: str('{"x":0,"y":0}'),
+          lut: str('null'),
+          'coordinate dtype': str('uint8'),
+        },
+        'metadata/counts': { hits: int64(4), 'dropped hits': int64(0) },
+      });
+    },
+  );
 
   it('writes no centroided group without centroids, and zero-length datasets when empty', async () => {
     const path = join(dir, 'empty.h5');
