@@ -11,8 +11,9 @@
 // Rows go into the kernel in blocks of 16383 from a trigger's first row (one native copy per column,
 // not one per trigger: triggers hold a few hundred rows); kernelRows starts a new set of rows (and
 // keeps a reference to its columns until the next set).
-// kernelRun (for dbscanCentroids.ts) goes further: one call clusters a whole block of triggers (the
-// kernel finds their boundaries and checks grouping and the ToT filter) and sums each trigger's
+// kernelRun (for dbscanCentroids.ts) goes further: one call of dbscanRun.wat's run() clusters a
+// whole block of triggers (it finds their boundaries and checks grouping and the ToT filter, and
+// calls the kernel per trigger, in the same memory) and sums each trigger's
 // centroids from its labels in the kernel, so no labels and no per-trigger call cross into
 // TypeScript (for ~280-hit triggers those cost about as much as the clustering). It stops at a
 // trigger it declines, as above, which the caller clusters; the centroids come out by flushKernel.
@@ -20,6 +21,7 @@ import type { EventBatch } from '../../shared/batches';
 import { CENTROID_COLUMNS, lutIndex, reserveCentroids, type CentroidSink } from './centroids';
 import type { PixelWork } from './dbscanPixelWork';
 import { bytes } from './dbscanKernel.wat';
+import { bytes as runBytes } from './dbscanRun.wat';
 import { instantiateKernel, type WasmGlobal, type WasmMemory } from './wasmModule';
 
 /** kernelTrigger's result for a flood (see the module comment). */
@@ -29,22 +31,22 @@ export const FLOOD = -2;
 const HIT_CAP = 16384;
 const BLOCK = HIT_CAP - 1;
 const GRID_CELLS = 1 << 21;
-/** Centroids run() writes before a flush (dbscanKernel.wat's OUT: a trigger's clusters fit). */
+/** Centroids run() writes before a flush (dbscanRun.wat's OUT: a trigger's clusters fit). */
 const OUT_CAP = 16384;
-// Byte addresses of run()'s inputs and output, as in dbscanKernel.wat.
+// Byte addresses of run()'s inputs and output, as in dbscanRun.wat.
 const IN_TOT = 10485760;
 const IN_TRIG = 10551296;
 const OUT = 10682368;
 
-/** run()'s status (dbscanKernel.wat). */
+/** run()'s status (dbscanRun.wat). */
 const DONE = 0;
 const MORE = 1;
 const FULL = 2;
 const UNGROUPED = 3;
 const FILTERED = 4;
 
-interface KernelExports {
-  memory: WasmMemory;
+/** dbscanRun.wat's exports (it imports the kernel's memory and trigger()). */
+interface RunExports {
   nOut: WasmGlobal;
   next: WasmGlobal;
   run(
@@ -60,6 +62,10 @@ interface KernelExports {
     minS: number,
     scale: number,
   ): number;
+}
+
+interface KernelExports {
+  memory: WasmMemory;
   trigger(
     base: number,
     len: number,
@@ -76,6 +82,7 @@ interface KernelExports {
 
 interface Kernel {
   e: KernelExports;
+  r: RunExports;
   /** Inputs (block row i at i + 1) and labels (by hit: row a + l - 1 is hit l). */
   x: Uint16Array;
   y: Uint16Array;
@@ -106,9 +113,11 @@ let kernel: Kernel | null = null;
 function getKernel(): Kernel {
   if (kernel !== null) return kernel;
   const e = instantiateKernel<KernelExports>(bytes);
+  const r = instantiateKernel<RunExports>(runBytes, { kernel: { memory: e.memory, trigger: e.trigger } });
   const b = e.memory.buffer;
   kernel = {
     e,
+    r,
     x: new Uint16Array(b, 0, HIT_CAP),
     y: new Uint16Array(b, 32768, HIT_CAP),
     tof: new Float64Array(b, 65536, HIT_CAP),
@@ -215,7 +224,7 @@ export function kernelRun(
 ): number {
   const k = getKernel();
   loadOffsets(k, w);
-  const e = k.e;
+  const e = k.r;
   const n = rows.n;
   for (;;) {
     // The window starts at a trigger and reaches past it, or to the end of the rows.
@@ -272,13 +281,13 @@ function fillRun(k: Kernel, rows: EventBatch, a: number): void {
 export function resetKernelRun(): void {
   const k = getKernel();
   k.runRows = null;
-  k.e.nOut.value = 0;
+  k.r.nOut.value = 0;
 }
 
 /** Moves the centroids kernelRun wrote so far to the sink (applying its time-walk table). */
 export function flushKernel(sink: CentroidSink): void {
   const k = getKernel();
-  const n = k.e.nOut.value;
+  const n = k.r.nOut.value;
   if (n === 0) return;
   const out = reserveCentroids(sink, n);
   const at = out.n;
@@ -289,5 +298,5 @@ export function flushKernel(sink: CentroidSink): void {
     for (let j = at; j < at + n; j++) tof[j] -= lut[lutIndex(totMax[j], lut.length)];
   }
   out.n = at + n;
-  k.e.nOut.value = 0;
+  k.r.nOut.value = 0;
 }

@@ -27,14 +27,17 @@ export function memoryOf(memory: WasmMemory, bytes: number): ArrayBuffer {
 
 const compiled = new WeakMap<Uint8Array, object>();
 
-/** A new instance of a kernel (each has its own memory); the module is compiled once per process. */
-export function instantiateKernel<T extends object>(bytes: Uint8Array): T {
+/**
+ * A new instance of a kernel (each has its own memory, unless it imports one); the module is
+ * compiled once per process.
+ */
+export function instantiateKernel<T extends object>(bytes: Uint8Array, imports: object = {}): T {
   let module = compiled.get(bytes);
   if (!module) {
     module = new wasm.Module(bytes);
     compiled.set(bytes, module);
   }
-  return new wasm.Instance(module, {}).exports as T;
+  return new wasm.Instance(module, imports).exports as T;
 }
 
 /** Hit columns in a decoder kernel's memory, and their byte offsets for the kernel's calls. */
