@@ -42,7 +42,6 @@ export function dbscanCentroids(
   const minS = minSamples(params);
   const w = pixelWork(params.epsilon, minS) as PixelWork;
   const scale = params.tofScale;
-  if (labels.length < n) labels = new Int32Array(Math.max(n, 2 * labels.length));
   resetKernelRun();
   let tw: TofWork | null = null;
   let floods = 0;
@@ -68,6 +67,8 @@ export function dbscanCentroids(
       a = b;
       continue;
     }
+    // Labels by row, for the rare triggers clustered here (allocated when first needed).
+    if (labels.length < n) labels = new Int32Array(Math.max(n, 2 * labels.length));
     if (c === -1 && (floods === 0 || floods % PROBE_EVERY === 0)) {
       c = pixelTrigger(w, rows.x, rows.y, rows.tof, scale, a, b, labels, null, 0);
       if (c >= 0) floods = 0;
