@@ -68,6 +68,15 @@ describe('replay source', () => {
     expect(source.passes).toBe(1);
   });
 
+  it('without a need for camera times (pacing by rate) sends the same words, untimed', async () => {
+    await ready;
+    const source = await openReplaySource({ path: generated }, false);
+    expect(source.timed).toBe(false);
+    const s = sent(await all(source));
+    expect(s.bytes.equals(readFileSync(generated).subarray(8))).toBe(true);
+    expect(s.times.every((t) => Number.isNaN(t))).toBe(true);
+  });
+
   it('leaves out a truncated last word and honours a smaller datagram size', async () => {
     await ready;
     const cut = join(dir, 'cut.raw');

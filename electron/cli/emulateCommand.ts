@@ -223,7 +223,7 @@ export async function runEmulate(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const source: EmulatorSource = await openSource(plan.source);
+  const source: EmulatorSource = await openSource(plan.source, plan.sender.pacing.kind === 'camera');
   if (!source.timed && plan.sender.pacing.kind === 'camera') {
     throw new UserError(
       'emulate: this file has no Timepix3 times to pace by: give --rate MB/s or --as-fast-as-possible',

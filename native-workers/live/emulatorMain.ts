@@ -50,8 +50,9 @@ const stop = (): void => {
 async function start(config: unknown): Promise<void> {
   const parsed: unknown = typeof config === 'string' ? JSON.parse(config) : config;
   const c = (parsed ?? {}) as { source?: unknown; sender?: unknown };
-  const source = await openSource(parseSourceConfig(c.source));
-  sender = new PacedSender(parseSenderConfig(c.sender), (report) => post({ type: 'rate', report }));
+  const senderConfig = parseSenderConfig(c.sender);
+  const source = await openSource(parseSourceConfig(c.source), senderConfig.pacing.kind === 'camera');
+  sender = new PacedSender(senderConfig, (report) => post({ type: 'rate', report }));
   if (stopped) sender.stop();
   const totals = await sender.run(source);
   post({ type: 'done', totals }, finish);
