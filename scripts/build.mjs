@@ -1,6 +1,6 @@
 // Bundles the Node entry points (CLI, benchmark) with esbuild into dist/, and the page with Vite into
 // dist/renderer (served by `chronopix serve`). Runs on `npm ci` (prepare) so `npx chronopix` works
-// right after install; dependencies stay external (h5wasm loads its wasm). `--no-renderer` skips
+// right after install; dependencies stay external. `--no-renderer` skips
 // the page (the CLI alone builds in a fraction of a second).
 import { build } from 'esbuild';
 import { build as buildPage } from 'vite';

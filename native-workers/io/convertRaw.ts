@@ -137,8 +137,8 @@ export async function convertRawFile(options: ConvertOptions): Promise<ConvertSu
   }
   const coordinateDtype = coordinateDtypeFor(info.generation, opts.offset);
   const totDtype = info.generation === 4 ? 'float64' : 'uint32';
-  // Opening starts the HDF5 library (about 0.1 s of WebAssembly compilation, off this thread), so
-  // the first chunks are decoded meanwhile; the output checks (exists, folder) run first thing.
+  // Opening checks the output (exists, folder) and creates the partial file while the first chunks
+  // are read and decoded.
   const opening = openRunWriter(opts.output, {
     force: opts.force,
     coordinateDtype,
