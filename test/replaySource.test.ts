@@ -2,7 +2,7 @@
 // exactly (start-time header skipped, a truncated last word left out), whole words of at most 8 KiB;
 // the pacing clock follows the file's camera time and keeps rising across loops; files that are not
 // data are one-line user errors before anything is sent.
-import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../shared/userError';
@@ -105,6 +105,26 @@ describe('replay source', () => {
     const end1 = s.times[perPass - 1];
     expect(s.times[perPass] - end1).toBeCloseTo((end1 - s.times[0]) / (perPass - 1), 9);
     expect(s.times[2 * perPass - 1] - s.times[perPass]).toBeCloseTo(end1 - s.times[0], 9);
+  });
+
+  it('keeps a looped file that fits after the first pass: later passes do not read it again', async () => {
+    await ready;
+    const own = join(dir, 'looped.raw');
+    copyFileSync(generated, own);
+    const file = readFileSync(own).subarray(8);
+    const source = await openReplaySource({ path: own, loop: true });
+    const bytes: Uint8Array[] = [];
+    let size = 0;
+    for await (const b of source) {
+      for (const d of b.datagrams) bytes.push(d.slice());
+      size += b.datagrams.reduce((n, d) => n + d.length, 0);
+      if (size === file.length) unlinkSync(own); // end of the first pass: the file goes
+      if (size >= 3 * file.length) break;
+    }
+    expect(source.passes).toBe(2);
+    const sent3 = Buffer.concat(bytes);
+    for (let k = 0; k < 3; k++)
+      expect(sent3.subarray(k * file.length, (k + 1) * file.length).equals(file)).toBe(true);
   });
 
   it.skipIf(!HAVE_FIXTURES)(
