@@ -109,6 +109,18 @@ export class EventBuilder {
     return this.owned;
   }
 
+  /** The kernel's reserve, keeping the rows waiting in the own output. */
+  private reserve(
+    hits: number,
+    keepHits: number,
+    triggers: number,
+    keepTriggers: number,
+    outRows = hits,
+  ): void {
+    const keepOut = this.owned ? this.owned.events.n : 0;
+    this.kernel.reserve(hits, keepHits, triggers, keepTriggers, outRows, keepOut);
+  }
+
   /** Points the own output's event columns at the kernel's current views. */
   private refreshOwned(): void {
     const ev = this.owned!.events;
@@ -128,7 +140,6 @@ export class EventBuilder {
    * fewer, larger ones cost less (about 17% of the hits in 32 Ki-packet slices of a 3 M hits/s run).
    */
   push(hits: HitBatch, triggers: TriggerEdges, out: EventOutput, moreFollow = false): void {
-    this.kernel.outKept = this.owned ? this.owned.events.n : 0;
     for (let i = 0; i < triggers.n; i++) this.addTrigger(triggers.time[i], out);
     const from = this.nPending;
     this.appendPending(hits);
@@ -142,7 +153,6 @@ export class EventBuilder {
 
   /** End of stream: every pending hit goes to the last trigger at or before it. */
   flush(out: EventOutput): void {
-    this.kernel.outKept = this.owned ? this.owned.events.n : 0;
     this.assign(Infinity, out);
     if (this.owned) this.refreshOwned();
   }
@@ -155,7 +165,7 @@ export class EventBuilder {
       this.nTrig = 0;
       this.latest = -Infinity;
     }
-    this.kernel.reserve(this.nPending, this.nPending, this.nTrig + 1, this.nTrig);
+    this.reserve(this.nPending, this.nPending, this.nTrig + 1, this.nTrig);
     if (this.nTrig === 0) this.firstNr = this.nextNr;
     this.kernel.trig[this.nTrig++] = t;
     this.nextNr++;
@@ -165,7 +175,7 @@ export class EventBuilder {
     const n = this.nPending;
     const need = n + h.n;
     const k = this.kernel;
-    k.reserve(need, n, this.nTrig, this.nTrig);
+    this.reserve(need, n, this.nTrig, this.nTrig);
     k.x.set(h.x.subarray(0, h.n), n);
     k.y.set(h.y.subarray(0, h.n), n);
     k.toa.set(h.toa.subarray(0, h.n), n);
@@ -190,7 +200,7 @@ export class EventBuilder {
     const direct = out === this.owned;
     // Room for every pending hit as a row after the rows already there, before the kernel's
     // passes (a growth later would lose their slot and bucket columns).
-    if (direct) k.reserve(total, total, nTrig, nTrig, ev.n + total);
+    if (direct) this.reserve(total, total, nTrig, nTrig, ev.n + total);
     // Triggers at or before the watermark are final; the last of them stays open.
     let lastFinal = -1;
     while (lastFinal + 1 < nTrig && k.trig[lastFinal + 1] <= watermark) lastFinal++;
@@ -224,7 +234,6 @@ export class EventBuilder {
       ev.tot.set(k.outTot.subarray(0, rows), at);
     }
     ev.n += rows;
-    if (direct) k.outKept = ev.n;
     this.nPending = kept;
     this.counts.events += rows;
     // Retire the final triggers but the last: no hit can belong to them any more.

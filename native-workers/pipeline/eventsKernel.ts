@@ -1,6 +1,6 @@
 // The WebAssembly half of the event builder (eventsKernel.wat): its pending hits, triggers and
 // output rows live in the kernel's memory, laid out here as columns that grow by doubling. A growth
-// moves the live data (the first `outKept` output rows included) and replaces every view: callers
+// moves the live data (the output rows the caller keeps included) and replaces every view: callers
 // take views from the kernel after reserving.
 import { bytes } from './eventsKernel.wat';
 import { type WasmGlobal, type WasmMemory, instantiateKernel, memoryOf } from './wasmModule';
@@ -117,8 +117,6 @@ export class EventsKernel {
   outY = new Uint16Array(0);
   outTof = new Float64Array(0);
   outTot = new Uint32Array(0);
-  /** Output rows that a growth keeps (the builder's own output accumulates rows across pushes). */
-  outKept = 0;
   private readonly exports: KernelExports;
   private at: Layout;
 
@@ -132,14 +130,21 @@ export class EventsKernel {
 
   /**
    * Room for `hits` pending hits, for `triggers` triggers and for `outRows` output rows (at least
-   * `hits`), keeping the first `keepHits` pending hits, `keepTriggers` triggers and `outKept` output
-   * rows. Views change when the memory grows.
+   * `hits`), keeping the first `keepHits` pending hits, `keepTriggers` triggers and `keepOut` output
+   * rows (the builder's own output accumulates rows across pushes). Views change when the memory
+   * grows.
    */
-  reserve(hits: number, keepHits: number, triggers: number, keepTriggers: number, outRows = hits): void {
+  reserve(
+    hits: number,
+    keepHits: number,
+    triggers: number,
+    keepTriggers: number,
+    outRows = hits,
+    keepOut = 0,
+  ): void {
     const at = this.at;
     const out = Math.max(outRows, hits);
     if (hits <= at.hitCap && triggers <= at.trigCap && out <= at.outCap) return;
-    const keepOut = this.outKept;
     const kept = {
       trig: this.trig.slice(0, keepTriggers),
       x: this.x.slice(0, keepHits),
