@@ -402,9 +402,10 @@ export class ReplaySource implements EmulatorSource {
       let first = NaN;
       let last = NaN;
       let datagrams = 0;
-      const passes = this.passes;
-      for await (const { batch, times } of passes > 0 && keep ? kept : this.pass(keep ? kept : null)) {
-        const out = passes > 0 && keep ? { ...batch, cameraTime: new Float64Array(times.length) } : batch;
+      // Kept passes yield new time columns (the sender may still hold the earlier ones).
+      const replayKept = keep && this.passes > 0;
+      for await (const { batch, times } of replayKept ? kept : this.pass(keep ? kept : null)) {
+        const out = replayKept ? { ...batch, cameraTime: new Float64Array(times.length) } : batch;
         for (let d = 0; d < times.length; d++) {
           const t = times[d];
           out.cameraTime[d] = t + offset;
@@ -431,7 +432,8 @@ export class ReplaySource implements EmulatorSource {
     for await (const words of readWords(this.info, this.readChunkBytes)) {
       const batch = cutDatagrams(words, this.perDatagram, () => NaN, this.info.generation);
       if (this.timed) clock.times(words, this.perDatagram, batch.cameraTime);
-      const item = { batch, times: batch.cameraTime.slice() };
+      // Kept times stay the file's own; the pass yielding them adds its offset to the batch's.
+      const item = { batch, times: kept ? batch.cameraTime.slice() : batch.cameraTime };
       kept?.push(item);
       yield item;
     }
