@@ -49,7 +49,33 @@ export interface DbscanResult {
 }
 
 /** After a flood, one trigger in this many tries the pixel path again. */
-export const PROBE_EVERY = 16;
+const PROBE_EVERY = 16;
+
+/**
+ * Which triggers try the pixel path. After a flood (the pixel path gave up on a trigger's
+ * duplicates' walks) the next triggers go straight to the tof-ordered path, but for one in
+ * PROBE_EVERY: floods come from the detector (hot pixels, long tof ranges), so they last, and the
+ * pixel path's attempt would only be thrown away.
+ */
+export class FloodSchedule {
+  private sinceFlood = 0;
+
+  get tryPixel(): boolean {
+    return this.sinceFlood % PROBE_EVERY === 0;
+  }
+
+  /** The pixel path's result for a trigger that tried it: clusters (>= 0), FLOOD, or -1 (declined
+   * for another reason, which changes nothing). */
+  tried(c: number): void {
+    if (c >= 0) this.sinceFlood = 0;
+    else if (c === FLOOD) this.sinceFlood = 1;
+  }
+
+  /** A trigger that skipped the pixel path. */
+  skipped(): void {
+    this.sinceFlood++;
+  }
+}
 
 /** DBSCAN labels of the rows, in any row order (see the module comment for the semantics). */
 export function dbscan(rows: DbscanRows, params: DbscanParams): DbscanResult {
@@ -113,7 +139,7 @@ function dbscanGrouped(rows: DbscanRows, params: DbscanParams, needFirst: boolea
   let tw: TofWork | null = null;
   if (pw !== null && !needFirst) kernelRows(n, x, y, tof);
   let nClusters = 0;
-  let floods = 0;
+  const floods = new FloodSchedule();
   for (let a = 0, b = 0; a < n; a = b) {
     const trig = triggerNr[a];
     // The trigger's rows (four at a time: a trigger holds hundreds of rows).
@@ -132,21 +158,17 @@ function dbscanGrouped(rows: DbscanRows, params: DbscanParams, needFirst: boolea
       for (let r = a; r < b; r++) labels[r] = -1;
       continue;
     }
-    // After a flood (the pixel path gave up on its duplicates' walks), the next triggers go straight
-    // to the tof-ordered path, but for one in PROBE_EVERY: floods come from the detector (hot
-    // pixels, long tof ranges), so they last; the pixel path's attempt would only be thrown away.
-    if (pw !== null && (floods === 0 || floods % PROBE_EVERY === 0)) {
+    if (pw !== null && floods.tryPixel) {
       // The kernel first (it does not record first core rows); pixelTrigger for what it declines,
       // unless it declined a flood, which pixelTrigger would give up on as well.
       let c = firstCore === null ? kernelTrigger(pw, scale, a, b, labels, nClusters) : -1;
       if (c === -1) c = pixelTrigger(pw, x, y, tof, scale, a, b, labels, firstCore, nClusters);
+      floods.tried(c);
       if (c >= 0) {
-        floods = 0;
         nClusters = c;
         continue;
       }
-      if (c === FLOOD) floods = 1;
-    } else floods++;
+    } else floods.skipped();
     tw ??= tofWork(params, minS, rows);
     nClusters = tofOrdered(tw, rows, scale, a, b, labels, firstCore, nClusters);
   }

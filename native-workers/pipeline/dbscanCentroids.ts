@@ -9,7 +9,7 @@
 // that hold a row below minTot, are left to the caller (false), who selects them and calls again.
 import type { EventBatch } from '../../shared/batches';
 import { appendTriggerCentroids, type CentroidSink } from './centroids';
-import { PROBE_EVERY, tofOrdered, tofWork, type DbscanParams, type TofWork } from './dbscan';
+import { FloodSchedule, tofOrdered, tofWork, type DbscanParams, type TofWork } from './dbscan';
 import { FLOOD, flushKernel, kernelRun, kernelRuns, kernelState, resetKernelRun } from './dbscanKernel';
 import { pixelTrigger } from './dbscanPixel';
 import { pixelWork, type PixelWork } from './dbscanPixelWork';
@@ -44,16 +44,15 @@ export function dbscanCentroids(
   const scale = params.tofScale;
   resetKernelRun();
   let tw: TofWork | null = null;
-  let floods = 0;
+  const floods = new FloodSchedule();
   for (let a = 0; a < n;) {
-    // After a flood the triggers go to the tof-ordered path but for one in PROBE_EVERY (dbscan.ts).
     let c = -1;
-    if (kernelRuns(w) && (floods === 0 || floods % PROBE_EVERY === 0)) {
+    if (kernelRuns(w) && floods.tryPixel) {
       const at = kernelRun(rows, a, w, scale, minTot, sink);
       if (at >= n) break;
       const stop = kernelState.stop;
       if (stop === 'ungrouped' || stop === 'filtered') return false;
-      if (at > a) floods = 0;
+      if (at > a) floods.tried(0); // the kernel clustered triggers before this one
       flushKernel(sink);
       a = at;
       c = stop;
@@ -69,11 +68,11 @@ export function dbscanCentroids(
     }
     // Labels by row, for the rare triggers clustered here (allocated when first needed).
     if (labels.length < n) labels = new Int32Array(Math.max(n, 2 * labels.length));
-    if (c === -1 && (floods === 0 || floods % PROBE_EVERY === 0)) {
+    if (c === -1 && floods.tryPixel) {
       c = pixelTrigger(w, rows.x, rows.y, rows.tof, scale, a, b, labels, null, 0);
-      if (c >= 0) floods = 0;
-    } else if (c !== FLOOD) floods++;
-    if (c === FLOOD) floods = 1;
+      floods.tried(c);
+    } else if (c === FLOOD) floods.tried(c);
+    else floods.skipped();
     if (c < 0) {
       tw ??= tofWork(params, minS, rows);
       c = tofOrdered(tw, rows, scale, a, b, labels, null, 0);
