@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { LiveSnapshot } from './liveViews';
 import { liveViewsConfigSchema } from './liveViews';
-import { ORIENTATIONS, clusteringSettingsSchema } from './processingSettings';
+import { clusteringSettingsSchema } from './clusteringSchema';
+import { ORIENTATIONS } from './processingSettings';
 
 /** One `.raw` file of a folder listing. */
 export interface RunListing {

@@ -3,7 +3,8 @@
 // field means "the default", and a bad field is reported by name while the defaults are kept.
 import { z } from 'zod';
 import { LIVE_EVENT_WINDOW } from './eventWindow';
-import { ORIENTATIONS, clusteringSettingsSchema } from './processingSettings';
+import { clusteringSettingsSchema } from './clusteringSchema';
+import { DEFAULT_CLUSTERING, ORIENTATIONS } from './processingSettings';
 
 export const SETTINGS_VERSION = 1;
 
@@ -76,7 +77,7 @@ export const processingSettingsSchema = z
     orientation: z.enum(ORIENTATIONS).default('Up'),
     /** Position offset in pixels [x, y], >= 0. */
     offset: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([0, 0]),
-    clustering: clusteringSettingsSchema.default(clusteringSettingsSchema.parse({})),
+    clustering: clusteringSettingsSchema.default({ ...DEFAULT_CLUSTERING }),
     /** Centroiding processes (the reference's numBlobProcesses). */
     centroidProcesses: z.number().int().min(1).max(64).default(2),
   })
@@ -88,7 +89,7 @@ export const processingSettingsSchema = z
     reorderHorizon: 1e-3,
     orientation: 'Up',
     offset: [0, 0],
-    clustering: clusteringSettingsSchema.parse({}),
+    clustering: { ...DEFAULT_CLUSTERING },
     centroidProcesses: 2,
   });
 

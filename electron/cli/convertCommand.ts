@@ -4,12 +4,9 @@
 import { basename, dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { parseEventWindow } from '../../shared/eventWindow';
-import {
-  CLUSTERING_ALGORITHMS,
-  ORIENTATIONS,
-  clusteringSettingsSchema,
-} from '../../shared/processingSettings';
+import { CLUSTERING_ALGORITHMS, DEFAULT_CLUSTERING, ORIENTATIONS } from '../../shared/processingSettings';
 import { UserError } from '../../shared/userError';
+import { withDefaults } from '../../shared/withDefaults';
 import { type ConvertSummary, type TimewalkTable, convertRawFile } from '../../native-workers/io/convertRaw';
 import { readNpyFile } from '../../native-workers/io/npy';
 import { totalUnknown } from '../../native-workers/pipeline/packetCounts';
@@ -133,7 +130,9 @@ export async function runConvert(argv: string[]): Promise<number> {
     o['reorder-horizon'] === undefined
       ? undefined
       : parseWindowOption('reorder-horizon', `0:${o['reorder-horizon']}`)[1];
-  const parsedClustering = clusteringSettingsSchema.safeParse({
+  // Each option is checked against the range the settings allow (processingSettings.ts) as it is
+  // read; an option left out keeps the reference's default.
+  const clustering = withDefaults(DEFAULT_CLUSTERING, {
     algorithm: choiceOption('clustering', o.clustering, CLUSTERING_ALGORITHMS),
     epsilon: numberOption('epsilon', o.epsilon, positive),
     minSamples: numberOption('min-samples', o['min-samples'], positiveInteger),
@@ -143,8 +142,6 @@ export async function runConvert(argv: string[]): Promise<number> {
     csMinClusterSize: numberOption('cs-min-cluster-size', o['cs-min-cluster-size'], positiveInteger),
     csTotOffset: numberOption('cs-tot-offset', o['cs-tot-offset'], nonNegative),
   });
-  if (!parsedClustering.success) throw new UserError(`convert: ${parsedClustering.error.issues[0].message}`);
-  const clustering = parsedClustering.data;
   const workers = numberOption('workers', o.workers, positiveInteger);
   const orientation = choiceOption('orientation', o.orientation, ORIENTATIONS);
   const offset = parseOffset(o.offset);

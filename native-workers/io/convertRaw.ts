@@ -17,6 +17,7 @@ import {
   type Orientation,
 } from '../../shared/processingSettings';
 import { UserError } from '../../shared/userError';
+import { withDefaults } from '../../shared/withDefaults';
 import type { EventCounts } from '../pipeline/eventBuilder';
 import type { PacketCounts } from '../pipeline/packetCounts';
 import type { Tpx4PacketCounts } from '../pipeline/tpx4Decoder';
@@ -80,11 +81,6 @@ export interface ConvertOptions extends Partial<ConvertSettings> {
 
 type ResolvedOptions = ConvertOptions & ConvertSettings;
 
-/** Drops keys set to undefined, so they do not hide the defaults. */
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
 export interface ConvertSummary {
   input: string;
   output: string;
@@ -117,7 +113,7 @@ export function coordinateDtypeFor(generation: 3 | 4, offset: [number, number]):
 }
 
 export async function convertRawFile(options: ConvertOptions): Promise<ConvertSummary> {
-  const opts: ResolvedOptions = { ...CONVERT_DEFAULTS, ...stripUndefined(options) };
+  const opts: ResolvedOptions = withDefaults(CONVERT_DEFAULTS, options);
   const started = performance.now();
   if (opts.offset[0] < 0 || opts.offset[1] < 0) {
     throw new UserError(
