@@ -2,10 +2,11 @@
 // Decision 7, datagrams byte for byte, the sidecar, queue bounds, and a disk that fills up (a 1 MB
 // tmpfs, mounted when running as root).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../shared/userError';
+import { openDirect } from '../native-workers/io/directWrite';
 import { inspectRawFile, readWords } from '../native-workers/io/rawReader';
 import {
   startRecording,
@@ -241,16 +242,67 @@ describe('recording layout (Decision 7)', () => {
   it('drops and counts datagrams beyond the queue bound without blocking', async () => {
     const rec = await startRecording(options(freshFolder(), { queueBytes: 64 << 10, batchBytes: 16 << 10 }));
     const all = Array.from({ length: 20 }, (_, i) => pixelDatagram(i, 1024)); // 8 KB each
-    // In one tick the writer cannot free anything: exactly 64 KB (8 datagrams) fit.
+    // In one tick the writer cannot free anything: four 16 KB batches, the first of which ends at
+    // file offset 16 KB (after the 24-byte header), hold 64 KB - 24 bytes: 7 datagrams.
     const accepted = all.map((d) => rec.write(d));
-    expect(accepted).toEqual(all.map((_, i) => i < 8));
+    expect(accepted).toEqual(all.map((_, i) => i < 7));
     expect(rec.stats()).toMatchObject({
-      droppedQueueFull: 12,
-      droppedQueueFullBytes: 12 * 8192,
+      droppedQueueFull: 13,
+      droppedQueueFullBytes: 13 * 8192,
       queueFreeBytes: 0,
     });
     const summary = await rec.stop();
-    expect(new Uint8Array(readFileSync(summary.rawPath).subarray(24))).toEqual(concat(all.slice(0, 8)));
+    expect(new Uint8Array(readFileSync(summary.rawPath).subarray(24))).toEqual(concat(all.slice(0, 7)));
+  });
+});
+
+describe('writes past the page cache (O_DIRECT)', () => {
+  /** Whether this test folder's file system takes direct writes (tmpfs before Linux 6.6 does not). */
+  async function directSupported(folder: string): Promise<boolean> {
+    mkdirSync(folder, { recursive: true });
+    const probe = join(folder, 'probe');
+    writeFileSync(probe, '');
+    const fd = await openDirect(probe);
+    if (fd !== null) closeSync(fd);
+    return fd !== null;
+  }
+
+  /** Datagrams of 8 B..9 KB arriving in bursts with pauses longer than the flush interval, so that
+   * part-full batches (page cache) and full ones (direct) alternate. */
+  async function record(
+    folder: string,
+    direct: boolean,
+  ): Promise<{ summary: RecordingSummary; sent: Uint8Array }> {
+    const rng = new SeededRandom(11);
+    const rec = await startRecording(options(folder, { batchBytes: 64 << 10, flushIntervalMs: 5, direct }));
+    const sent: Uint8Array[] = [];
+    for (let burst = 0; burst < 6; burst++) {
+      for (let i = 0; i < 150; i++) {
+        const d = randomDatagram(rng, 8 * (1 + rng.int(1152)));
+        expect(rec.write(d)).toBe(true);
+        sent.push(d);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return { summary: await rec.stop(), sent: concat(sent) };
+  }
+
+  it('gives the same file as page-cache writes, full batches written directly', async (ctx) => {
+    const a = freshFolder();
+    if (!(await directSupported(a))) ctx.skip(`${a}: this file system refuses O_DIRECT`);
+    const direct = await record(a, true);
+    const buffered = await record(freshFolder(), false);
+    const bytes = readFileSync(direct.summary.rawPath);
+    expect(bytes.length).toBe(24 + direct.sent.length);
+    expect(Buffer.compare(bytes.subarray(24), direct.sent)).toBe(0);
+    expect(Buffer.compare(bytes, readFileSync(buffered.summary.rawPath))).toBe(0);
+    // Most of it went direct, in whole 4 KB blocks; the part-full batches did not.
+    const { directBytes, bytesWritten } = direct.summary.stats;
+    expect(directBytes % 4096).toBe(0);
+    expect(directBytes).toBeGreaterThan(0.8 * bytesWritten);
+    expect(directBytes).toBeLessThan(bytesWritten);
+    expect(buffered.summary.stats.directBytes).toBe(0);
+    expect(direct.summary.stats).toMatchObject({ datagrams: 900, droppedQueueFull: 0, oddLength: 0 });
   });
 });
 

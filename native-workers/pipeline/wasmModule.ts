@@ -3,6 +3,7 @@
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -23,6 +24,12 @@ export function memoryOf(memory: WasmMemory, bytes: number): ArrayBuffer {
   const have = memory.buffer.byteLength;
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65_536));
   return memory.buffer;
+}
+
+/** A memory of its own of at least `bytes` bytes; its buffer starts on a page boundary (what
+ * directWrite.ts needs, and nothing else in JavaScript guarantees). */
+export function newMemory(bytes: number): WasmMemory {
+  return new wasm.Memory({ initial: Math.ceil(bytes / 65_536) });
 }
 
 const compiled = new WeakMap<Uint8Array, object>();
