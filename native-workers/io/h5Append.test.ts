@@ -195,6 +195,47 @@ describe('appends', () => {
       );
   });
 
+  it('with write-behind, writes whole aligned blocks past the page cache, the same rows as without', async (ctx) => {
+    // 1024-row chunks, written in blocks of 4096 rows: 16 KB, 32 KB and 4 KB blocks of uint32,
+    // float64 and uint8, all direct but the last of x, whose 1808 rows fill two 1 KB chunks.
+    const n = 10_000; // the last chunk of each column is part-full: filled up with zeros
+    const write = async (name: string, direct: boolean): Promise<[string, number]> => {
+      const path = join(dir, name);
+      const f = await createH5File(path, {
+        chunkRows: 1024,
+        blockRows: 4096,
+        writeBehindBytes: 1 << 20,
+        direct,
+      });
+      const vals = Uint32Array.from({ length: n }, (_, i) => i * 7);
+      f.column('u', 'uint32').append(vals, n);
+      f.column('d', 'float64').append(
+        Float64Array.from(vals, (v) => v / 8),
+        n,
+      );
+      f.column('x', 'uint8').append(
+        Uint16Array.from(vals, (v) => v % 251),
+        n,
+      );
+      await f.commit();
+      return [path, f.directBytes];
+    };
+    const [direct, directBytes] = await write('aligned-direct.h5', true);
+    if (directBytes === 0) ctx.skip(`${dir}: this file system refuses O_DIRECT`);
+    const [buffered, none] = await write('aligned-buffered.h5', false);
+    expect(none).toBe(0);
+    // u (40,000 B) and d (80,000 B) in whole 4 KB pages, their last chunks filled up; x's 8 KB.
+    expect(directBytes).toBe(40_960 + 81_920 + 8192);
+    for (const col of ['u', 'd', 'x'])
+      expect(Array.from(readDataset(direct, col).value as Uint8Array)).toEqual(
+        Array.from(readDataset(buffered, col).value as Uint8Array),
+      );
+    expect(Array.from((readDataset(direct, 'u').value as Uint32Array).slice(-2))).toEqual([
+      9998 * 7,
+      9999 * 7,
+    ]);
+  });
+
   it('indexes more chunks than one B-tree node holds (2 and 3 levels)', async () => {
     const path = join(dir, 'btree.h5');
     const f = await createH5File(path, { chunkRows: 2, blockRows: 8 });

@@ -21,7 +21,9 @@
 // always copied into blocks the file owns (taken from a pool, returned when written), never written
 // from the caller's arrays, so a caller may reuse them at once as before; past the bound a block is
 // written in the caller's thread, which holds memory without a further API. `commit` waits for the
-// writes in flight.
+// writes in flight. The blocks are page-aligned and chunks start on 4 KB boundaries, so whole
+// blocks go to the disk with O_DIRECT where the file system allows it (directWrite.ts): without the
+// page-cache copy, a 271 MB conversion took 0.4 s of system CPU instead of 0.5-1.7 s.
 //
 // Errors are one line naming the file; a failed write (ENOSPC, EIO, ...) or a bad append poisons
 // the file: later calls throw the first error, and the caller must `abort` (which deletes the
@@ -42,6 +44,7 @@ import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../../shared/userError';
 import { BackgroundSync } from './backgroundSync';
+import { DIRECT_ALIGN, openDirect } from './directWrite';
 import { WriteBehind } from './writeBehind';
 import { Column, type ColumnDtype, type ColumnFile, type H5Column } from './h5Column';
 import { SUPERBLOCK_SIZE, superblock } from './hdf5/headers';
@@ -72,6 +75,9 @@ export interface H5AppendOptions {
   /** Bytes of data writes in flight in the thread pool (see the module comment); 0 (the
    * default): every write in the caller's thread. */
   writeBehindBytes?: number;
+  /** With write-behind, whole aligned blocks bypass the page cache where the file system allows
+   * it (directWrite.ts; default true). */
+  direct?: boolean;
 }
 
 export interface H5AppendFile {
@@ -86,6 +92,8 @@ export interface H5AppendFile {
   commit(): Promise<void>;
   /** Closes and deletes the partial file. Safe to call twice, and after a failed commit. */
   abort(): void;
+  /** Data bytes written so far bypassing the page cache. */
+  readonly directBytes: number;
 }
 
 function normPath(path: string): string {
@@ -154,6 +162,9 @@ export async function createH5File(finalPath: string, options: H5AppendOptions =
   } catch (e) {
     throw new UserError(`cannot create ${partial}: ${describeIoError(e)}`);
   }
+  const writeBehindBytes = options.writeBehindBytes ?? 0;
+  // Write-behind blocks are page-aligned: whole ones can bypass the page cache.
+  const directFd = writeBehindBytes > 0 && options.direct !== false ? await openDirect(partial) : null;
   return new AppendFile(
     fd,
     final,
@@ -161,7 +172,7 @@ export async function createH5File(finalPath: string, options: H5AppendOptions =
     !!options.force,
     chunkRows,
     blockRows,
-    options.writeBehindBytes ?? 0,
+    new WriteBehind(writeBehindBytes, directFd),
   );
 }
 
@@ -177,7 +188,8 @@ class AppendFile implements H5AppendFile, ColumnFile {
   /** Next free address; the superblock's bytes are reserved from the start. */
   private eof = SUPERBLOCK_SIZE;
   private readonly sync: BackgroundSync;
-  private readonly behind: WriteBehind;
+  /** Chunks start on DIRECT_ALIGN boundaries, so that whole blocks can be written directly. */
+  private readonly alignChunks: boolean;
 
   constructor(
     private fd: number | null,
@@ -186,31 +198,49 @@ class AppendFile implements H5AppendFile, ColumnFile {
     private readonly force: boolean,
     readonly chunkRows: number,
     readonly blockRows: number,
-    writeBehindBytes: number,
+    private readonly behind: WriteBehind,
   ) {
     this.sync = new BackgroundSync(partialPath);
-    this.behind = new WriteBehind(writeBehindBytes);
+    this.alignChunks = behind.directOn;
+  }
+
+  get directBytes(): number {
+    return this.behind.directBytes;
   }
 
   get ownsRows(): boolean {
     return this.behind.limitBytes > 0;
   }
 
-  takeBlock(bytes: number): ArrayBuffer {
+  takeBlock(bytes: number): Uint8Array {
     return this.behind.take(bytes);
   }
 
-  writeBlock(what: string, block: ArrayBuffer, length: number, position: number): void {
+  writeBlock(what: string, block: Uint8Array, length: number, position: number, room: number): void {
     this.checkUsable();
+    // A direct write is whole 4 KB blocks: a column's last chunk is filled up with zeros to a
+    // boundary (inside its allocation; readers ignore bytes past the rows).
+    const padded = Math.min(room, block.length, Math.ceil(length / DIRECT_ALIGN) * DIRECT_ALIGN);
+    if (padded > length && this.behind.direct(block, padded, position)) {
+      block.fill(0, length, padded);
+      length = padded;
+    }
+    const fail = (e: unknown): Error =>
+      this.poison(new UserError(`cannot write ${what} to ${this.partialPath}: ${describeIoError(e)}`));
     if (!this.behind.fits(length)) {
-      this.writeAt(what, new Uint8Array(block, 0, length), position);
+      let direct: number;
+      try {
+        direct = this.behind.writeNow(this.fd as number, block, length, position);
+      } catch (e) {
+        throw fail(e);
+      }
       this.behind.give(block);
+      this.sync.wrote(length - direct);
       return;
     }
-    this.behind.start(this.fd as number, block, length, position, (err) => {
-      if (err)
-        this.poison(new UserError(`cannot write ${what} to ${this.partialPath}: ${describeIoError(err)}`));
-      else this.sync.wrote(length);
+    this.behind.start(this.fd as number, block, length, position, (err, direct) => {
+      if (err) fail(err);
+      else this.sync.wrote(length - direct); // direct writes leave nothing in the page cache
     });
   }
 
@@ -227,6 +257,7 @@ class AppendFile implements H5AppendFile, ColumnFile {
   }
 
   allocate(bytes: number): number {
+    if (this.alignChunks) this.eof = Math.ceil(this.eof / DIRECT_ALIGN) * DIRECT_ALIGN;
     const at = this.eof;
     this.eof += bytes;
     return at;
@@ -303,7 +334,7 @@ class AppendFile implements H5AppendFile, ColumnFile {
       this.checkUsable();
       this.state = 'committing';
       for (const col of this.columns) col.finish();
-      await this.behind.idle();
+      await this.behind.release();
       this.checkUsable();
       const base = this.eof;
       const { bytes, rootAddress } = encodeMetadata(base, this.root);
@@ -342,7 +373,8 @@ class AppendFile implements H5AppendFile, ColumnFile {
     this.fd = null;
     // Already failing: close and sync errors do not matter, the partial goes either way. Writes
     // still in flight go to the unlinked file; the fd is closed once they are done.
-    if (fd !== null) void this.behind.idle().then(() => close(fd, () => {}));
+    const closing = this.behind.release();
+    if (fd !== null) void closing.then(() => close(fd, () => {}));
     this.sync.close().catch(() => {});
     ignoreErrors(() => truncateSync(this.partialPath, 0));
     ignoreErrors(() => unlinkSync(this.partialPath));

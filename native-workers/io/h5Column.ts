@@ -39,11 +39,12 @@ export interface ColumnFile {
   /** Write-behind (h5Append.ts): rows always go through blocks of the file's, never straight from
    * the caller's arrays. */
   readonly ownsRows: boolean;
-  /** A block of `bytes` from the file's pool. */
-  takeBlock(bytes: number): ArrayBuffer;
+  /** A block of at least `bytes` from the file's pool. */
+  takeBlock(bytes: number): Uint8Array;
   /** Writes length bytes of `block` at `position`, in the background when it can; the block goes
-   * back to the pool once written. Failures poison the file (thrown by a later call). */
-  writeBlock(what: string, block: ArrayBuffer, length: number, position: number): void;
+   * back to the pool once written. `room`: the bytes allocated there (the write may fill them up,
+   * with zeros). Failures poison the file (thrown by a later call). */
+  writeBlock(what: string, block: Uint8Array, length: number, position: number, room: number): void;
 }
 
 type ArrayType = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ColumnValues;
@@ -76,7 +77,7 @@ const DTYPES: Record<ColumnDtype, DtypeInfo> = {
 export class Column implements H5Column {
   readonly node: DatasetNode;
   private readonly info: DtypeInfo;
-  private staging: ArrayBuffer | null = null;
+  private staging: Uint8Array | null = null;
   private capacity = 0;
   private buffered = 0;
   private written = 0;
@@ -156,16 +157,15 @@ export class Column implements H5Column {
     let cap = Math.max(this.capacity * 2, Math.min(65_536, block));
     while (cap < rows) cap *= 2;
     cap = Math.min(cap, block);
-    const next = new ArrayBuffer(cap * this.info.size);
-    if (this.staging)
-      new Uint8Array(next).set(new Uint8Array(this.staging, 0, this.buffered * this.info.size));
+    const next = new Uint8Array(cap * this.info.size);
+    if (this.staging) next.set(this.staging.subarray(0, this.buffered * this.info.size));
     this.staging = next;
     this.capacity = cap;
   }
 
   private copyIn(values: ColumnValues, off: number, n: number): void {
-    const buf = this.staging as ArrayBuffer;
-    const at = this.buffered * this.info.size;
+    const buf = this.staging!.buffer;
+    const at = this.staging!.byteOffset + this.buffered * this.info.size;
     const src = values.subarray(off, off + n);
     const { array, range, size } = this.info;
     if (src.constructor === array) {
@@ -197,30 +197,30 @@ export class Column implements H5Column {
     const rows = this.buffered;
     if (this.file.ownsRows) {
       // The block goes to the file's write; the next rows take another one.
-      const address = this.place(rows);
-      this.file.writeBlock(this.path, this.staging as ArrayBuffer, rows * this.info.size, address);
+      const [address, room] = this.place(rows);
+      this.file.writeBlock(this.path, this.staging!, rows * this.info.size, address, room);
       this.staging = null;
       this.capacity = 0;
-    } else this.write(new Uint8Array(this.staging as ArrayBuffer, 0, rows * this.info.size), rows);
+    } else this.write(this.staging!.subarray(0, rows * this.info.size), rows);
     this.buffered = 0;
   }
 
   /** Writes rows (whole chunks, or the column's last rows) at newly allocated chunks. The last
    * chunk's padding is allocated but not written: a hole in the file, which reads as zeros. */
   private write(bytes: Uint8Array, rows: number): void {
-    this.file.writeAt(this.path, bytes, this.place(rows));
+    this.file.writeAt(this.path, bytes, this.place(rows)[0]);
   }
 
   /** Allocates the chunks of `rows` rows (whole chunks, or the column's last rows), records them
-   * and counts the rows as written; returns their address. */
-  private place(rows: number): number {
+   * and counts the rows as written; returns their address and size. */
+  private place(rows: number): [number, number] {
     this.chunk ||= this.file.chunkRows;
     const chunkBytes = this.chunk * this.info.size;
     const count = Math.ceil(rows / this.chunk);
     const address = this.file.allocate(count * chunkBytes);
     for (let i = 0; i < count; i++) this.chunks.push(address + i * chunkBytes);
     this.written += rows;
-    return address;
+    return [address, count * chunkBytes];
   }
 }
 

@@ -1,25 +1,38 @@
 // Data writes that run in libuv's thread pool while the writing thread goes on (h5Append.ts's
-// write-behind): positional writes of whole blocks, bounded in bytes, from a pool of blocks that
-// return to it once written. Completion order does not matter: every block has its own position.
-import { write } from 'node:fs';
+// write-behind): positional writes of whole blocks, bounded in bytes, from a pool of page-aligned
+// blocks that return to it once written. Completion order does not matter: every block has its own
+// position. With a direct descriptor (directWrite.ts), a block whose position and length are aligned
+// bypasses the page cache; the rest, and everything after a file system refused a direct write, go
+// through the ordinary descriptor.
+import { close, write, writeSync } from 'node:fs';
+import { AlignedBlocks, directWritable } from './directWrite';
 
 export class WriteBehind {
   private bytes = 0;
   private count = 0;
   private settled: (() => void) | null = null;
-  private readonly free = new Map<number, ArrayBuffer[]>();
+  private readonly blocks = new AlignedBlocks();
+  /** Bytes written bypassing the page cache. */
+  directBytes = 0;
 
-  constructor(readonly limitBytes: number) {}
+  /** The direct descriptor while direct writes are made (null after a refusal). */
+  private directFd: number | null;
 
-  /** A block of `bytes` from the pool, or a new one. */
-  take(bytes: number): ArrayBuffer {
-    return this.free.get(bytes)?.pop() ?? new ArrayBuffer(bytes);
+  /** `direct`: the file opened for direct writes, or null; `release` closes it. */
+  constructor(
+    readonly limitBytes: number,
+    private readonly directOpened: number | null = null,
+  ) {
+    this.directFd = directOpened;
   }
 
-  give(block: ArrayBuffer): void {
-    const list = this.free.get(block.byteLength);
-    if (list) list.push(block);
-    else this.free.set(block.byteLength, [block]);
+  /** A page-aligned block of at least `bytes`, from the pool or new. */
+  take(bytes: number): Uint8Array {
+    return this.blocks.take(bytes);
+  }
+
+  give(block: Uint8Array): void {
+    this.blocks.give(block);
   }
 
   /** Whether `length` more bytes fit in flight. */
@@ -27,29 +40,70 @@ export class WriteBehind {
     return this.bytes + length <= this.limitBytes;
   }
 
-  /** Writes `length` bytes of `block` at `position` of `fd` in the background (however many
-   * write calls that takes); then the block goes back to the pool and `done` gets the error or null. */
+  /** Whether aligned blocks go direct (a direct descriptor, not refused so far). */
+  get directOn(): boolean {
+    return this.directFd !== null;
+  }
+
+  /** Whether a write of `length` bytes of `block` at `position` can go direct. */
+  direct(block: Uint8Array, length: number, position: number): boolean {
+    return this.directFd !== null && directWritable(block, 0, length, position);
+  }
+
+  /** Writes `length` bytes of `block` at `position` in this thread (past the bound), directly when
+   * it can; returns the bytes that went direct. Throws the write's error. */
+  writeNow(fd: number, block: Uint8Array, length: number, position: number): number {
+    let direct = 0;
+    for (let at = 0; at < length;) {
+      const viaDirect = this.direct(block.subarray(at), length - at, position + at);
+      let n: number;
+      try {
+        n = writeSync(viaDirect ? this.directFd! : fd, block, at, length - at, position + at);
+      } catch (err) {
+        if (!viaDirect || (err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+        this.directFd = null; // refused: the page cache from here on
+        continue;
+      }
+      if (viaDirect) direct += n;
+      at += n;
+    }
+    this.directBytes += direct;
+    return direct;
+  }
+
+  /** Writes `length` bytes of `block` at `position` of `fd` (or directly, when it can) in the
+   * background, however many write calls that takes; then the block goes back to the pool and
+   * `done` gets the error or null, and how many bytes went direct. */
   start(
     fd: number,
-    block: ArrayBuffer,
+    block: Uint8Array,
     length: number,
     position: number,
-    done: (err: Error | null) => void,
+    done: (err: Error | null, directBytes: number) => void,
   ): void {
     this.bytes += length;
     this.count++;
+    let direct = 0;
     const finish = (err: Error | null): void => {
       this.bytes -= length;
       this.count--;
       this.give(block);
-      done(err);
+      this.directBytes += direct;
+      done(err, direct);
       if (this.count === 0) this.settled?.();
     };
-    const from = (at: number): void =>
-      write(fd, new Uint8Array(block, at, length - at), 0, length - at, position + at, (err, n) => {
+    const from = (at: number): void => {
+      const viaDirect = this.direct(block.subarray(at), length - at, position + at);
+      write(viaDirect ? this.directFd! : fd, block, at, length - at, position + at, (err, n) => {
+        if (err && viaDirect && err.code === 'EINVAL') {
+          this.directFd = null; // the file system refused: the page cache from here on
+          return from(at);
+        }
+        if (viaDirect && !err) direct += n;
         if (err || at + n >= length) finish(err);
         else from(at + n);
       });
+    };
     from(0);
   }
 
@@ -66,4 +120,17 @@ export class WriteBehind {
       };
     });
   }
+
+  /** Waits for the writes in flight, then closes the direct descriptor (the caller's stays open). */
+  async release(): Promise<void> {
+    this.directFd = null;
+    await this.idle();
+    const fd = this.directOpened;
+    if (fd !== null && !this.released) {
+      this.released = true;
+      await new Promise((resolve) => close(fd, resolve));
+    }
+  }
+
+  private released = false;
 }
