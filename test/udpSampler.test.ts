@@ -121,6 +121,22 @@ describe('UdpSampler', () => {
     expect(s.stats.packetIdGaps).toBe(2);
   });
 
+  it('finds time pairs and packet ids at any place among the pixels (the scan skips pixels four at a time)', async () => {
+    for (let before = 0; before < 9; before++) {
+      const { s, port, batches } = await sampler();
+      const lt = 3 * 2 ** 32 + 1000 * before + 7;
+      const id = (n: number): bigint => (0x50n << 56n) | BigInt(n);
+      const pixels = (n: number): bigint[] => Array.from({ length: n }, () => PIX);
+      // `before` pixels, the pair, pixels, then ids 1, 2, 4 (one gap) spread out, pixels after them
+      const list = [...pixels(before), ...timePair(lt), ...pixels(5), id(1), ...pixels(before % 4), id(2)];
+      await send(port, [words([...list, ...pixels(3), id(4), ...pixels(before)])]);
+      // Held until its own pair gave the first time, then released with it.
+      await until(() => batches.length === 1);
+      expect(batches[0].longtime, `after ${before} pixels`).toBe(lt);
+      expect(s.stats.packetIdGaps, `after ${before} pixels`).toBe(1);
+    }
+  });
+
   it('reports the receive buffer it got, and warns when the kernel caps it', async () => {
     const { s, warnings } = await sampler({ recvBufferBytes: 1 << 30 });
     expect(s.stats.recvBufferBytes).toBeGreaterThan(0);

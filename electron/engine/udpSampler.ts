@@ -254,19 +254,34 @@ export class UdpSampler {
   private learnTime(bytes: Uint8Array): void {
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
     const before = this.time.longtime;
-    for (let i = 1; i < words.length; i += 2) {
-      const hi = words[i];
-      if (hi >>> 29 === 5) continue; // a pixel (0xA, 0xB): nearly every packet, skipped at once
-      const top = hi >>> 24;
-      if (top === 0x44 || top === 0x64) this.time.onLsb(((words[i - 1] >>> 16) | (hi << 16)) >>> 0);
-      else if (top === 0x45 || top === 0x65) this.time.onMsb(words[i - 1] >>> 16);
-      else if (top === 0x50) {
-        const id = (hi & 0xffff) * 2 ** 32 + words[i - 1];
-        if (this.lastPacketId >= 0 && id !== this.lastPacketId + 1) this.stats.packetIdGaps++;
-        this.lastPacketId = id;
-      }
+    const n = words.length;
+    let i = 1;
+    // Nearly every packet is a pixel (hi >>> 29 === 5, i.e. top bits 101): four at a time are
+    // skipped with one test, about half the cost of testing each (10% of the receiving thread at
+    // 300 MB/s).
+    const PIXEL = 0xa0000000;
+    for (; i + 6 < n; i += 8) {
+      const notPixels =
+        (words[i] ^ PIXEL) | (words[i + 2] ^ PIXEL) | (words[i + 4] ^ PIXEL) | (words[i + 6] ^ PIXEL);
+      if (notPixels >>> 29 === 0) continue;
+      for (let k = i; k < i + 8; k += 2) this.packet(words, k);
     }
+    for (; i < n; i += 2) this.packet(words, i);
     this.stats.longtime = this.time.longtime;
     if (before < 0 && this.time.longtime >= 0) this.releaseHeld();
+  }
+
+  /** One packet whose high half is words[i]: a time half or a packet id updates the tracker. */
+  private packet(words: Uint32Array, i: number): void {
+    const hi = words[i];
+    if (hi >>> 29 === 5) return; // a pixel (0xA, 0xB)
+    const top = hi >>> 24;
+    if (top === 0x44 || top === 0x64) this.time.onLsb(((words[i - 1] >>> 16) | (hi << 16)) >>> 0);
+    else if (top === 0x45 || top === 0x65) this.time.onMsb(words[i - 1] >>> 16);
+    else if (top === 0x50) {
+      const id = (hi & 0xffff) * 2 ** 32 + words[i - 1];
+      if (this.lastPacketId >= 0 && id !== this.lastPacketId + 1) this.stats.packetIdGaps++;
+      this.lastPacketId = id;
+    }
   }
 }
