@@ -12,12 +12,12 @@ import {
   DEFAULT_MAX_DATAGRAM_BYTES,
   GeneratedSource,
   SEGMENT_SECONDS,
-  StreamClock,
   cutDatagrams,
   ionsPerTriggerForHitRate,
   parseSourceConfig,
   type DatagramBatch,
 } from './emulatorSource';
+import { StreamClock } from './replaySource';
 
 function collect(batches: Iterable<DatagramBatch>, limit = Infinity): DatagramBatch[] {
   const out: DatagramBatch[] = [];
