@@ -5,7 +5,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../shared/userError';
-import { GeneratedSource, cutDatagrams, type DatagramBatch } from '../native-workers/live/emulatorSource';
+import { cutDatagrams, type DatagramBatch } from '../native-workers/live/datagrams';
+import { GeneratedSource } from '../native-workers/live/emulatorSource';
 import { PacedSender, parseSenderConfig, type RateReport } from '../native-workers/live/pacedSender';
 
 interface Receiver {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../shared/userError';
 import { writeGeneratedRun } from '../native-workers/io/generateRun';
-import { DEFAULT_MAX_DATAGRAM_BYTES, type DatagramBatch } from '../native-workers/live/emulatorSource';
+import { DEFAULT_MAX_DATAGRAM_BYTES, type DatagramBatch } from '../native-workers/live/datagrams';
 import { openReplaySource } from '../native-workers/live/replaySource';
 import { FIXTURES_SKIP_REASON, HAVE_FIXTURES, fixturePath } from './fixtures';
 import { useTmpDir } from './tmpDir';

@@ -10,9 +10,9 @@ import {
   BACKGROUND_HIT_RATE,
   HITS_PER_ION,
   openSource,
-  type EmulatorSource,
   type SourceConfig,
 } from '../../native-workers/live/emulatorSource';
+import type { EmulatorSource } from '../../native-workers/live/datagrams';
 import {
   PacedSender,
   type Pacing,

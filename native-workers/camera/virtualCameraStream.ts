@@ -5,12 +5,8 @@
 // are taken out: like the chip, the virtual camera writes a 0x4/0x4 + 0x4/0x5 pair only when its
 // timer is read (`sendTimePair`, on every GET_TIMER), through a socket of its own.
 import { createSocket, type Socket } from 'node:dgram';
-import {
-  BACKGROUND_HIT_RATE,
-  GeneratedSource,
-  HITS_PER_ION,
-  type DatagramBatch,
-} from '../live/emulatorSource';
+import type { DatagramBatch } from '../live/datagrams';
+import { BACKGROUND_HIT_RATE, GeneratedSource, HITS_PER_ION } from '../live/emulatorSource';
 import { PacedSender } from '../live/pacedSender';
 import { writeTimeLsb, writeTimeMsb } from '../pipeline/tpx3Encoder';
 

@@ -8,14 +8,12 @@ import { createVmiGenerator } from '../pipeline/generator';
 import { createVmiGenerator4 } from '../pipeline/generator4';
 import { Tpx3Decoder, newDecodedBatch } from '../pipeline/tpx3Decoder';
 import { Tpx4Decoder, newTpx4Batch } from '../pipeline/tpx4Decoder';
+import { DEFAULT_MAX_DATAGRAM_BYTES, cutDatagrams, type DatagramBatch } from './datagrams';
 import {
-  DEFAULT_MAX_DATAGRAM_BYTES,
   GeneratedSource,
   SEGMENT_SECONDS,
-  cutDatagrams,
   ionsPerTriggerForHitRate,
   parseSourceConfig,
-  type DatagramBatch,
 } from './emulatorSource';
 import { StreamClock } from './replaySource';
 

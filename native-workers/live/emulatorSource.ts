@@ -22,13 +22,16 @@ import { z } from 'zod';
 import { UserError } from '../../shared/userError';
 import { createVmiGenerator, emptyVmiCounts, type VmiCounts, type VmiGenerator } from '../pipeline/generator';
 import { createVmiGenerator4 } from '../pipeline/generator4';
-import { TPX4_EOC } from '../pipeline/tpx4Decoder';
+import { COARSE_PER_SECOND } from '../pipeline/tpx3Encoder';
+import {
+  MAX_DATAGRAM_BYTES,
+  cutDatagrams,
+  datagramWords,
+  type DatagramBatch,
+  type EmulatorSource,
+} from './datagrams';
 import { openReplaySource, type ReplaySourceOptions } from './replaySource';
 
-/** A realistic SPIDR datagram: 1024 words. */
-export const DEFAULT_MAX_DATAGRAM_BYTES = 8192;
-/** Largest UDP payload rounded down to whole words. */
-export const MAX_DATAGRAM_BYTES = 65504;
 /** Camera seconds per generator segment. */
 export const SEGMENT_SECONDS = 60;
 /** Pixel hits per ion of the generator's cluster model (3..25 pixels, mean 14). */
@@ -36,24 +39,7 @@ export const HITS_PER_ION = 14;
 /** The generator's background: 2000 noise hits/s plus 3 hot pixels at 1000 hits/s. */
 export const BACKGROUND_HIT_RATE = 5000;
 const GENERATOR_CHUNK_BYTES = 256 * 1024; // about 1 ms of generation: short stalls for the sender
-const COARSE_PER_SECOND = 40_000_000;
 const TWO_48 = 2 ** 48;
-
-/** Datagrams ready to send: payloads of whole words, and per datagram its camera time and hits. */
-export interface DatagramBatch {
-  datagrams: Uint8Array[];
-  /** Camera time (s) of each datagram's last word, for pacing; non-decreasing; NaN when unknown. */
-  cameraTime: Float64Array;
-  /** Pixel hit words (Timepix3 headers 0xB and 0xA; Timepix4 eoc <= 0xDF) of each datagram. */
-  hits: Uint32Array;
-}
-
-export interface EmulatorSource extends AsyncIterable<DatagramBatch> {
-  /** One line for the operator. */
-  readonly description: string;
-  /** Whether datagrams carry camera times (pacing by camera time is possible). */
-  readonly timed: boolean;
-}
 
 export interface GeneratedSourceOptions {
   /** Camera generation of the words: 3 (default) or 4 (Timepix4, generator4.ts). */
@@ -116,54 +102,6 @@ export async function openSource(config: SourceConfig, needTimes = true): Promis
 /** Ions per trigger that give `hitRate` pixel hits per second at `triggerRate` (0 at or below the background). */
 export function ionsPerTriggerForHitRate(hitRate: number, triggerRate: number): number {
   return Math.max(0, (hitRate - BACKGROUND_HIT_RATE) / (triggerRate * HITS_PER_ION));
-}
-
-/** Words per datagram for a `maxDatagramBytes` option, checked (a UserError when out of range). */
-export function datagramWords(maxDatagramBytes = DEFAULT_MAX_DATAGRAM_BYTES): number {
-  if (!(
-    Number.isInteger(maxDatagramBytes) &&
-    maxDatagramBytes >= 8 &&
-    maxDatagramBytes <= MAX_DATAGRAM_BYTES
-  )) {
-    throw new UserError(
-      `datagram size must be a whole number of bytes in 8..${MAX_DATAGRAM_BYTES}, got ${maxDatagramBytes}`,
-    );
-  }
-  return Math.floor(maxDatagramBytes / 8);
-}
-
-/**
- * Cuts `words` (interleaved uint32 halves, a buffer the batch may keep) into datagrams of at most
- * `perDatagram` words. `timeAt(endWord)` gives the camera time of the datagram ending before word
- * index endWord; hits are counted here (`camera` 4: the words are big-endian Timepix4 words).
- */
-export function cutDatagrams(
-  words: Uint32Array,
-  perDatagram: number,
-  timeAt: (endWord: number) => number,
-  camera: 3 | 4 = 3,
-): DatagramBatch {
-  const nWords = words.length >>> 1;
-  const n = Math.ceil(nWords / perDatagram);
-  const batch: DatagramBatch = { datagrams: [], cameraTime: new Float64Array(n), hits: new Uint32Array(n) };
-  for (let d = 0; d < n; d++) {
-    const from = d * perDatagram;
-    const to = Math.min(nWords, from + perDatagram);
-    let hits = 0;
-    if (camera === 4) {
-      // The first uint32 holds bytes 0..3 of the word: eoc is byte 0's low 7 bits and byte 1's top bit.
-      for (let i = from; i < to; i++) {
-        const b = words[2 * i];
-        if ((((b & 0x7f) << 1) | ((b >>> 15) & 1)) <= TPX4_EOC.PIXEL_EOC_MAX) hits++;
-      }
-    } else {
-      for (let i = from; i < to; i++) if (words[2 * i + 1] >>> 29 === 0x5) hits++; // header 0xA or 0xB
-    }
-    batch.datagrams.push(new Uint8Array(words.buffer, words.byteOffset + from * 8, (to - from) * 8));
-    batch.cameraTime[d] = timeAt(to);
-    batch.hits[d] = hits;
-  }
-  return batch;
 }
 
 /** The seeded VMI generator, in segments with a continuing camera time. */

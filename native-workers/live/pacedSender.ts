@@ -21,7 +21,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { assertNever } from '../../shared/assertNever';
 import { UserError } from '../../shared/userError';
-import type { DatagramBatch } from './emulatorSource';
+import type { DatagramBatch } from './datagrams';
 
 export type Pacing =
   { kind: 'rate'; megabytesPerSecond: number } | { kind: 'camera'; speed: number } | { kind: 'unpaced' };

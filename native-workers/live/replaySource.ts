@@ -8,7 +8,7 @@
 import { inspectRawFile, readWords, type RawFileInfo } from '../io/rawReader';
 import { TimeTracker, fillExtendTable } from '../pipeline/globalTime';
 import { COARSE_PER_SECOND } from '../pipeline/tpx3Encoder';
-import { cutDatagrams, datagramWords, type DatagramBatch, type EmulatorSource } from './emulatorSource';
+import { cutDatagrams, datagramWords, type DatagramBatch, type EmulatorSource } from './datagrams';
 
 export interface ReplaySourceOptions {
   /** The .raw file. */
