@@ -178,7 +178,7 @@ describe('Engine', () => {
       expect(st.received.bytes).toBeGreaterThan(0);
       expect(st.loss.pipelineDroppedBatches).toBe(0);
       expect(st.stages).toEqual([
-        expect.objectContaining({ name: 'pipeline', overflow: 'drop', queueLimitBytes: 8 << 20 }),
+        expect.objectContaining({ name: 'pipeline', overflow: 'drop', queueLimitBytes: 32 << 20 }),
       ]);
     } finally {
       const stopped = await engine.stop();

@@ -16,8 +16,11 @@ export interface SupervisorOptions {
   transport: StageTransport;
   /** Starts the host of the 'process' transport (the app: an Electron utility process). */
   launcher?: StageLauncher;
-  /** Bytes of batches in flight before new batches are dropped (default 8 MB, about 8 batches: it
-   * bounds the views' latency, and how long a snapshot or a parameter change waits, under overload). */
+  /** Bytes of batches in flight before new batches are dropped (default 32 MB, about 100 ms at
+   * 300 MB/s: it bounds the views' latency, and how long a snapshot or a parameter change waits,
+   * under overload). 8 MB dropped 15-26% of the batches at 300 MB/s with recording, although the
+   * machine had 10-15% idle: the low-priority pipeline thread loses the CPU for tens of ms at a
+   * time and 8 MB is 27 ms; 32 MB dropped 3-4%. */
   queueLimitBytes?: number;
   onEvent?: (message: string) => void;
   /** A batch's buffer the pipeline is done with (dropped, or given back by a thread): to reuse. */
@@ -46,7 +49,7 @@ export class PipelineSupervisor {
     private readonly options: SupervisorOptions,
   ) {
     this.config = config;
-    this.limit = options.queueLimitBytes ?? 8 << 20;
+    this.limit = options.queueLimitBytes ?? 32 << 20;
     // The live views give way to reception and recording when the machine is full (the policy:
     // drop live-view batches first, never the recording).
     this.port = openStage('live', config, options.transport, {

@@ -13,8 +13,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { TimeTracker } from '../../native-workers/pipeline/globalTime';
 
-/** Batch buffers kept for reuse: the supervisor's 8 MB in flight, and some slack. */
-const POOL_BUFFERS = 16;
+/** Batch buffers kept for reuse: the supervisor's 32 MB in flight, and some slack. */
+const POOL_BUFFERS = 40;
 
 export interface SamplerConfig {
   address: string;
