@@ -8,7 +8,13 @@ import {
   type EventBatch,
   type HitBatch,
 } from '../../shared/batches';
-import { snapshotTransferables, type LiveViewsConfigInput } from '../../shared/liveViews';
+import {
+  binIndex,
+  fillHistogram,
+  newHistogram,
+  snapshotTransferables,
+  type LiveViewsConfigInput,
+} from '../../shared/liveViews';
 import { LiveViews } from './liveViews';
 import { RateWindow, Trend } from './timeSeries';
 
@@ -131,6 +137,37 @@ describe('LiveViews histograms and maps', () => {
       underflow: 0,
       overflow: 1,
     });
+  });
+
+  it('bins every ToT as binIndex does, from the kernel table and above it (float64 path)', () => {
+    // ToTs 0..70,000 ns: the table covers 0..ceil(max), and at most 65,536 entries.
+    const tots = Array.from({ length: 70_001 }, (_, t) => t);
+    for (const tot of [
+      { max: 5000, bins: 200 },
+      { max: 99.5, bins: 7 },
+      { max: 1e6, bins: 333 },
+    ]) {
+      const v = view({ tot });
+      v.addHits(hits(tots.map((t) => [0, 0, t])), 0);
+      const expected = newHistogram(0, tot.max, tot.bins);
+      fillHistogram(expected, Float64Array.from(tots), tots.length);
+      const got = v.snapshot(0).tot;
+      expect(Array.from(got.counts), JSON.stringify(tot)).toEqual(Array.from(expected.counts));
+      expect([got.underflow, got.overflow]).toEqual([expected.under, expected.over]);
+    }
+    // The ToF-vs-ToT rows (every row inside the ToF range), likewise.
+    const w = view({
+      tof: { min: 0, max: 1, bins: 1 },
+      tot: { max: 77.7 },
+      tofTot: { tofBins: 1, totBins: 5 },
+    });
+    w.addEvents(events(tots.map((t) => [0, 0, 0.5, t])), 1, 0);
+    const rowsByBin = [0, 0, 0, 0, 0];
+    for (const t of tots) {
+      const b = binIndex(t, 0, 77.7, 5 / 77.7, 5);
+      if (b >= 0 && b < 5) rowsByBin[b]++;
+    }
+    expect(Array.from(w.snapshot(0).tofTot.counts)).toEqual(rowsByBin);
   });
 
   it('fills ToF-vs-ToT from event rows, columns made of whole ToF-histogram bins', () => {

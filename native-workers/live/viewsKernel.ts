@@ -2,7 +2,7 @@
 // block at a time and added into the kernel's accumulators (hit map, ToT and ToF histograms,
 // ToF-vs-ToT), which `fold` adds into LiveViews' own arrays (at a snapshot, before a re-shape).
 import type { HitBatch } from '../../shared/batches';
-import type { Histogram } from '../../shared/liveViews';
+import { type Histogram, binIndex } from '../../shared/liveViews';
 import { type WasmGlobal, type WasmMemory, instantiateKernel, memoryOf } from '../pipeline/wasmModule';
 import { bytes } from './viewsKernel.wat';
 
@@ -24,6 +24,8 @@ interface KernelExports {
     scale: number,
     bins: number,
     hist: number,
+    lut: number,
+    lutLen: number,
   ): number;
   tofs(
     n: number,
@@ -41,6 +43,8 @@ interface KernelExports {
     totBins: number,
     tofBins: number,
     c2: number,
+    lut2: number,
+    lut2Len: number,
   ): void;
 }
 
@@ -67,10 +71,16 @@ const TOT = TOF + 8 * BLOCK;
 const X = TOT + 4 * BLOCK;
 const Y = X + 2 * BLOCK;
 const ACC = Y + 2 * BLOCK;
+/** Entries of each ToT-bin table (ToT values in ns, integers; above the table the kernel bins in
+ * float64 as binIndex does). */
+const LUT_MAX = 65_536;
 
 export class ViewsKernel {
   private readonly k: KernelExports;
-  private at = { map: ACC, tot: ACC, tof: ACC, c2: ACC, col: ACC };
+  private at = { map: ACC, tot: ACC, tof: ACC, c2: ACC, col: ACC, lut: ACC, lut2: ACC };
+  /** The bins each ToT table holds ('' when not filled since the last shape), and its length. */
+  private lut = { key: '', len: 0 };
+  private lut2 = { key: '', len: 0 };
   private map = new Float64Array(0);
   private totHist = new Float64Array(0);
   private tofHist = new Float64Array(0);
@@ -83,12 +93,15 @@ export class ViewsKernel {
 
   /** New accumulator sizes (fold first: the accumulators start at zero). */
   shape(s: ViewShapes): void {
-    const at = { map: ACC, tot: 0, tof: 0, c2: 0, col: 0 };
+    const at = { map: ACC, tot: 0, tof: 0, c2: 0, col: 0, lut: 0, lut2: 0 };
     at.tot = at.map + 8 * s.mapSize;
     at.tof = at.tot + 8 * s.totBins;
     at.c2 = at.tof + 8 * s.tofBins;
     at.col = at.c2 + 4 * s.tofTotSize;
-    const end = at.col + 4 * s.tofBins;
+    at.lut = at.col + 4 * s.tofBins;
+    at.lut2 = at.lut + 4 * LUT_MAX;
+    const end = at.lut2 + 4 * LUT_MAX;
+    this.lut.key = this.lut2.key = '';
     const buffer = memoryOf(this.k.memory, end);
     this.at = at;
     this.map = new Float64Array(buffer, at.map, s.mapSize);
@@ -102,6 +115,7 @@ export class ViewsKernel {
   /** Hit map (counts, or ToT sums when `sum`) and ToT histogram; returns the hits off the sensor. */
   hits(hits: HitBatch, width: number, height: number, sum: boolean, tot: Histogram): number {
     const buffer = this.k.memory.buffer;
+    const lutLen = this.fillLut(this.lut, this.at.lut, tot.min, tot.max, tot.bins);
     let off = 0;
     for (let at = 0; at < hits.n; at += BLOCK) {
       const n = Math.min(BLOCK, hits.n - at);
@@ -122,6 +136,8 @@ export class ViewsKernel {
         tot.scale,
         tot.bins,
         this.at.tot,
+        this.at.lut,
+        lutLen,
       );
       tot.under += this.k.under.value;
       tot.over += this.k.over.value;
@@ -140,11 +156,12 @@ export class ViewsKernel {
     tofTot: TofTotShape,
   ): void {
     const buffer = this.k.memory.buffer;
+    const { totMax, totBins } = tofTot;
+    const lut2Len = tot ? this.fillLut(this.lut2, this.at.lut2, 0, totMax, totBins) : 0;
     for (let at = 0; at < n; at += BLOCK) {
       const m = Math.min(BLOCK, n - at);
       new Float64Array(buffer, TOF, m).set(tof.subarray(at, at + m));
       if (tot) new Uint32Array(buffer, TOT, m).set(tot.subarray(at, at + m));
-      const { tofBins, totBins, totMax } = tofTot;
       this.k.tofs(
         m,
         TOF,
@@ -159,13 +176,35 @@ export class ViewsKernel {
         totMax,
         totBins / totMax,
         totBins,
-        tofBins,
+        tofTot.tofBins,
         this.at.c2,
+        this.at.lut2,
+        lut2Len,
       );
       h.under += this.k.under.value;
       h.over += this.k.over.value;
     }
     this.dirty = true;
+  }
+
+  /** The ToT table at `at` for `bins` bins over [min, max), filled when they changed: entry t is
+   * binIndex(t). Returns its length (0 for a range the table cannot help with). */
+  private fillLut(
+    lut: { key: string; len: number },
+    at: number,
+    min: number,
+    max: number,
+    bins: number,
+  ): number {
+    const key = `${min}:${max}:${bins}`;
+    if (lut.key === key) return lut.len;
+    const len = Number.isFinite(max) && max > 0 ? Math.min(LUT_MAX, Math.ceil(max) + 1) : 0;
+    const table = new Int32Array(this.k.memory.buffer, at, len);
+    const scale = bins / (max - min);
+    for (let t = 0; t < len; t++) table[t] = binIndex(t, min, max, scale, bins);
+    lut.key = key;
+    lut.len = len;
+    return len;
   }
 
   /** Adds the accumulators into the views' arrays (same sizes as shaped) and zeroes them. */
