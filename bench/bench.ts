@@ -12,7 +12,7 @@ import { convertRawFile } from '../native-workers/io/convertRaw';
 import { writeGeneratedRun } from '../native-workers/io/generateRun';
 import { createH5File } from '../native-workers/io/h5Append';
 import { inspectRawFile } from '../native-workers/io/rawReader';
-import type { EventBatch } from '../shared/batches';
+import { type EventBatch, emptyEventBatch } from '../shared/batches';
 import { clusterEvents } from '../native-workers/pipeline/clustering';
 import { EventBuilder, newEventOutput } from '../native-workers/pipeline/eventBuilder';
 import { WholeTriggerBuffer } from '../native-workers/pipeline/wholeTriggers';
@@ -207,6 +207,65 @@ function benchClustering(path: string): void {
       ratio: `${(rate / reference).toFixed(0)}x`,
     });
   }
+}
+
+/**
+ * Issue 3: "a single trigger with a pathological 1 M hits must not blow up time or memory". One
+ * trigger of blobs (the 200k unit test's layout) at 250k and 1 M hits, to see how the time grows,
+ * and a flood of 1 M hits on one pixel at one time.
+ */
+function benchPathologicalTrigger(): void {
+  const cases: [string, EventBatch][] = [
+    ['250k hits, 12.5k blobs of 20, rows shuffled', blobTrigger(250_000)],
+    ['1 M hits, 50k blobs of 20, rows shuffled', blobTrigger(1_000_000)],
+    ['1 M hits, a flood on one pixel at one time', floodTrigger(1_000_000)],
+  ];
+  for (const [what, ev] of cases) {
+    for (const algorithm of ['dbscan', 'stream'] as const) {
+      const rss0 = process.memoryUsage().rss;
+      const { seconds, result } = best(1, () => clusterEvents(ev, { ...DEFAULT_CLUSTERING, algorithm }).n);
+      const grew = (process.memoryUsage().rss - rss0) / 2 ** 20;
+      add({
+        stage: `${algorithm}: one trigger of ${what}`,
+        value: `${seconds.toFixed(2)} s (${(ev.n / seconds / 1e6).toFixed(1)} M hits/s), ${result} centroids`,
+        memory: `RSS +${Math.max(0, grew).toFixed(0)} MB`,
+      });
+    }
+  }
+}
+
+/** One trigger of `n` hits: blobs of 20 hits (4 x 5 pixels, 10 ns) on a 50 x 40 lattice, layers
+ * 2 us apart in tof, rows in a shuffled order. */
+function blobTrigger(n: number): EventBatch {
+  const ev = emptyEventBatch(n);
+  ev.n = n;
+  let seed = 99;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  for (let k = 0; k < n; k++) {
+    const row = order[k];
+    const b = Math.floor(k / 20);
+    const i = k % 20;
+    ev.x[row] = (b % 50) * 5 + (i % 4);
+    ev.y[row] = (Math.floor(b / 50) % 40) * 6 + Math.floor(i / 4);
+    ev.tof[row] = 1e-5 + Math.floor(b / 2000) * 2e-6 + (b % 7) * 1e-7 + rnd() * 1e-8;
+    ev.tot[row] = 100;
+  }
+  return ev;
+}
+
+function floodTrigger(n: number): EventBatch {
+  const ev = emptyEventBatch(n);
+  ev.n = n;
+  ev.x.fill(100);
+  ev.y.fill(100);
+  ev.tof.fill(1e-4);
+  ev.tot.fill(100);
+  return ev;
 }
 
 async function benchQuality(): Promise<void> {
@@ -488,7 +547,10 @@ async function main(): Promise<void> {
       benchConvertCli('generated VMI, into /dev/shm', vmi, RUNS, [], '', '/dev/shm');
   }
   if (part('tpx4')) benchTpx4Decode();
-  if (part('cluster')) benchClustering(vmi);
+  if (part('cluster')) {
+    benchClustering(vmi);
+    benchPathologicalTrigger();
+  }
   if (part('convert'))
     benchConvertCli(
       'generated VMI, DBSCAN, 2 workers',
