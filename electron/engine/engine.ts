@@ -29,8 +29,9 @@ import { validatePrefix } from '../../native-workers/live/runNaming';
 import type { StageLauncher, StageTransport } from '../../native-workers/stages/stagePort';
 import { tpx4SensorSize } from '../../native-workers/pipeline/tpx4Hits';
 import type { CameraSession } from '../../native-workers/camera/cameraSession';
-import { cameraConfigured, cameraSidecar, cameraStatus, startCamera, stopCamera } from './cameraControl';
+import { cameraConfigured, cameraSidecar, startCamera, stopCamera } from './cameraControl';
 import { EmulatorProcess } from './emulatorProcess';
+import { ReceiveRate, assembleStatus } from './engineStatus';
 import { PipelineSupervisor } from './pipelineSupervisor';
 import { RecordingControl } from './recordingControl';
 import { UdpSampler } from './udpSampler';
@@ -69,7 +70,7 @@ export class Engine implements EngineApi {
   private readonly statusListeners = new Set<(s: EngineStatus) => void>();
   private readonly viewListeners = new Set<(s: LiveSnapshot) => void>();
   private readonly configListeners = new Set<(c: EngineConfig) => void>();
-  private lastBytes = { atMs: 0, bytes: 0, rate: 0 };
+  private readonly receiveRate = new ReceiveRate();
   private boundPort = 0;
   /** Camera generation of the running acquisition (settings.processing.generation at start). */
   private generation: 3 | 4 = 3;
@@ -378,48 +379,21 @@ export class Engine implements EngineApi {
   }
 
   private status(): EngineStatus {
-    const st = this.sampler?.stats;
-    const now = performance.now();
-    if (st && now - this.lastBytes.atMs >= 900) {
-      this.lastBytes = {
-        atMs: now,
-        bytes: st.bytes,
-        rate: ((st.bytes - this.lastBytes.bytes) / (now - this.lastBytes.atMs)) * 1e-3,
-      };
-    }
-    const { source } = this.settings;
-    const driven = this.camera !== null || cameraConfigured(this.settings.camera);
-    return {
+    const stats = this.sampler?.stats;
+    const receiveRate = this.receiveRate.update(stats?.bytes, performance.now());
+    return assembleStatus({
       state: this.state,
-      source: {
-        // A configured camera is the source before its first start too (no EMULATOR badge).
-        kind: driven ? 'udp' : source.kind,
-        address: driven
-          ? this.settings.camera.udp.address
-          : source.kind === 'emulator'
-            ? '127.0.0.1'
-            : source.udp.address,
-        port: this.boundPort || (driven ? this.settings.camera.udp.port : source.udp.port),
-      },
+      settings: this.settings,
+      camera: this.camera,
+      boundPort: this.boundPort,
       elapsedS: this.state === 'idle' ? 0 : this.nowS(),
       recording: this.recordings.status(this.nowS()),
       disk: this.recordings.disk,
-      received: {
-        datagrams: st?.datagrams ?? 0,
-        bytes: st?.bytes ?? 0,
-        megabytesPerS: this.state === 'running' ? this.lastBytes.rate : 0,
-      },
-      loss: {
-        kernelDrops: st?.kernelDrops ?? -1,
-        packetIdGaps: st?.packetIdGaps ?? 0,
-        oddDatagrams: st?.oddDatagrams ?? 0,
-        droppedBeforeTime: st?.droppedBeforeTime ?? 0,
-        pipelineDroppedBatches: this.supervisor?.health().droppedBatches ?? 0,
-      },
-      pipelineRestarts: this.supervisor?.restartCount ?? 0,
-      stages: this.supervisor ? [this.supervisor.health()] : [],
+      stats,
+      receiveRate,
+      supervisor: this.supervisor,
+      // A copy, so a published status does not change under its listeners.
       messages: [...this.messages],
-      camera: cameraStatus(this.camera, this.settings.camera),
-    };
+    });
   }
 }
