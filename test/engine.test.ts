@@ -1,6 +1,7 @@
 // The engine end to end over real loopback UDP: emulator process -> sampler -> recorder and live
 // pipeline process -> views; the recording equals the packets sent, byte for byte.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,6 +91,40 @@ describe('Engine', () => {
       expect(snaps.at(-1)!.totals.triggers).toBe(sent.triggers);
     } finally {
       await engine.stop();
+    }
+  });
+
+  it("measures each run's receive rate from its own start: a second, slower run is not negative", async () => {
+    const engine = new Engine(
+      settings((s) => {
+        s.source.kind = 'udp';
+        s.source.udp = { address: '127.0.0.1', port: 0 };
+      }),
+    );
+    const socket = createSocket('udp4');
+    try {
+      for (const datagrams of [400, 50]) {
+        const status = await engine.start();
+        try {
+          const payload = Buffer.alloc(8192, 0xb0);
+          for (let i = 0; i < datagrams; i++)
+            await new Promise<void>((r, j) =>
+              socket.send(payload, status.source.port, '127.0.0.1', (e) => (e ? j(e) : r())),
+            );
+          await waitFor(
+            () => engine['sampler']!.stats.bytes === datagrams * 8192,
+            () => `sampler counted ${engine['sampler']!.stats.bytes} bytes of ${datagrams * 8192}`,
+          );
+          await new Promise((r) => setTimeout(r, 950)); // the rate is measured over >= 900 ms
+          expect((await engine.getStatus()).received.megabytesPerS, `${datagrams} datagrams`).toBeGreaterThan(
+            0,
+          );
+        } finally {
+          await engine.stop();
+        }
+      }
+    } finally {
+      socket.close();
     }
   });
 

@@ -124,6 +124,7 @@ export class Engine implements EngineApi {
         },
       );
       this.sampler = sampler;
+      this.receiveRate.start(performance.now());
       this.boundPort = await sampler.start().catch((err: Error) => {
         throw new UserError(`cannot listen on UDP ${listen.address}:${listen.port}: ${err.message}`);
       });

@@ -243,13 +243,23 @@ describe('ReceiveRate', () => {
     expect(rate.update(8_800_000, 4900)).toBe(0);
   });
 
-  it('keeps the last rate while the sampler is gone, and measures from the last sample after', () => {
+  it('keeps the last rate while the sampler is gone; a new sampler is measured from its start', () => {
     const rate = new ReceiveRate();
+    rate.start(0);
     expect(rate.update(3_000_000, 1000)).toBeCloseTo(3, 12);
     expect(rate.update(undefined, 2000)).toBeCloseTo(3, 12);
     expect(rate.update(undefined, 3000)).toBeCloseTo(3, 12);
-    // The next sample is measured against the one at 1000 ms: 4 MB over 3 s.
-    expect(rate.update(7_000_000, 4000)).toBeCloseTo(4 / 3, 12);
+    // A second run: its sampler counts from 0 again, from 3500 ms. 0.5 s in, too soon to measure: 0,
+    // not the old run's rate; 2 MB after 1 s is 2 MB/s (not negative against the old run's 3 MB).
+    rate.start(3500);
+    expect(rate.update(1_000_000, 4000)).toBe(0);
+    expect(rate.update(2_000_000, 4500)).toBeCloseTo(2, 12);
+  });
+
+  it("measures the first report from the run's start, not from the process's", () => {
+    const rate = new ReceiveRate();
+    rate.start(600_000); // the app has been open ten minutes
+    expect(rate.update(5_000_000, 601_000)).toBeCloseTo(5, 12);
   });
 
   it('feeds the status once a second as the engine does', () => {

@@ -14,6 +14,12 @@ import type { SamplerStats } from './udpSampler';
 export class ReceiveRate {
   private last = { atMs: 0, bytes: 0, rate: 0 };
 
+  /** A new sampler starts counting from 0 at `nowMs`: measure from there (not from the last run's
+   * total, which gave a negative first rate, nor from the process's start, which understated it). */
+  start(nowMs: number): void {
+    this.last = { atMs: nowMs, bytes: 0, rate: 0 };
+  }
+
   /** `bytes`: the sampler's total so far (undefined: no sampler, the last rate stays). */
   update(bytes: number | undefined, nowMs: number): number {
     if (bytes !== undefined && nowMs - this.last.atMs >= 900) {
