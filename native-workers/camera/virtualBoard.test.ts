@@ -488,6 +488,16 @@ describe('VirtualBoard: shutter and stream', () => {
     expect(log.starts).toHaveLength(1);
   });
 
+  it('closes the shutter again when the stream cannot start, without an unhandled rejection', async () => {
+    const { log, stream } = fakeStream();
+    stream.start = (): Promise<void> => Promise.reject(new Error('EINVAL: bad destination'));
+    const b = new VirtualBoard(CHIP_ID, stream);
+    expect(b.answer(C.AUTOTRIG_START, 0, words(0))).toEqual({ error: 0, words: [0] });
+    await new Promise((r) => setImmediate(r));
+    expect(b.shutterOpen).toBe(false);
+    expect(log.stops).toBe(0);
+  });
+
   it('writes a time pair into the stream on each GET_TIMER while the shutter is open, and only then', () => {
     const { ask, log } = board();
     nowNs += 250n;

@@ -75,6 +75,7 @@ export class VirtualBoard {
   private readonly pixels = new Uint8Array(65536);
   private trigConfig = [0, 10000, 5, 1, 0];
   private shutter = false;
+  private shutterChanges = 0;
 
   constructor(
     private readonly chipId: number,
@@ -110,8 +111,14 @@ export class VirtualBoard {
 
   private setShutter(open: boolean): void {
     this.shutter = open;
-    if (open) void this.stream.start(this.udpDestination, Number(this.ticks()));
-    else void this.stream.stop();
+    const change = ++this.shutterChanges;
+    const done = open ? this.stream.start(this.udpDestination, Number(this.ticks())) : this.stream.stop();
+    // A stream that cannot start (a destination the socket refuses, say) leaves the shutter closed
+    // (unless it was opened again since), instead of an unhandled rejection, which would end the
+    // camera's process.
+    done.catch(() => {
+      if (change === this.shutterChanges) this.shutter = false;
+    });
   }
 
   /** The answer to one request (device: the chip index from the header). */
