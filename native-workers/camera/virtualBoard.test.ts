@@ -335,11 +335,11 @@ describe('VirtualBoard: registers and trigger configuration', () => {
     expect(ask(C.GET_TRIGCONFIG).words).toEqual([6, 100, 10, 3, 0]);
   });
 
-  it('rejects a trigger mode above 6 or fewer than 4 words, keeping the last configuration', () => {
+  it('rejects a trigger mode above 6 (illegal) or fewer than 4 words (length), keeping the last configuration', () => {
     const { ask } = board();
     ask(C.SET_TRIGCONFIG, words(4, 0, 1000, 0));
     expect(ask(C.SET_TRIGCONFIG, words(7, 0, 1000, 0))).toEqual({ error: ERR_ILLEGAL_PAR });
-    expect(ask(C.SET_TRIGCONFIG, words(4, 0, 1000))).toEqual({ error: ERR_ILLEGAL_PAR });
+    expect(ask(C.SET_TRIGCONFIG, words(4, 0, 1000))).toEqual({ error: ERR_MSG_LENGTH });
     expect(ask(C.GET_TRIGCONFIG).words).toEqual([4, 0, 1000, 0, 0]);
   });
 });

@@ -225,7 +225,8 @@ export class VirtualBoard {
         });
       case C.SET_TRIGCONFIG: {
         const words = [0, 1, 2, 3, 4].map((i) => word(i));
-        if (words[3] === undefined || (words[0] ?? 99) > 6) return { error: ERR_ILLEGAL_PAR };
+        if (words[3] === undefined) return { error: ERR_MSG_LENGTH }; // fewer than 4 words, as elsewhere
+        if (words[0]! > 6) return { error: ERR_ILLEGAL_PAR };
         this.trigConfig = words.map((w) => w ?? 0);
         return ok(0);
       }
