@@ -57,6 +57,8 @@ export function assembleStatus(p: StatusParts): EngineStatus {
   const st = p.stats;
   const { source } = p.settings;
   const driven = p.camera !== null || cameraConfigured(p.settings.camera);
+  // Asked once: health() moves its execution-time window, and both uses must agree.
+  const health = p.supervisor?.health();
   return {
     state: p.state,
     source: {
@@ -82,10 +84,10 @@ export function assembleStatus(p: StatusParts): EngineStatus {
       packetIdGaps: st?.packetIdGaps ?? 0,
       oddDatagrams: st?.oddDatagrams ?? 0,
       droppedBeforeTime: st?.droppedBeforeTime ?? 0,
-      pipelineDroppedBatches: p.supervisor?.health().droppedBatches ?? 0,
+      pipelineDroppedBatches: health?.droppedBatches ?? 0,
     },
     pipelineRestarts: p.supervisor?.restartCount ?? 0,
-    stages: p.supervisor ? [p.supervisor.health()] : [],
+    stages: health ? [health] : [],
     messages: p.messages,
     camera: cameraStatus(p.camera, p.settings.camera),
   };
