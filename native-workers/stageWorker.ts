@@ -1,10 +1,13 @@
 // Entry of a stage host: a worker thread (init in workerData), an Electron utility process
 // (process.parentPort, messages arrive as {data}) or a forked child (process.send); in both process
 // kinds the init is the first message. Creates the named stage and answers each request in order.
+// A worker thread also hosts the UDP sampler's receiving end (live/udpReceiver.ts), so that the one
+// bundled host serves every thread the engine starts.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type StageName, buffersOf, createStage } from './stages/stages';
+import { type ReceiverConfig, runReceiverThread } from './live/udpReceiver';
 
 /** Lowers this thread's CPU priority (on Linux, nice values are per thread: /proc/thread-self
  * names this one). Silently keeps the default where that is not possible. */
@@ -49,7 +52,12 @@ interface UtilityParentPort {
 }
 const utilityPort = (process as { parentPort?: UtilityParentPort }).parentPort;
 
-if (parentPort) {
+const receiver = (workerData as { receiver?: ReceiverConfig } | null)?.receiver;
+
+if (parentPort && receiver) {
+  // Not a stage: the UDP sampler's receiving thread (udpReceiver.ts), which pushes chunks.
+  runReceiverThread(receiver, parentPort);
+} else if (parentPort) {
   const port = parentPort;
   const handle = handlerFor(workerData as { name: StageName; config: never });
   port.on('message', (msg: Request) => {

@@ -33,7 +33,7 @@ async function until(cond: () => boolean, ms = 3000): Promise<void> {
   }
 }
 
-async function sampler(extra = {}) {
+async function makeSampler(extra = {}) {
   const raw: SampledBatch[] = [];
   const batches: SampledBatch[] = [];
   const warnings: string[] = [];
@@ -46,7 +46,9 @@ async function sampler(extra = {}) {
   return { s, port, raw, batches, warnings };
 }
 
-describe('UdpSampler', () => {
+describe.each([false, true])('UdpSampler (datagrams received in a thread of their own: %s)', (thread) => {
+  const sampler = (extra = {}): ReturnType<typeof makeSampler> => makeSampler({ ...extra, thread });
+
   it('holds batches until the first global time, then releases them with it; a batch own time counts for the next', async () => {
     const { s, port, raw, batches } = await sampler();
     await send(port, [words([PIX, PIX])]);
@@ -98,19 +100,23 @@ describe('UdpSampler', () => {
     await send(port, [words([...timePair(2 ** 32), PIX])]);
     await until(() => batches.length === 1);
     const first = batches[0].bytes;
+    const firstBuffer = first.buffer;
     s.recycle(new Uint8Array(16)); // not a batch buffer: ignored
     s.recycle(first);
     // The buffer being filled was taken at the first batch's end: the one after it reuses `first`.
     await send(port, [words([PIX, PIX])]);
     await until(() => batches.length === 2);
-    expect(batches[1].bytes.buffer).not.toBe(first.buffer);
+    expect(batches[1].bytes.buffer).not.toBe(firstBuffer);
     await send(port, [words([PIX, PIX, PIX])]);
     await until(() => batches.length === 3);
-    expect(batches[2].bytes.buffer).toBe(first.buffer);
+    // Across threads the buffer goes back by transfer (its memory, in a new ArrayBuffer object).
+    if (thread) expect(firstBuffer.byteLength).toBe(0);
+    else expect(batches[2].bytes.buffer).toBe(firstBuffer);
+    expect(batches[2].bytes.buffer.byteLength).toBe((1 << 20) + 65536); // a batch buffer
     expect(batches[2].bytes).toEqual(new Uint8Array(words([PIX, PIX, PIX])));
     await send(port, [words([PIX])]);
     await until(() => batches.length === 4);
-    expect(batches[3].bytes.buffer).not.toBe(first.buffer); // handed on, not reused twice
+    expect(batches[3].bytes.buffer).not.toBe(batches[2].bytes.buffer); // handed on, not reused twice
   });
 
   it('counts gaps in SPIDR packet ids', async () => {

@@ -116,6 +116,8 @@ export class Engine implements EngineApi {
           ...(emulated ? { address: '127.0.0.1', port: 0 } : { address: listen.address, port: listen.port }),
           generation: this.generation,
           recvBufferBytes: source.receiveBufferMB * 2 ** 20,
+          // Datagrams arrive in a thread of their own, chunks come here (udpReceiver.ts: why).
+          thread: true,
         },
         {
           onRaw: (b) => this.recordings.write(b.bytes),

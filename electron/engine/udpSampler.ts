@@ -9,12 +9,16 @@
 // with the first time; beyond that bound they are dropped from processing and counted (listeners
 // that record get every batch regardless, through `onRaw`). Timepix4 (generation 4) words carry their
 // time in heartbeats, read by the decoder: its batches are never held and carry longtime 0.
-import { createSocket, type Socket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { TimeTracker } from '../../native-workers/pipeline/globalTime';
-
-/** Batch buffers kept for reuse: the supervisor's 32 MB in flight, and some slack. */
-const POOL_BUFFERS = 40;
+import {
+  type DatagramChunk,
+  LocalReceiver,
+  type Receiver,
+  type ReceiverCounts,
+  ThreadReceiver,
+} from '../../native-workers/live/udpReceiver';
+import { stageHostUrl } from '../../native-workers/stages/stagePort';
 
 export interface SamplerConfig {
   address: string;
@@ -30,6 +34,8 @@ export interface SamplerConfig {
   /** Bounds for batches held before the first global time. */
   holdMs?: number;
   holdBytes?: number;
+  /** Receive in a worker thread of its own (udpReceiver.ts: why); default false, this thread. */
+  thread?: boolean;
 }
 
 /** A batch of whole 8-byte words, the concatenation of the datagrams in arrival order. */
@@ -73,18 +79,13 @@ const DEFAULTS = {
   flushMs: 100,
   holdMs: 2000,
   holdBytes: 64 << 20,
+  thread: false,
 };
 
 export class UdpSampler {
-  private socket: Socket | null = null;
+  private receiver: Receiver | null = null;
+  private port = 0;
   private readonly time = new TimeTracker();
-  private buf: Uint8Array;
-  /** Batch buffers given back (recycle), filled again before any new one is made. */
-  private readonly pool: Uint8Array[] = [];
-  private fill = 0;
-  private count = 0;
-  private firstArrival = 0;
-  private timer: NodeJS.Timeout | null = null;
   private held: SampledBatch[] = [];
   private heldBytes = 0;
   private lastPacketId = -1;
@@ -106,25 +107,28 @@ export class UdpSampler {
     private readonly listeners: SamplerListeners,
   ) {
     this.cfg = { ...DEFAULTS, ...config };
-    this.buf = new Uint8Array(this.cfg.batchBytes + 65536);
   }
 
   /** Binds the socket; resolves with the bound port (useful with port 0). */
   async start(): Promise<number> {
-    const socket = createSocket({ type: 'udp4', recvBufferSize: this.cfg.recvBufferBytes });
-    this.socket = socket;
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(this.cfg.port, this.cfg.address, () => {
-        socket.off('error', reject);
-        resolve();
-      });
+    const events = {
+      onChunk: (c: DatagramChunk, counts: ReceiverCounts) => this.onChunk(c, counts),
+      onWarning: (w: string) => this.listeners.onWarning?.(w),
+      onCounts: (counts: ReceiverCounts) => this.takeCounts(counts),
+    };
+    const receiver = this.cfg.thread
+      ? new ThreadReceiver(this.cfg, events, stageHostUrl())
+      : new LocalReceiver(this.cfg, events);
+    this.receiver = receiver;
+    const { port, recvBufferBytes } = await receiver.start().catch(async (err: unknown) => {
+      this.receiver = null;
+      await receiver.stop().catch(() => undefined);
+      throw err;
     });
-    socket.on('message', (msg) => this.onDatagram(msg));
-    socket.on('error', (err) => this.listeners.onWarning?.(`UDP socket: ${err.message}`));
+    this.port = port;
     // Linux grants twice the size asked for (its bookkeeping) and reports that, up to twice
     // net.core.rmem_max: less than twice the request means rmem_max capped it.
-    this.stats.recvBufferBytes = socket.getRecvBufferSize();
+    this.stats.recvBufferBytes = recvBufferBytes;
     const doubled = process.platform === 'linux' ? 2 : 1;
     if (this.stats.recvBufferBytes < doubled * this.cfg.recvBufferBytes) {
       this.listeners.onWarning?.(
@@ -133,24 +137,22 @@ export class UdpSampler {
           `raise it with 'sysctl -w net.core.rmem_max=${this.cfg.recvBufferBytes}' (as root)`,
       );
     }
-    return socket.address().port;
+    return port;
   }
 
+  /** Reads the kernel's drop count while the socket is open, then hands on the last batch and
+   * closes it. */
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.flush();
     await this.refreshKernelDrops();
-    const s = this.socket;
-    this.socket = null;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+    const r = this.receiver;
+    this.receiver = null;
+    await r?.stop();
   }
 
   /** Takes back a batch's buffer once nothing uses it (the pipeline is done with it): the next
    * batches fill it again, so reception allocates nothing per batch in the steady state. */
   recycle(bytes: Uint8Array): void {
-    if (bytes.buffer.byteLength === this.buf.length && this.pool.length < POOL_BUFFERS)
-      this.pool.push(new Uint8Array(bytes.buffer));
+    this.receiver?.recycle(bytes);
   }
 
   /** An authoritative camera time (GET_TIMER reply): no jump rule, takes effect for the next batch. */
@@ -162,9 +164,9 @@ export class UdpSampler {
 
   /** Reads this socket's kernel drop counter from /proc/net/udp (Linux), if readable. */
   async refreshKernelDrops(): Promise<number> {
-    if (!this.socket) return this.stats.kernelDrops;
+    if (!this.receiver) return this.stats.kernelDrops;
     try {
-      const port = this.socket.address().port.toString(16).toUpperCase().padStart(4, '0');
+      const port = this.port.toString(16).toUpperCase().padStart(4, '0');
       const table = await readFile('/proc/net/udp', 'utf8');
       for (const line of table.split('\n').slice(1)) {
         const cols = line.trim().split(/\s+/);
@@ -176,41 +178,23 @@ export class UdpSampler {
     return this.stats.kernelDrops;
   }
 
-  private onDatagram(msg: Buffer): void {
-    const st = this.stats;
-    st.datagrams++;
-    if (msg.length % 8 !== 0 || msg.length === 0) {
-      st.oddDatagrams++;
-      return;
-    }
-    st.bytes += msg.length;
-    if (this.fill === 0) {
-      this.firstArrival = performance.now();
-      this.timer ??= setTimeout(() => {
-        this.timer = null;
-        this.flush();
-      }, this.cfg.flushMs);
-    }
-    if (this.fill + msg.length > this.buf.length) this.flush();
-    this.buf.set(msg, this.fill);
-    this.fill += msg.length;
-    this.count++;
-    if (this.fill >= this.cfg.batchBytes) this.flush();
+  private takeCounts(c: ReceiverCounts): void {
+    this.stats.datagrams = c.datagrams;
+    this.stats.bytes = c.bytes;
+    this.stats.oddDatagrams = c.oddDatagrams;
   }
 
-  /** Closes the current batch: hands it on with the time base, then learns the batch's own time. */
-  private flush(): void {
-    if (this.fill === 0) return;
+  /** A chunk from the receiver closes a batch: hands it on with the time base, then learns the
+   * batch's own time. */
+  private onChunk(chunk: DatagramChunk, counts: ReceiverCounts): void {
+    this.takeCounts(counts);
     const batch: SampledBatch = {
-      // The batch takes the buffer (the pipeline may transfer it to its thread); a new one follows.
-      bytes: this.buf.subarray(0, this.fill),
-      datagrams: this.count,
+      // The batch takes the buffer (the pipeline may transfer it to its thread).
+      bytes: chunk.bytes,
+      datagrams: chunk.datagrams,
       longtime: this.time.longtime,
-      firstArrivalMs: this.firstArrival,
+      firstArrivalMs: chunk.firstArrivalEpochMs - performance.timeOrigin,
     };
-    this.buf = this.pool.pop() ?? new Uint8Array(this.buf.length);
-    this.fill = 0;
-    this.count = 0;
     this.stats.batches++;
     // The recorder copies the bytes at once; the pipeline may take ownership of them (a transfer to
     // a worker thread), so the batch's time packets are read before it is handed on.
