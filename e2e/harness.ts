@@ -36,7 +36,10 @@ export function launchBrowser(): Promise<Browser> {
 export async function openPage(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  // With where it was thrown (the top frames), so a rare failure can be traced from one CI log.
+  page.on('pageerror', (e) =>
+    errors.push(`page error: ${e.message}${(e.stack ?? '').split('\n').slice(1, 4).join(' <')}`),
+  );
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
   });

@@ -3,7 +3,9 @@
 // not rebuild the plot; `uirevision` keeps the operator's zoom across updates. Selections on the x
 // axis and dragged shapes (ROIs) are reported through callbacks held in refs, so the listeners are
 // attached once. The plot follows its container's size, and is purged on unmount (plotly keeps
-// state on the element otherwise).
+// state on the element otherwise), once its draws in flight are done: plotly draws in asynchronous
+// steps, and a step after a purge throws (reading the purged layout's _rangeSliderData, seen in CI
+// when a tab switch unmounted plots that live data kept redrawing).
 import Plotly from 'plotly.js-dist-min';
 import { useEffect, useRef } from 'react';
 import type { Trace } from '../lib/plotData';
@@ -80,6 +82,8 @@ export function Plot({ data, layout, maxHz, onSelectX, onShapeX, plotRef, testId
   minGapMs.current = maxHz ? 1000 / maxHz : 0;
   const lastDrawMs = useRef(-Infinity);
   const later = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** The last draw handed to plotly (each queues behind the one before it inside plotly). */
+  const inFlight = useRef<Promise<unknown>>(Promise.resolve());
   const draw = useRef(() => {
     frame.current = 0;
     const node = el.current;
@@ -97,7 +101,7 @@ export function Plot({ data, layout, maxHz, onSelectX, onShapeX, plotRef, testId
     drawn.current = latest.current;
     // Counted on the element, so tests can see the wrapper redraw (and skip what is hidden).
     node.dataset.draws = String(Number(node.dataset.draws ?? '0') + 1);
-    void Plotly.react(node, traces(latest.current.data), themed(latest.current.layout), CONFIG);
+    inFlight.current = Plotly.react(node, traces(latest.current.data), themed(latest.current.layout), CONFIG);
   });
 
   useEffect(() => {
@@ -106,8 +110,8 @@ export function Plot({ data, layout, maxHz, onSelectX, onShapeX, plotRef, testId
     // The first draw is started here; later draws queue behind it inside plotly, so the wrapper does
     // not wait for its promise (which, on a loaded machine, can resolve long after data arrived).
     lastDrawMs.current = performance.now();
-    Plotly.newPlot(node, traces(first.data), themed(first.layout), CONFIG).catch((err: Error) =>
-      console.error(`plot: ${err.message}`),
+    inFlight.current = Plotly.newPlot(node, traces(first.data), themed(first.layout), CONFIG).catch(
+      (err: Error) => console.error(`plot: ${err.message}`),
     );
     ready.current = true;
     drawn.current = first;
@@ -135,7 +139,11 @@ export function Plot({ data, layout, maxHz, onSelectX, onShapeX, plotRef, testId
     return () => {
       ready.current = false;
       resize.disconnect();
-      Plotly.purge(node);
+      // Not if the element was mounted again meanwhile (React's StrictMode remounts in development).
+      const purge = (): void => {
+        if (!ready.current) Plotly.purge(node);
+      };
+      inFlight.current.then(purge, purge);
     };
     // The figure is drawn once here and updated by the effect below.
   }, []);
