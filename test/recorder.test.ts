@@ -2,11 +2,11 @@
 // Decision 7, datagrams byte for byte, the sidecar, queue bounds, and a disk that fills up (a 1 MB
 // tmpfs, mounted when running as root).
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../shared/userError';
-import { openDirect } from '../native-workers/io/directWrite';
+import { DirectDescriptor } from '../native-workers/io/directWrite';
 import { inspectRawFile, readWords } from '../native-workers/io/rawReader';
 import {
   startRecording,
@@ -262,9 +262,10 @@ describe('writes past the page cache (O_DIRECT)', () => {
     mkdirSync(folder, { recursive: true });
     const probe = join(folder, 'probe');
     writeFileSync(probe, '');
-    const fd = await openDirect(probe);
-    if (fd !== null) closeSync(fd);
-    return fd !== null;
+    const direct = await DirectDescriptor.open(probe);
+    const on = direct.on;
+    await direct.close();
+    return on;
   }
 
   /** Datagrams of 8 B..9 KB arriving in bursts with pauses longer than the flush interval, so that

@@ -7,7 +7,7 @@
 // everything else (headers, metadata, a run's unaligned tail) through their ordinary one; fsync on
 // either makes the whole file durable. Where O_DIRECT is missing (macOS, Windows) or refused (a file
 // system without it), every write stays buffered, exactly as before.
-import { constants, open, write } from 'node:fs';
+import { close, constants, open, write } from 'node:fs';
 import { newMemory } from '../pipeline/wasmModule';
 
 /** Offset, length and address alignment of a direct write (the common logical block size of
@@ -16,7 +16,7 @@ export const DIRECT_ALIGN = 4096;
 
 /** Opens `path` (an existing file) a second time for direct writes; null where the platform or the
  * file system does not support them. */
-export function openDirect(path: string): Promise<number | null> {
+function openDirect(path: string): Promise<number | null> {
   const flag = (constants as Record<string, number | undefined>).O_DIRECT;
   if (flag === undefined) return Promise.resolve(null);
   return new Promise((resolve) =>
@@ -24,8 +24,55 @@ export function openDirect(path: string): Promise<number | null> {
   );
 }
 
+/**
+ * A file's direct descriptor, if it has one: which writes may use it, given up at the first refusal
+ * (EINVAL: the file system takes no direct writes after all; the write is then made buffered), and
+ * closed once. The one piece both writers (the recorder's and the HDF5 write-behind) route by.
+ */
+export class DirectDescriptor {
+  private usable: number | null;
+  private unclosed: number | null;
+
+  private constructor(fd: number | null) {
+    this.usable = fd;
+    this.unclosed = fd;
+  }
+
+  /** `path` opened for direct writes; none when `enabled` is false or where unsupported. */
+  static async open(path: string, enabled = true): Promise<DirectDescriptor> {
+    return new DirectDescriptor(enabled ? await openDirect(path) : null);
+  }
+
+  /** Whether aligned writes go direct (a descriptor, not refused so far). */
+  get on(): boolean {
+    return this.usable !== null;
+  }
+
+  /** The descriptor for writing `length` bytes of `view` from `from` at `position`: the direct one
+   * when all three are aligned, else null (write through the ordinary descriptor). */
+  for(view: Uint8Array, from: number, length: number, position: number): number | null {
+    return this.usable !== null && directWritable(view, from, length, position) ? this.usable : null;
+  }
+
+  /** Whether `err`, from a direct write, is the file system refusing it: then no more direct writes
+   * are made, and the caller makes this one buffered. */
+  refused(err: unknown): boolean {
+    if ((err as NodeJS.ErrnoException | null)?.code !== 'EINVAL') return false;
+    this.usable = null;
+    return true;
+  }
+
+  /** Closes the descriptor (call once no write is in flight); later writes go buffered. */
+  async close(): Promise<void> {
+    this.usable = null;
+    const fd = this.unclosed;
+    this.unclosed = null;
+    if (fd !== null) await new Promise((resolve) => close(fd, resolve));
+  }
+}
+
 /** Whether `length` bytes of `view` from `from` may go to file `position` with a direct write. */
-export function directWritable(view: Uint8Array, from: number, length: number, position: number): boolean {
+function directWritable(view: Uint8Array, from: number, length: number, position: number): boolean {
   return (
     length > 0 &&
     position % DIRECT_ALIGN === 0 &&

@@ -44,7 +44,7 @@ import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../../shared/userError';
 import { BackgroundSync } from './backgroundSync';
-import { DIRECT_ALIGN, openDirect } from './directWrite';
+import { DIRECT_ALIGN, DirectDescriptor } from './directWrite';
 import { WriteBehind } from './writeBehind';
 import { Column, type ColumnDtype, type ColumnFile, type H5Column } from './h5Column';
 import { SUPERBLOCK_SIZE, superblock } from './hdf5/headers';
@@ -164,7 +164,7 @@ export async function createH5File(finalPath: string, options: H5AppendOptions =
   }
   const writeBehindBytes = options.writeBehindBytes ?? 0;
   // Write-behind blocks are page-aligned: whole ones can bypass the page cache.
-  const directFd = writeBehindBytes > 0 && options.direct !== false ? await openDirect(partial) : null;
+  const direct = writeBehindBytes > 0 ? await DirectDescriptor.open(partial, options.direct !== false) : null;
   return new AppendFile(
     fd,
     final,
@@ -172,7 +172,7 @@ export async function createH5File(finalPath: string, options: H5AppendOptions =
     !!options.force,
     chunkRows,
     blockRows,
-    new WriteBehind(writeBehindBytes, directFd),
+    new WriteBehind(writeBehindBytes, direct),
   );
 }
 
@@ -221,7 +221,7 @@ class AppendFile implements H5AppendFile, ColumnFile {
     // A direct write is whole 4 KB blocks: a column's last chunk is filled up with zeros to a
     // boundary (inside its allocation; readers ignore bytes past the rows).
     const padded = Math.min(room, block.length, Math.ceil(length / DIRECT_ALIGN) * DIRECT_ALIGN);
-    if (padded > length && this.behind.direct(block, padded, position)) {
+    if (padded > length && this.behind.canGoDirect(block, padded, position)) {
       block.fill(0, length, padded);
       length = padded;
     }

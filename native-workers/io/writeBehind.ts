@@ -4,8 +4,8 @@
 // position. With a direct descriptor (directWrite.ts), a block whose position and length are aligned
 // bypasses the page cache; the rest, and everything after a file system refused a direct write, go
 // through the ordinary descriptor.
-import { close, write, writeSync } from 'node:fs';
-import { AlignedBlocks, directWritable } from './directWrite';
+import { write, writeSync } from 'node:fs';
+import { AlignedBlocks, DirectDescriptor } from './directWrite';
 
 export class WriteBehind {
   private bytes = 0;
@@ -15,16 +15,11 @@ export class WriteBehind {
   /** Bytes written bypassing the page cache. */
   directBytes = 0;
 
-  /** The direct descriptor while direct writes are made (null after a refusal). */
-  private directFd: number | null;
-
-  /** `direct`: the file opened for direct writes, or null; `release` closes it. */
+  /** `direct`: the file's direct descriptor, if it has one; `release` closes it. */
   constructor(
     readonly limitBytes: number,
-    private readonly directOpened: number | null = null,
-  ) {
-    this.directFd = directOpened;
-  }
+    private readonly direct: DirectDescriptor | null = null,
+  ) {}
 
   /** A page-aligned block of at least `bytes`, from the pool or new. */
   take(bytes: number): Uint8Array {
@@ -42,12 +37,12 @@ export class WriteBehind {
 
   /** Whether aligned blocks go direct (a direct descriptor, not refused so far). */
   get directOn(): boolean {
-    return this.directFd !== null;
+    return this.direct?.on ?? false;
   }
 
   /** Whether a write of `length` bytes of `block` at `position` can go direct. */
-  direct(block: Uint8Array, length: number, position: number): boolean {
-    return this.directFd !== null && directWritable(block, 0, length, position);
+  canGoDirect(block: Uint8Array, length: number, position: number): boolean {
+    return this.direct?.for(block, 0, length, position) != null;
   }
 
   /** Writes `length` bytes of `block` at `position` in this thread (past the bound), directly when
@@ -55,16 +50,15 @@ export class WriteBehind {
   writeNow(fd: number, block: Uint8Array, length: number, position: number): number {
     let direct = 0;
     for (let at = 0; at < length;) {
-      const viaDirect = this.direct(block.subarray(at), length - at, position + at);
+      const directFd = this.direct?.for(block, at, length - at, position + at) ?? null;
       let n: number;
       try {
-        n = writeSync(viaDirect ? this.directFd! : fd, block, at, length - at, position + at);
+        n = writeSync(directFd ?? fd, block, at, length - at, position + at);
       } catch (err) {
-        if (!viaDirect || (err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
-        this.directFd = null; // refused: the page cache from here on
+        if (directFd === null || !this.direct!.refused(err)) throw err;
         continue;
       }
-      if (viaDirect) direct += n;
+      if (directFd !== null) direct += n;
       at += n;
     }
     this.directBytes += direct;
@@ -93,13 +87,10 @@ export class WriteBehind {
       if (this.count === 0) this.settled?.();
     };
     const from = (at: number): void => {
-      const viaDirect = this.direct(block.subarray(at), length - at, position + at);
-      write(viaDirect ? this.directFd! : fd, block, at, length - at, position + at, (err, n) => {
-        if (err && viaDirect && err.code === 'EINVAL') {
-          this.directFd = null; // the file system refused: the page cache from here on
-          return from(at);
-        }
-        if (viaDirect && !err) direct += n;
+      const directFd = this.direct?.for(block, at, length - at, position + at) ?? null;
+      write(directFd ?? fd, block, at, length - at, position + at, (err, n) => {
+        if (err && directFd !== null && this.direct!.refused(err)) return from(at); // buffered now
+        if (directFd !== null && !err) direct += n;
         if (err || at + n >= length) finish(err);
         else from(at + n);
       });
@@ -123,14 +114,7 @@ export class WriteBehind {
 
   /** Waits for the writes in flight, then closes the direct descriptor (the caller's stays open). */
   async release(): Promise<void> {
-    this.directFd = null;
     await this.idle();
-    const fd = this.directOpened;
-    if (fd !== null && !this.released) {
-      this.released = true;
-      await new Promise((resolve) => close(fd, resolve));
-    }
+    await this.direct?.close();
   }
-
-  private released = false;
 }

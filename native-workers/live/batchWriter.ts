@@ -12,10 +12,9 @@
 // copy, which cost this machine 40-80% of a core at 300 MB/s. A batch handed over part-full by the
 // flush timer, and the first one (after the header), are written through the page cache; the batch
 // after such a one ends on a boundary again.
-import { close } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { AlignedBlocks, DIRECT_ALIGN, directWritable, openDirect, writeAt } from '../io/directWrite';
+import { AlignedBlocks, DIRECT_ALIGN, DirectDescriptor, writeAt } from '../io/directWrite';
 
 const MAX_BATCH_BYTES = 4 << 20;
 /** The smallest batch, and so the smallest queue. */
@@ -98,10 +97,8 @@ export class BatchWriter {
   private accepted = 0;
   /** File offset of the first datagram byte (after the header). */
   private dataStart = 0;
-  /** The file opened for direct writes, or null (unsupported, turned off, or given up on). */
-  private directFd: number | null = null;
-  /** Direct descriptors to close once no write is in flight. */
-  private readonly directToClose: number[] = [];
+  /** The file's direct descriptor, once start() opened it. */
+  private direct: DirectDescriptor | null = null;
   /** Writes started and not yet part of `position`, in file order. */
   private readonly writes: Write[] = [];
   private inFlight = 0;
@@ -132,7 +129,7 @@ export class BatchWriter {
       this.accepted = this.position = w.at + w.len;
     }
     this.dataStart = this.position;
-    if (directPath !== null) this.directFd = await openDirect(directPath);
+    if (directPath !== null) this.direct = await DirectDescriptor.open(directPath);
   }
 
   /** File size without a gap: the header and every batch completely written. */
@@ -288,25 +285,19 @@ export class BatchWriter {
     const t0 = performance.now();
     while (w.written < w.len) {
       const [from, length, position] = [w.written, w.len - w.written, w.at + w.written];
-      const direct = this.directFd !== null && directWritable(buf, from, length, position);
+      const directFd = this.direct?.for(buf, from, length, position) ?? null;
       let n: number;
       try {
-        n = await writeAt(direct ? this.directFd! : this.file.fd, buf, from, length, position);
+        n = await writeAt(directFd ?? this.file.fd, buf, from, length, position);
       } catch (err) {
-        if (!direct || (err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
-        this.giveUpDirect(); // the file system refused after all: the page cache from here on
-        continue;
+        if (directFd === null || !this.direct!.refused(err)) throw err;
+        continue; // the file system refused after all: this write and the rest buffered
       }
       if (n <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
       w.written += n;
-      if (direct) this.counters.directBytes += n;
+      if (directFd !== null) this.counters.directBytes += n;
     }
     this.counters.writeMs += performance.now() - t0;
-  }
-
-  private giveUpDirect(): void {
-    if (this.directFd !== null) this.directToClose.push(this.directFd);
-    this.directFd = null;
   }
 
   private fail(err: unknown): void {
@@ -337,9 +328,8 @@ export class BatchWriter {
     this.counters.bytesWritten = this.position - this.dataStart;
   }
 
-  /** Closes the direct descriptors (call once no write is in flight); later writes go buffered. */
+  /** Closes the direct descriptor (call once no write is in flight); later writes go buffered. */
   async closeDirect(): Promise<void> {
-    this.giveUpDirect();
-    for (const fd of this.directToClose.splice(0)) await new Promise((resolve) => close(fd, resolve));
+    await this.direct?.close();
   }
 }
