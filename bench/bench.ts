@@ -21,7 +21,7 @@ import { LIVE_RECORD_DIR, formatLiveRun, liveRun } from './liveBench';
 import { uiRun } from './uiBench';
 import { DECODE_SLICE, DecodeEventsStage } from '../native-workers/stages/stages';
 import { FILE_DECODE_CONFIG } from '../test/stageConfigs';
-import { Tpx3Decoder, newDecodedBatch } from '../native-workers/pipeline/tpx3Decoder';
+import { type DecodedBatch, Tpx3Decoder, newDecodedBatch } from '../native-workers/pipeline/tpx3Decoder';
 import { Tpx4Decoder, newTpx4Batch } from '../native-workers/pipeline/tpx4Decoder';
 import { writeTpx4Heartbeat, writeTpx4Pixel } from '../native-workers/pipeline/tpx4Encoder';
 
@@ -111,18 +111,30 @@ function loadChunks(path: string): { chunks: Uint32Array[]; words: number } {
   return { chunks, words: whole / 8 };
 }
 
+const newFileDecoder = (): Tpx3Decoder =>
+  new Tpx3Decoder({ orientation: 'Up', offsetX: 0, offsetY: 0, timeMode: 'file' });
+
+/** One pass of `d` over the chunks as the pipeline decodes (DecodeEventsStage): 4 MB chunks in
+ * slices of DECODE_SLICE packets, whose hit columns stay in the core's cache for the next step.
+ * Returns the decoder's pixel count. */
+function decodePass(d: Tpx3Decoder, out: DecodedBatch, chunks: Uint32Array[]): number {
+  for (const c of chunks)
+    for (let at = 0; at < c.length; at += 2 * DECODE_SLICE)
+      d.decode(c.subarray(at, at + 2 * DECODE_SLICE), out);
+  return d.counts.pixels;
+}
+
+/** One pass of `stage` over the chunks with the rows used in place (DecodeEventsStage.buildInPlace,
+ * as the live pipeline and the file browser use them), then the end of stream. Returns the rows. */
+function buildPass(stage: DecodeEventsStage, chunks: Uint32Array[]): number {
+  let rowsOut = 0;
+  for (const c of chunks) stage.buildInPlace(c, (out) => (rowsOut += out.events.n));
+  return rowsOut + stage.handle({ finish: true }).events.n;
+}
+
 function benchDecode(label: string, path: string, warmToo = false): void {
   const { chunks, words } = loadChunks(path);
-  // Decoded as the pipeline decodes (DecodeEventsStage): 4 MB chunks in slices of DECODE_SLICE
-  // packets, whose hit columns stay in the core's cache for the next step.
-  const decode = best(RUNS, () => {
-    const d = new Tpx3Decoder({ orientation: 'Up', offsetX: 0, offsetY: 0, timeMode: 'file' });
-    const out = newDecodedBatch();
-    for (const c of chunks)
-      for (let at = 0; at < c.length; at += 2 * DECODE_SLICE)
-        d.decode(c.subarray(at, at + 2 * DECODE_SLICE), out);
-    return d.counts.pixels;
-  });
+  const decode = best(RUNS, () => decodePass(newFileDecoder(), newDecodedBatch(), chunks));
   const rate = words / decode.seconds / 1e6;
   add({
     stage: `decode (${label}, ${(words / 1e6).toFixed(1)} M packets, in slices of ${DECODE_SLICE})`,
@@ -131,15 +143,9 @@ function benchDecode(label: string, path: string, warmToo = false): void {
     reference: '8.6 M/s',
     ratio: `${(rate / 8.6).toFixed(0)}x`,
   });
-  // Decode + events as the engine runs them in one thread (DecodeEventsStage.buildInPlace: slices
-  // of DECODE_SLICE packets, rows assigned every ASSIGN_SLICES slices and used in the kernel's
-  // memory, as the live pipeline and the file browser use them), trigger edges included.
-  const inPlace = best(RUNS, () => {
-    const stage = new DecodeEventsStage(FILE_DECODE_CONFIG);
-    let rowsOut = 0;
-    for (const c of chunks) stage.buildInPlace(c, (out) => (rowsOut += out.events.n));
-    return rowsOut + stage.handle({ finish: true }).events.n;
-  });
+  // Decode + events as the engine runs them in one thread (rows assigned every ASSIGN_SLICES slices
+  // and used in the kernel's memory), trigger edges included.
+  const inPlace = best(RUNS, () => buildPass(new DecodeEventsStage(FILE_DECODE_CONFIG), chunks));
   const irate = words / inPlace.seconds / 1e6;
   add({
     stage: `decode + events (${label}, ${(inPlace.result / 1e6).toFixed(2)} M rows, used in place)`,
@@ -173,14 +179,9 @@ function benchDecode(label: string, path: string, warmToo = false): void {
  * chunk after the first of a longer run or stream.
  */
 function benchDecodeWarm(label: string, chunks: Uint32Array[], words: number): void {
-  const d = new Tpx3Decoder({ orientation: 'Up', offsetX: 0, offsetY: 0, timeMode: 'file' });
+  const d = newFileDecoder();
   const out = newDecodedBatch();
-  const pass = (): number => {
-    for (const c of chunks)
-      for (let at = 0; at < c.length; at += 2 * DECODE_SLICE)
-        d.decode(c.subarray(at, at + 2 * DECODE_SLICE), out);
-    return d.counts.pixels;
-  };
+  const pass = (): number => decodePass(d, out, chunks);
   pass();
   // Passes of a few ms: best of more runs, or one collection decides the row.
   const runs = Math.max(RUNS, 10);
@@ -191,11 +192,7 @@ function benchDecodeWarm(label: string, chunks: Uint32Array[], words: number): v
     target: '>= 300 M/s',
   });
   const stage = new DecodeEventsStage(FILE_DECODE_CONFIG);
-  const build = (): number => {
-    let rowsOut = 0;
-    for (const c of chunks) stage.buildInPlace(c, (o) => (rowsOut += o.events.n));
-    return rowsOut + stage.handle({ finish: true }).events.n;
-  };
+  const build = (): number => buildPass(stage, chunks);
   const rows = build();
   const inPlace = best(runs, build);
   if (inPlace.result !== rows) throw new Error(`a second pass gave ${inPlace.result} rows, not ${rows}`);
@@ -209,7 +206,7 @@ function benchDecodeWarm(label: string, chunks: Uint32Array[], words: number): v
 /** Event rows of the first `maxRows` hits of a run, cut into whole-trigger chunks of ~64k rows. */
 function eventChunks(path: string, maxRows: number): { chunks: EventBatch[]; rows: number } {
   const { chunks } = loadChunks(path);
-  const d = new Tpx3Decoder({ orientation: 'Up', offsetX: 0, offsetY: 0, timeMode: 'file' });
+  const d = newFileDecoder();
   const b = new EventBuilder({ windowMin: 0, windowMax: 10000, horizon: 1e-3, startTimeNs: 0 });
   const out = newDecodedBatch();
   const whole = new WholeTriggerBuffer(1 << 16);
