@@ -16,6 +16,7 @@ import { type EventBatch, emptyEventBatch } from '../shared/batches';
 import { clusterEvents } from '../native-workers/pipeline/clustering';
 import { EventBuilder, newEventOutput } from '../native-workers/pipeline/eventBuilder';
 import { WholeTriggerBuffer } from '../native-workers/pipeline/wholeTriggers';
+import { SeededRandom } from '../native-workers/pipeline/seededRandom';
 import { measureClusterQuality } from './clusterQuality';
 import { LIVE_RECORD_DIR, formatLiveRun, liveRun } from './liveBench';
 import { uiRun } from './uiBench';
@@ -277,11 +278,10 @@ function benchPathologicalTrigger(): void {
 function blobTrigger(n: number): EventBatch {
   const ev = emptyEventBatch(n);
   ev.n = n;
-  let seed = 99;
-  const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const rng = new SeededRandom(99);
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
+    const j = rng.int(i + 1);
     [order[i], order[j]] = [order[j], order[i]];
   }
   for (let k = 0; k < n; k++) {
@@ -290,7 +290,7 @@ function blobTrigger(n: number): EventBatch {
     const i = k % 20;
     ev.x[row] = (b % 50) * 5 + (i % 4);
     ev.y[row] = (Math.floor(b / 50) % 40) * 6 + Math.floor(i / 4);
-    ev.tof[row] = 1e-5 + Math.floor(b / 2000) * 2e-6 + (b % 7) * 1e-7 + rnd() * 1e-8;
+    ev.tof[row] = 1e-5 + Math.floor(b / 2000) * 2e-6 + (b % 7) * 1e-7 + rng.uniform() * 1e-8;
     ev.tot[row] = 100;
   }
   return ev;
