@@ -283,6 +283,47 @@ describe('dbscan equals brute-force scikit-learn DBSCAN', () => {
     }
   });
 
+  it('with hot pixels firing all through long triggers (most hits alone in their tof window), pairs at the window edge', () => {
+    const r = rng(33);
+    for (let c = 0; c < 8; c++) {
+      const eps = c % 2 === 0 ? 2 : 4.5; // 4.5: the tof-ordered path for every trigger
+      // Case 6 spans 10 s of tof (coarser tof buckets than the window); case 7 starts below zero.
+      const spanPx = c === 6 ? 10 * 1.7e7 : 60_000;
+      const start = c === 7 ? -1e-3 : 1e-6;
+      const hits: Hit[] = [];
+      for (let t = 0; t < 3; t++) {
+        const trig: Hit[] = [];
+        const hot = Array.from({ length: 20 }, () => [Math.floor(r() * 60), Math.floor(r() * 60)]);
+        for (let i = 0; i < 1200; i++) {
+          const [x, y] = hot[Math.floor(r() * hot.length)];
+          trig.push({
+            trig: t,
+            x,
+            y,
+            tof: start + Math.floor((r() * spanPx) / 1.7e7 / 1.5625e-9) * 1.5625e-9,
+          });
+        }
+        // Runs of 2..4 hits, consecutive ones a hair inside or outside eps in tof (same pixel).
+        for (let k = 0; k < 40; k++) {
+          const x = Math.floor(r() * 60);
+          const y = Math.floor(r() * 60);
+          let u = r() * spanPx;
+          for (let j = 0, len = 2 + (k % 3); j < len; j++) {
+            trig.push({ trig: t, x, y, tof: start + u / 1.7e7 });
+            u += eps * (1 + (r() < 0.5 ? -1 : 1) * 1e-9 * (1 + (k % 4)));
+          }
+        }
+        for (const h of blobHits(r, 6, 0, 1)) trig.push({ ...h, trig: t, tof: h.tof + start });
+        for (let i = trig.length - 1; i > 0; i--) {
+          const j = Math.floor(r() * (i + 1));
+          [trig[i], trig[j]] = [trig[j], trig[i]];
+        }
+        hits.push(...trig);
+      }
+      check(hits, { ...DEFAULT, epsilon: eps, minSamples: 2 + (c % 4) });
+    }
+  });
+
   it('gives a border point reachable from two clusters to the first one', () => {
     // Two cores of 3 identical hits each, 4 px apart; the border point halfway (2 px from both).
     const a = [0, 1, 2].map(() => ({ trig: 0, x: 20, y: 20, tof: 1e-6 }));

@@ -180,6 +180,9 @@ export interface TofWork {
   w: TriggerWork;
   ltof: Float64Array;
   tmp: Uint32Array;
+  /** Each row's tof bucket (keepTofNeighbours), and the buckets' counts (kept all zero between triggers). */
+  bucket: Int32Array;
+  counts: Uint8Array;
   segBase: number;
 }
 
@@ -220,7 +223,14 @@ export function tofWork(params: DbscanParams, minS: number, rows: DbscanRows): T
     rootRow: new Int32Array(maxLen).fill(-1),
     best: new Int32Array(maxLen).fill(-1),
   };
-  return { w, ltof: new Float64Array(maxLen), tmp: new Uint32Array(maxLen), segBase: 1 };
+  return {
+    w,
+    ltof: new Float64Array(maxLen),
+    tmp: new Uint32Array(maxLen),
+    bucket: new Int32Array(maxLen),
+    counts: new Uint8Array(0),
+    segBase: 1,
+  };
 }
 
 /** Rows a..b-1 (one trigger) in tof order through dbscanTrigger.ts; returns the cluster count. */
@@ -238,27 +248,32 @@ export function tofOrdered(
   const { st, px, py, prow, rootRow, best } = w;
   const { x, y, tof } = rows;
   const len = b - a;
+  // The rows that can be in a cluster (prow: their offsets from a, in row order); the rest stay
+  // noise (rootRow and best are -1 between triggers).
+  const m = w.minS >= 2 && len >= FILTER_MIN_ROWS ? keepTofNeighbours(tw, tof, a, len, scale) : len;
+  if (m === len) for (let i = 0; i < len; i++) prow[i] = i;
   // Tof order (rows usually arrive in it already: then no sort and no indirection).
   let sorted = true;
-  for (let i = 0; i < len; i++) {
-    const t = tof[a + i];
-    prow[i] = i;
+  for (let i = 0, prev = -Infinity; i < m; i++) {
+    const r = prow[i];
+    const t = tof[a + r];
     st[i] = t * scale;
-    px[i] = x[a + i];
-    py[i] = y[a + i];
-    if (i > 0 && t < tof[a + i - 1]) sorted = false;
+    px[i] = x[a + r];
+    py[i] = y[a + r];
+    if (t < prev) sorted = false;
+    prev = t;
   }
   if (!sorted) {
-    for (let i = 0; i < len; i++) ltof[i] = tof[a + i];
-    sortIndicesByKey(prow, 0, len, ltof, tmp);
-    for (let i = 0; i < len; i++) {
+    for (let i = 0; i < m; i++) ltof[prow[i]] = tof[a + prow[i]];
+    sortIndicesByKey(prow, 0, m, ltof, tmp);
+    for (let i = 0; i < m; i++) {
       const r = prow[i];
       st[i] = ltof[r] * scale;
       px[i] = x[a + r];
       py[i] = y[a + r];
     }
   }
-  if (clusterTrigger(w, len, tw.segBase)) tw.segBase += len + 1;
+  if (clusterTrigger(w, m, tw.segBase)) tw.segBase += m + 1;
   // Number this trigger's clusters by their first core row (a component's root is its smallest
   // row), then give each border row its cluster; reset the per-row results for the next trigger.
   for (let i = 0; i < len; i++) {
@@ -278,4 +293,61 @@ export function tofOrdered(
     }
   }
   return nClusters;
+}
+
+/** Triggers shorter than this skip keepTofNeighbours (their sweep is short anyway). */
+const FILTER_MIN_ROWS = 64;
+
+/**
+ * Real detectors' hot pixels fire all through a trigger: most of their hits have no other hit of
+ * the trigger within the tof window, so they are noise (not core, since minSamples >= 2 counts a
+ * second hit, and no core hit's neighbour) and in nobody's neighbourhood, and leaving them out
+ * changes no label. Found in linear time, without sorting: with tof buckets at least the window
+ * wide, a hit's neighbours are in its own bucket or the next ones. Writes the kept rows' offsets
+ * from a to prow in row order and returns how many there are.
+ */
+function keepTofNeighbours(tw: TofWork, tof: Float64Array, a: number, len: number, scale: number): number {
+  const { bucket, w } = tw;
+  const prow = w.prow;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < len; i++) {
+    const t = tof[a + i] * scale;
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  // Wider than the window by a margin far above the rounding of the scaled tofs and of the
+  // division, so two hits within the window are never two buckets apart; coarser (still correct,
+  // less selective) when the trigger's span would need too many buckets.
+  const span = hi - lo;
+  const width = Math.max(
+    w.nb.window[0] * 1.001 + 1e-12 * Math.max(Math.abs(lo), Math.abs(hi)),
+    span / Math.max(1 << 20, 8 * len),
+  );
+  // Fewer buckets than half the rows: most rows share one (dense, a flood), and they would stay;
+  // NaN or infinite tofs: keep every row.
+  if (!(span / width >= len / 2 && span / width < 2 ** 30)) return len;
+  const inv = 1 / width;
+  const need = Math.floor(span * inv) + 3;
+  if (tw.counts.length < need) tw.counts = new Uint8Array(Math.max(need, 2 * tw.counts.length));
+  const counts = tw.counts;
+  let occupied = 0;
+  for (let i = 0; i < len; i++) {
+    const k = Math.floor((tof[a + i] * scale - lo) * inv) + 1;
+    bucket[i] = k;
+    const c = counts[k];
+    if (c === 0) occupied++;
+    if (c < 2) counts[k] = c + 1;
+  }
+  // Dense triggers (ions, floods: most hits share a bucket) would keep nearly every row.
+  let m = len;
+  if (2 * occupied > len) {
+    m = 0;
+    for (let i = 0; i < len; i++) {
+      const k = bucket[i];
+      if (counts[k - 1] + counts[k] + counts[k + 1] >= 2) prow[m++] = i;
+    }
+  }
+  for (let i = 0; i < len; i++) counts[bucket[i]] = 0;
+  return m;
 }
