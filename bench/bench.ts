@@ -380,7 +380,8 @@ function benchConvertCli(
   path: string,
   runs = RUNS,
   extra: string[] = [],
-  target = '>= 300 MB/s',
+  // Decision 12 of timepix3-format.md (it stands where the issues differ); issue 2 named 300.
+  target = '>= 150 MB/s (issue: 300)',
   outDir = OUT,
 ): CliRun {
   const size = statSync(path).size;
@@ -463,6 +464,7 @@ async function benchOut5sec(): Promise<void> {
   add({
     stage: 'out_5sec.raw (4.1 MB): processing, no process start-up',
     value: `${(seconds * 1000).toFixed(0)} ms`,
+    target: '<= 110 ms', // Decision 12
     reference: '1.1 s',
     ratio: `${(1.1 / seconds).toFixed(0)}x`,
   });
@@ -473,8 +475,9 @@ async function benchOut5sec(): Promise<void> {
   add({
     stage: 'out_5sec.raw: `chronopix convert` wall time incl. Node + HDF5 start-up',
     value: `${(wall * 1000).toFixed(0)} ms`,
-    // issue 2: "well under a tenth of [the reference's 1.1 s], start-up included"
-    target: '< 110 ms',
+    // Decision 12, which stands where the issues differ; issue 2 had asked for "well under a
+    // tenth of [the reference's 1.1 s], start-up included"
+    target: '<= 400 ms (issue: < 110)',
     reference: '1.1 s',
     ratio: `${(1.1 / wall).toFixed(1)}x`,
   });
@@ -595,7 +598,7 @@ async function main(): Promise<void> {
       vmi,
       RUNS,
       ['--clustering', 'dbscan', '--workers', '2'],
-      '>= 150 MB/s',
+      '>= 100 MB/s (issue: 150)', // Decision 12; issue 3 named 150
     );
   if (part('quality')) await benchQuality();
   if (part('io')) await benchIoFloor(Math.round(info.words * 0.98));
