@@ -2,6 +2,8 @@
 // dist/renderer (served by `chronopix serve`). Runs on `npm ci` (prepare) so `npx chronopix` works
 // right after install; dependencies stay external. `--no-renderer` skips
 // the page (the CLI alone builds in a fraction of a second).
+import { readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { build as buildPage } from 'vite';
 import { esbuildWat } from './watPlugin.mjs';
@@ -13,7 +15,7 @@ const entries = {
   bench: 'bench/bench.ts',
 };
 
-await build({
+const { metafile } = await build({
   entryPoints: entries,
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
@@ -28,7 +30,15 @@ await build({
   sourcemap: 'linked',
   plugins: [esbuildWat()],
   logLevel: 'warning',
+  metafile: true,
 });
+
+// Chunk names carry their content's hash, so every change leaves the previous build's chunks
+// behind: remove those this build did not write (thousands pile up otherwise).
+const written = new Set(Object.keys(metafile.outputs).map((path) => relative('dist/chunks', path)));
+for (const name of readdirSync('dist/chunks')) {
+  if (!written.has(name)) rmSync(join('dist/chunks', name), { force: true });
+}
 
 if (!process.argv.includes('--no-renderer')) {
   // Always the production page: run from Vitest (NODE_ENV=test) Vite would otherwise bundle React's
