@@ -1,24 +1,17 @@
-// The Electron shell's wiring, with `electron` mocked (no Electron binary here): every channel of the
-// contract has a handler, only the app's page may call, bad payloads are refused before reaching the
-// API, events reach the page (views through the MessagePort), the window is locked down, and
-// quitting flushes the recording before stopping the engine.
-import { EventEmitter } from 'node:events';
-import { join } from 'node:path';
-import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
+// The Electron shell's IPC wiring, with `electron` mocked (no Electron binary here): every channel of
+// the contract has a handler, only the app's page may call, bad payloads are refused before reaching
+// the API, and events reach the page (views through the MessagePort). The window, quitting and the
+// stage launcher are in electronShellWindow.test.ts.
+import type { IpcMainInvokeEvent } from 'electron';
 import { type Mock, beforeEach, describe, expect, it, vi } from 'vitest';
-import { API_EVENTS, HOST_METHODS, SERVER_METHODS, type ServerApi } from '../shared/api';
+import { API_EVENTS, HOST_METHODS, SERVER_METHODS } from '../shared/api';
 import type { LiveSnapshot } from '../shared/liveViews';
 import { createApiRouter } from '../electron/api/apiRouter';
 import { VIEWS_ACK, VIEWS_PORT_CHANNEL, type IpcReply } from '../electron/ipc/channels';
-import { CSP, appCsp, isAppUrl } from '../electron/api/csp';
-import { windowOptions } from '../electron/ipc/appWindow';
 import { createHostApi, createHostRouter } from '../electron/ipc/hostDialogs';
 import { bindIpc } from '../electron/ipc/ipcAdapter';
-import { flushOnQuit } from '../electron/ipc/lifecycle';
 import { PathAllowList } from '../electron/ipc/pathAllowList';
-import { hardenWindow } from '../electron/ipc/security';
-import { createServerApi } from '../electron/api/serverApi';
-import { utilityLauncher } from '../electron/ipc/utilityLauncher';
+import { APP_URL, fakeApi, fakeWindow } from './electronShellTestKit';
 
 const fake = vi.hoisted(() => {
   // A MessagePortMain stand-in: postMessage records, emit('message') plays the other side.
@@ -43,7 +36,7 @@ const fake = vi.hoisted(() => {
       for (const l of this.listeners) l(event);
     }
   }
-  return { FakePort, openExternal: vi.fn(), showItemInFolder: vi.fn(), fork: vi.fn() };
+  return { FakePort, showItemInFolder: vi.fn() };
 });
 
 vi.mock('electron', () => ({
@@ -51,26 +44,8 @@ vi.mock('electron', () => ({
     port1 = new fake.FakePort();
     port2 = new fake.FakePort();
   },
-  shell: { openExternal: fake.openExternal, showItemInFolder: fake.showItemInFolder },
-  utilityProcess: { fork: fake.fork },
+  shell: { showItemInFolder: fake.showItemInFolder },
 }));
-
-const APP_URL = 'file:///opt/chronopix/out/renderer/index.html';
-
-/** A BrowserWindow with just what the shell touches. */
-function fakeWindow() {
-  const contents = new EventEmitter() as EventEmitter & Record<string, unknown>;
-  const mainFrame = { url: APP_URL };
-  Object.assign(contents, {
-    mainFrame,
-    send: vi.fn(),
-    postMessage: vi.fn(),
-    isDestroyed: () => false,
-    setWindowOpenHandler: vi.fn(),
-  });
-  const window = { webContents: contents, isDestroyed: () => false };
-  return { window: window as unknown as BrowserWindow, contents, mainFrame };
-}
 
 function fakeIpcMain() {
   const handlers = new Map<string, (event: IpcMainInvokeEvent, arg: unknown) => Promise<IpcReply>>();
@@ -79,29 +54,6 @@ function fakeIpcMain() {
     handle: (channel: string, fn: never) => void handlers.set(channel, fn),
     removeHandler: (channel: string) => void handlers.delete(channel),
   };
-}
-
-/** A ServerApi whose every method records its calls; subscriptions keep their listeners. */
-function fakeApi() {
-  const listeners = {
-    status: [] as ((s: unknown) => void)[],
-    views: [] as ((s: unknown) => void)[],
-    job: [] as ((s: unknown) => void)[],
-    config: [] as ((s: unknown) => void)[],
-  };
-  const api: Record<string, unknown> = {};
-  for (const m of Object.keys(SERVER_METHODS)) api[m] = vi.fn(async (arg?: unknown) => ({ method: m, arg }));
-  const on = (k: keyof typeof listeners) => (l: (s: unknown) => void) => {
-    listeners[k].push(l);
-    return () => void listeners[k].splice(listeners[k].indexOf(l), 1);
-  };
-  Object.assign(api, {
-    onStatus: on('status'),
-    onViews: on('views'),
-    onJob: on('job'),
-    onConfig: on('config'),
-  });
-  return { api: api as unknown as ServerApi & Record<string, ReturnType<typeof vi.fn>>, listeners };
 }
 
 function setup() {
@@ -289,172 +241,5 @@ describe('IPC adapter', () => {
     contents.emit('did-finish-load'); // a reload gets a new channel; the old port is closed
     expect(port1.closed).toBe(true);
     expect((contents.postMessage as ReturnType<typeof vi.fn>).mock.calls).toHaveLength(2);
-  });
-});
-
-describe('window', () => {
-  it('runs the page isolated, sandboxed, without Node', () => {
-    const o = windowOptions({ preload: '/app/out/preload/index.cjs', icon: '/app/assets/icon.png' });
-    expect(o.webPreferences).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webviewTag: false,
-      preload: '/app/out/preload/index.cjs',
-    });
-    expect(o).toMatchObject({
-      width: 1600,
-      height: 1000,
-      backgroundColor: '#111418',
-      show: false,
-      title: 'Chronopix',
-    });
-  });
-
-  function hardened() {
-    const { window, contents } = fakeWindow();
-    const ses = {
-      setPermissionRequestHandler: vi.fn(),
-      setPermissionCheckHandler: vi.fn(),
-      webRequest: { onHeadersReceived: vi.fn() },
-    };
-    hardenWindow(window, ses as never, APP_URL, CSP);
-    return { contents, ses };
-  }
-
-  it('blocks navigation away from the app (https links go to the browser)', () => {
-    const { contents } = hardened();
-    const away = { preventDefault: vi.fn() };
-    contents.emit('will-navigate', away, 'https://example.org/docs');
-    expect(away.preventDefault).toHaveBeenCalled();
-    expect(fake.openExternal).toHaveBeenCalledWith('https://example.org/docs');
-    const file = { preventDefault: vi.fn() };
-    contents.emit('will-navigate', file, 'file:///etc/passwd');
-    expect(file.preventDefault).toHaveBeenCalled();
-    expect(fake.openExternal).toHaveBeenCalledTimes(1);
-    const reload = { preventDefault: vi.fn() };
-    contents.emit('will-navigate', reload, APP_URL);
-    expect(reload.preventDefault).not.toHaveBeenCalled();
-  });
-
-  it('denies new windows and permission requests', () => {
-    const { contents, ses } = hardened();
-    const handler = (contents.setWindowOpenHandler as ReturnType<typeof vi.fn>).mock.calls[0][0];
-    expect(handler({ url: 'https://example.org' })).toEqual({ action: 'deny' });
-    expect(handler({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
-    expect(fake.openExternal).toHaveBeenCalledTimes(1);
-    const callback = vi.fn();
-    ses.setPermissionRequestHandler.mock.calls[0][0](contents, 'media', callback, {});
-    expect(callback).toHaveBeenCalledWith(false);
-    expect(ses.setPermissionCheckHandler.mock.calls[0][0]()).toBe(false);
-  });
-
-  it('sets the CSP header on every response', () => {
-    const { ses } = hardened();
-    const callback = vi.fn();
-    ses.webRequest.onHeadersReceived.mock.calls[0][0]({ responseHeaders: { 'X-Other': ['1'] } }, callback);
-    expect(callback).toHaveBeenCalledWith({
-      responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': [CSP] },
-    });
-    expect(CSP).toContain("script-src 'self';");
-    expect(CSP).not.toContain('unsafe-eval');
-    expect(appCsp(undefined)).toBe(CSP);
-    expect(appCsp('http://localhost:5173')).toContain("connect-src 'self' ws://localhost:5173");
-  });
-
-  it('knows the app page: the built file, or the dev server origin', () => {
-    expect(isAppUrl(`${APP_URL}#/offline`, APP_URL)).toBe(true);
-    expect(isAppUrl('file:///tmp/index.html', APP_URL)).toBe(false);
-    expect(isAppUrl('http://localhost:5173/src/x', 'http://localhost:5173/')).toBe(true);
-    expect(isAppUrl('http://localhost:5174/', 'http://localhost:5173/')).toBe(false);
-    expect(isAppUrl('not a url', APP_URL)).toBe(false);
-  });
-});
-
-describe('lifecycle', () => {
-  it('on quit, stops the recording, then the engine, then quits', async () => {
-    const app = new EventEmitter() as EventEmitter & { quit: () => void };
-    const order: string[] = [];
-    let quitted!: () => void;
-    const done = new Promise<void>((r) => (quitted = r));
-    app.quit = () => {
-      order.push('quit');
-      const again = { preventDefault: vi.fn() };
-      app.emit('before-quit', again);
-      expect(again.preventDefault).not.toHaveBeenCalled();
-      quitted();
-    };
-    const engine = {
-      stopRecording: vi.fn(async () => {
-        order.push('stopRecording');
-        return null;
-      }),
-      stop: vi.fn(async () => {
-        order.push('stop');
-        return {} as never;
-      }),
-    };
-    flushOnQuit(app as never, engine, async () => void order.push('offline'));
-    const first = { preventDefault: vi.fn() };
-    app.emit('before-quit', first);
-    expect(first.preventDefault).toHaveBeenCalled();
-    const second = { preventDefault: vi.fn() }; // quit pressed twice while flushing
-    app.emit('before-quit', second);
-    expect(second.preventDefault).toHaveBeenCalled();
-    await done;
-    expect(order).toEqual(['stopRecording', 'stop', 'offline', 'quit']);
-  });
-
-  it('still quits when stopping fails, and says why', async () => {
-    const app = new EventEmitter() as EventEmitter & { quit: () => void };
-    const quit = new Promise<void>((r) => (app.quit = r));
-    const log = vi.fn();
-    const engine = {
-      stopRecording: vi.fn(async () => Promise.reject(new Error('disk gone'))),
-      stop: vi.fn(),
-    };
-    flushOnQuit(app as never, engine as never, undefined, log);
-    app.emit('before-quit', { preventDefault: vi.fn() });
-    await quit;
-    expect(log).toHaveBeenCalledWith('while quitting: disk gone');
-  });
-});
-
-describe('server API and stage launcher', () => {
-  it('combines the engine and the offline service into one ServerApi', async () => {
-    const { api } = fakeApi();
-    const combined = createServerApi(api, api, api);
-    for (const m of Object.keys(SERVER_METHODS)) {
-      await (combined as unknown as Record<string, (a: unknown) => Promise<unknown>>)[m]('x');
-      const takesNoArgument =
-        (m.startsWith('get') && m !== 'getCamera') ||
-        ['start', 'stop', 'stopRecording', 'resetViews'].includes(m);
-      expect(api[m]).toHaveBeenCalledWith(...(takesNoArgument ? [] : ['x']));
-    }
-  });
-
-  it('hosts stages in a utility process named chronopix-stage', () => {
-    const child = Object.assign(new EventEmitter(), { pid: 4242, postMessage: vi.fn(), kill: vi.fn() });
-    fake.fork.mockReturnValueOnce(child);
-    const host = join('/app', 'out', 'main', 'stageWorker.mjs');
-    const p = utilityLauncher(host);
-    expect(fake.fork).toHaveBeenCalledWith(
-      host,
-      [],
-      expect.objectContaining({ serviceName: 'chronopix-stage' }),
-    );
-    const got: unknown[] = [];
-    const exits: string[] = [];
-    p.onMessage((m) => got.push(m));
-    p.onExit((r) => exits.push(r));
-    p.postMessage({ id: 0 });
-    expect(child.postMessage).toHaveBeenCalledWith({ id: 0 });
-    child.emit('message', { id: 0, response: 1 });
-    child.emit('exit', 3);
-    p.kill();
-    expect(got).toEqual([{ id: 0, response: 1 }]);
-    expect(exits).toEqual(['exit code 3']);
-    expect(p.pid).toBe(4242);
-    expect(child.kill).toHaveBeenCalled();
   });
 });
