@@ -214,6 +214,8 @@ export class VirtualBoard {
       case C.SET_PIXCONF:
         return needArg((first) => {
           const bytes = payload.subarray(4);
+          // No pixel bytes at all is a short message, as a missing argument word is.
+          if (bytes.length === 0) return { error: ERR_MSG_LENGTH };
           if (bytes.length % 192 !== 0 || first + bytes.length / 192 > 256) return { error: ERR_ILLEGAL_PAR };
           unpackColumns(bytes, first, this.pixels);
           return ok(0);

@@ -245,6 +245,12 @@ describe('VirtualBoard: pixel configuration', () => {
     expect(b.pixel(255, 1)).toBe(expected(255, 1));
   });
 
+  it('answers a SET_PIXCONF with a column but no pixel bytes as too short, as a missing argument', () => {
+    const { ask } = board();
+    expect(ask(C.SET_PIXCONF, words(0))).toEqual({ error: ERR_MSG_LENGTH });
+    expect(ask(C.SET_PIXCONF)).toEqual({ error: ERR_MSG_LENGTH });
+  });
+
   it('rejects GET_PIXCONF for a column above 255', () => {
     const { ask } = board();
     expect(ask(C.GET_PIXCONF, words(256))).toEqual({ error: ERR_ILLEGAL_PAR });
