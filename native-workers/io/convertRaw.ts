@@ -25,7 +25,7 @@ import { type Tpx4TriggerSource, tpx4SensorSize, triggerPixelProblem } from '../
 import type { TimeJumpCounts } from '../pipeline/globalTime';
 import { WholeTriggerFeed, wholeColumns } from '../pipeline/wholeTriggerFeed';
 import { type StagePort, type StageTransport, openStage } from '../stages/stagePort';
-import type { ClusterResponse, DecodeEventsResponse } from '../stages/stages';
+import type { ClusterResponse, DecodeEventsResponse, DecodeSideOutput } from '../stages/stages';
 import { type RawFileInfo, inspectRawFile, readWords } from './rawReader';
 import { openRunWriter, type RunWriter } from './runH5Writer';
 
@@ -214,6 +214,7 @@ async function runConversion(
     // clustered; decoded words come back from the stage, for the reader to fill again.
     const spareEvents: EventBatch[] = [];
     const spareWords: ArrayBuffer[] = [];
+    const spareSides: DecodeSideOutput[] = [];
     const feed = new WholeTriggerFeed();
     // Results are written in request order (so the file does not depend on the workers); each
     // request goes to the worker with the fewest rows in flight.
@@ -244,6 +245,8 @@ async function runConversion(
       if (r.tdc2.n > 0) w.appendTriggers(2, r.tdc2);
       if (r.events.n > 0) w.appendEvents(r.events);
       if (r.timing.n > 0) w.appendTiming(r.timing);
+      // Written (copied into the file's blocks): the timing rows and edge lists can go back too.
+      spareSides.push({ timing: r.timing, tdc1: r.tdc1, tdc2: r.tdc2 });
       if (!clustering) return void spareEvents.push(r.events);
       const { requests, takesBatch } = feed.feed(r.events);
       if (!takesBatch) spareEvents.push(r.events);
@@ -255,7 +258,7 @@ async function runConversion(
       if (opts.signal?.aborted)
         throw new UserError(`conversion of ${opts.input} interrupted; no output written`);
       const bytes = words.byteLength;
-      decodeQueue.push(decode.call({ words, recycle: spareEvents.pop() }));
+      decodeQueue.push(decode.call({ words, recycle: spareEvents.pop(), recycleSide: spareSides.pop() }));
       while (decodeQueue.length >= DECODE_DEPTH) await write(await decodeQueue.shift()!);
       done += bytes;
       opts.onProgress?.(done, info.size);

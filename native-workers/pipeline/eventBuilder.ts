@@ -49,14 +49,15 @@ export interface EventOutput {
 
 /** Room for `capacity` rows before the first growth (a chunk's hit count avoids any). */
 export function newEventOutput(capacity = 1024): EventOutput {
+  return { events: emptyEventBatch(capacity), timing: newTimingBatch() };
+}
+
+export function newTimingBatch(): TimingBatch {
   return {
-    events: emptyEventBatch(capacity),
-    timing: {
-      n: 0,
-      triggerNr: new Float64Array(64),
-      triggerTime: new Float64Array(64),
-      timestampNs: new Float64Array(64),
-    },
+    n: 0,
+    triggerNr: new Float64Array(64),
+    triggerTime: new Float64Array(64),
+    timestampNs: new Float64Array(64),
   };
 }
 

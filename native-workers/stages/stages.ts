@@ -7,7 +7,13 @@ import type { CentroidBatch, EventBatch, TimingBatch, TriggerEdges } from '../..
 import { emptyEventBatch } from '../../shared/batches';
 import type { ClusteringSettings, Orientation } from '../../shared/processingSettings';
 import { clusterEvents } from '../pipeline/clustering';
-import { EventBuilder, type EventCounts, type EventOutput, newEventOutput } from '../pipeline/eventBuilder';
+import {
+  EventBuilder,
+  type EventCounts,
+  type EventOutput,
+  newEventOutput,
+  newTimingBatch,
+} from '../pipeline/eventBuilder';
 import type { TimeJumpCounts } from '../pipeline/globalTime';
 import { type PacketCounts, newPacketCounts } from '../pipeline/packetCounts';
 import { FileDecoder } from '../pipeline/fileDecoder';
@@ -40,8 +46,19 @@ export interface DecodeEventsConfig {
 /** A chunk of words (the raw bytes: interleaved little-endian uint32 halves for Timepix3, read as
  * big-endian bytes for Timepix4), or the end of the stream. `recycle` hands back the events of an
  * earlier response once they are written: the stage fills them again instead of new columns, whose
- * first touch (page faults and zeroing) cost more than building the rows. */
-export type DecodeEventsRequest = { words: Uint32Array; recycle?: EventBatch } | { finish: true };
+ * first touch (page faults and zeroing) cost more than building the rows. `recycleSide` hands back
+ * an earlier response's timing rows and TDC edges, for the same reason and one more: in a worker
+ * thread, a dozen new small arrays a chunk, freed by the thread they were transferred to, made the
+ * worker's allocator arena grow all through a conversion (24 MB over 2.7 GB). */
+export type DecodeEventsRequest =
+  { words: Uint32Array; recycle?: EventBatch; recycleSide?: DecodeSideOutput } | { finish: true };
+
+/** The smaller outputs of a chunk, besides its events. */
+export interface DecodeSideOutput {
+  timing: TimingBatch;
+  tdc1: TriggerEdges;
+  tdc2: TriggerEdges;
+}
 
 export interface DecodeEventsResponse {
   /** The request's words, handed back once decoded, for the reader to fill again. */
@@ -76,6 +93,7 @@ export class DecodeEventsStage {
   private readonly decoder: FileDecoder;
   private readonly builder: EventBuilder;
   private spare: EventBatch | null = null;
+  private spareSide: DecodeSideOutput | null = null;
 
   constructor(config: DecodeEventsConfig) {
     this.decoder = new FileDecoder({ ...config, generation: config.generation ?? 3 });
@@ -103,19 +121,20 @@ export class DecodeEventsStage {
     const out = this.builder.ownOutput();
     out.events.n = 0;
     out.timing.n = 0;
-    return this.decodeSlices(words, out, onRows);
+    const edges = { tdc1: newTriggerEdges(), tdc2: newTriggerEdges() };
+    this.decodeSlices(words, out, edges, onRows);
+    return edges;
   }
 
   /** Decodes `words` a slice at a time and builds their events into `out`, assigning every
    * ASSIGN_SLICES slices and at the end (then `onRows`, if given, takes the rows and `out` is
-   * cleared). Returns the TDC edges. */
+   * cleared); appends the TDC edges to `tdc1` and `tdc2`. */
   private decodeSlices(
     words: Uint32Array,
     out: EventOutput,
+    { tdc1, tdc2 }: { tdc1: TriggerEdges; tdc2: TriggerEdges },
     onRows?: (out: EventOutput) => void,
-  ): { tdc1: TriggerEdges; tdc2: TriggerEdges } {
-    const tdc1 = newTriggerEdges();
-    const tdc2 = newTriggerEdges();
+  ): void {
     const step = 2 * DECODE_SLICE;
     for (let at = 0, slice = 1; at < words.length; at += step, slice++) {
       const chunk = this.decoder.decode(words.subarray(at, at + step));
@@ -129,7 +148,17 @@ export class DecodeEventsStage {
         out.timing.n = 0;
       }
     }
-    return { tdc1, tdc2 };
+  }
+
+  /** Timing rows and edge lists for a chunk: the recycled ones, emptied, or new. */
+  private takeSpareSide(): DecodeSideOutput {
+    const side = this.spareSide;
+    this.spareSide = null;
+    if (!side) return { timing: newTimingBatch(), tdc1: newTriggerEdges(), tdc2: newTriggerEdges() };
+    side.timing.n = 0;
+    side.tdc1.n = 0;
+    side.tdc2.n = 0;
+    return side;
   }
 
   /** Event columns for up to `rows` rows (more grow them): the recycled ones if they are big enough. */
@@ -147,10 +176,11 @@ export class DecodeEventsStage {
     if ('words' in req) {
       const words = req.words;
       if (req.recycle) this.spare = req.recycle;
-      const out = newEventOutput(0);
-      out.events = this.takeSpare(words.length >>> 1);
-      const { tdc1, tdc2 } = this.decodeSlices(words, out);
-      return { spent: words, tdc1, tdc2, events: out.events, timing: out.timing };
+      if (req.recycleSide) this.spareSide = req.recycleSide;
+      const side = this.takeSpareSide();
+      const out: EventOutput = { events: this.takeSpare(words.length >>> 1), timing: side.timing };
+      this.decodeSlices(words, out, side);
+      return { spent: words, tdc1: side.tdc1, tdc2: side.tdc2, events: out.events, timing: out.timing };
     }
     const out = newEventOutput();
     this.builder.flush(out);
