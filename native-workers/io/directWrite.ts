@@ -108,12 +108,15 @@ export class AlignedBlocks {
   private readonly free = new Map<number, Uint8Array[]>();
   private segment: ArrayBuffer | null = null;
   private used = 0;
+  /** Bytes of blocks made so far (the pool's memory, once each block is touched). */
+  made = 0;
 
   /** A block of `bytes` rounded up to DIRECT_ALIGN; its contents are whatever it held before. */
   take(bytes: number): Uint8Array {
     const size = Math.max(DIRECT_ALIGN, Math.ceil(bytes / DIRECT_ALIGN) * DIRECT_ALIGN);
     const reused = this.free.get(size)?.pop();
     if (reused) return reused;
+    this.made += size;
     if (size > SEGMENT_BYTES / 4) return new Uint8Array(newMemory(size).buffer, 0, size);
     if (this.segment === null || this.used + size > this.segment.byteLength) {
       this.segment = newMemory(SEGMENT_BYTES).buffer;

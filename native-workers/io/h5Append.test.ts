@@ -156,6 +156,35 @@ describe('appends', () => {
       );
   });
 
+  it('with write-behind, stages a column of small appends a chunk at a time, of large ones a block at a time', async () => {
+    // 1024-row chunks, 8192-row blocks (64 KB of float64). Timing rows and trigger edges arrive a
+    // few at a time all through a file: a whole block each would be touched slowly over the file,
+    // and the conversion's peak memory would grow with the file.
+    const write = async (name: string, writeBehindBytes: number): Promise<[string, number]> => {
+      const path = join(dir, name);
+      const f = await createH5File(path, { chunkRows: 1024, blockRows: 8192, writeBehindBytes });
+      const small = f.column('small', 'float64');
+      for (let i = 0; i < 2500; i++) small.append(Float64Array.of(2 * i, 2 * i + 1), 2);
+      const pool = f.blockPoolBytes;
+      // Then large appends: from the next chunk boundary on, whole blocks.
+      small.append(
+        Float64Array.from({ length: 20_000 }, (_, i) => 5000 + i),
+        20_000,
+      );
+      await f.commit();
+      return [path, pool];
+    };
+    const [sync] = await write('stage-sync.h5', 0);
+    const [behind, pool] = await write('stage-behind.h5', 64 << 10);
+    // 5000 rows in 2-row appends: chunk-sized blocks (8 KB), a few at most in flight at once.
+    expect(pool).toBeGreaterThan(0);
+    expect(pool).toBeLessThanOrEqual(5 * 8192);
+    const expected = Array.from({ length: 25_000 }, (_, i) => i);
+    expect(Array.from(readDataset(behind, 'small').value as Float64Array)).toEqual(expected);
+    expect(Array.from(readDataset(sync, 'small').value as Float64Array)).toEqual(expected);
+    expect(readDataset(behind, 'small')).toMatchObject({ shape: [25_000], chunks: [1024] });
+  });
+
   it('with write-behind, writes whole aligned blocks past the page cache, the same rows as without', async (ctx) => {
     // 1024-row chunks, written in blocks of 4096 rows: 16 KB, 32 KB and 4 KB blocks of uint32,
     // float64 and uint8, all direct but the last of x, whose 1808 rows fill two 1 KB chunks.

@@ -94,6 +94,8 @@ export interface H5AppendFile {
   abort(): void;
   /** Data bytes written so far bypassing the page cache. */
   readonly directBytes: number;
+  /** Bytes of write-behind blocks made so far: the writer's staging and in-flight memory. */
+  readonly blockPoolBytes: number;
 }
 
 function normPath(path: string): string {
@@ -206,6 +208,10 @@ class AppendFile implements H5AppendFile, ColumnFile {
 
   get directBytes(): number {
     return this.behind.directBytes;
+  }
+
+  get blockPoolBytes(): number {
+    return this.behind.poolBytes;
   }
 
   get ownsRows(): boolean {

@@ -97,6 +97,9 @@ export class Column implements H5Column {
     this.node = { kind: 'dataset', type: info.type, rows: 0, chunkRows: 1, chunks: this.chunks, attrs };
   }
 
+  /** An append of a quarter chunk or more has come: whole blocks (see blockRows). */
+  private bulk = false;
+
   get length(): number {
     return this.written + this.buffered;
   }
@@ -107,10 +110,13 @@ export class Column implements H5Column {
       if (!Number.isInteger(n) || n < 0 || n > values.length) {
         throw new RangeError(`${this.path}: n = ${n} is outside 0..${values.length}`);
       }
-      const { chunkRows, blockRows } = this.file;
+      const { chunkRows } = this.file;
       const direct = values.constructor === this.info.array && !this.file.ownsRows;
       for (let off = 0; off < n;) {
         const left = n - off;
+        // Blocks change size only between blocks (a flush is whole chunks but at the end).
+        if (this.buffered === 0 && left >= chunkRows / 4) this.bulk = true;
+        const blockRows = this.blockRows();
         if (direct && this.buffered === 0 && left >= chunkRows) {
           const rows = left - (left % chunkRows);
           const { size } = this.info;
@@ -144,11 +150,21 @@ export class Column implements H5Column {
     this.capacity = 0;
   }
 
+  /**
+   * Rows per write. With write-behind, a column that has only had small appends (timing rows,
+   * trigger edges: a few thousand a chunk) stages one chunk at a time, not a whole block: it fills
+   * slowly, and a block's pages, touched one append at a time, made the peak memory of a
+   * conversion keep growing over the whole file (5 such columns x 8 MB, reached only after GBs).
+   */
+  private blockRows(): number {
+    return this.file.ownsRows && !this.bulk ? this.file.chunkRows : this.file.blockRows;
+  }
+
   /** Grows the staging block by doubling, up to one block (a whole block from the file's pool
    * with write-behind). */
   private reserve(rows: number): void {
     if (rows <= this.capacity) return;
-    const block = this.file.blockRows;
+    const block = this.blockRows();
     if (this.file.ownsRows) {
       this.staging = this.file.takeBlock(block * this.info.size);
       this.capacity = block;

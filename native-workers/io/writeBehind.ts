@@ -21,6 +21,11 @@ export class WriteBehind {
     private readonly direct: DirectDescriptor | null = null,
   ) {}
 
+  /** Bytes of blocks the pool has made (its memory). */
+  get poolBytes(): number {
+    return this.blocks.made;
+  }
+
   /** A page-aligned block of at least `bytes`, from the pool or new. */
   take(bytes: number): Uint8Array {
     return this.blocks.take(bytes);
