@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   if (part('out5sec')) await benchOut5sec();
   if (args.live || (!args.quick && !ONLY)) await benchLive(vmi);
   if (args.ui || (!args.quick && !ONLY)) await benchUi();
-  if (!args.quick && !ONLY) {
+  if ((!args.quick && !ONLY) || ONLY?.has('memory')) {
     const half = await generated('vmi-0.5gb.raw', 15, 20000, 20);
     const two = await generated('vmi-2gb.raw', 60, 20000, 20);
     const a = benchConvertCli('0.5 GB', half, 1);

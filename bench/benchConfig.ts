@@ -19,7 +19,8 @@ export const { values: args } = parseArgs({
     only: { type: 'string' },
   },
 });
-/** `--only decode,cluster`: just those parts (decode, convert, tpx4, cluster, quality, io, out5sec). */
+/** `--only decode,cluster`: just those parts (decode, convert, tpx4, cluster, quality, io, out5sec,
+ * memory: the 0.5 GB and 2 GB conversions, which a full run without `--quick` also makes). */
 export const ONLY = args.only ? new Set(args.only.split(',')) : null;
 export const part = (name: string): boolean => !ONLY || ONLY.has(name);
 export const RUNS = Number(args.runs ?? 3);
