@@ -12,16 +12,9 @@ import { applySource } from '../electron/cli/acquireCommand';
 import { SPIDR_COMMANDS } from '../native-workers/camera/spidrCommands';
 import { VirtualCamera } from '../native-workers/camera/virtualCamera';
 import { useTmpDir } from './tmpDir';
+import { waitFor } from './waitFor';
 
 const dir = useTmpDir();
-
-async function waitFor(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('Engine with a SPIDR camera', () => {
   it('drives the virtual camera from start to stop', async () => {
@@ -47,20 +40,32 @@ describe('Engine with a SPIDR camera', () => {
       expect(cam.shutterOpen).toBe(true);
       expect(cam.udpDestination).toEqual({ address: '127.0.0.1', port: st.source.port });
       expect(cam.biasVolts).toBeCloseTo(20, 1);
-      await waitFor(() => (snaps.at(-1)?.totals.hits ?? 0) > 1000, 'hits in the live views');
+      await waitFor(
+        () => (snaps.at(-1)?.totals.hits ?? 0) > 1000,
+        () => `over 1000 hits in the live views, saw ${snaps.at(-1)?.totals.hits}`,
+        10_000,
+      );
 
       const rec = await engine.startRecording({ folder: join(dir, 'runs'), prefix: 'cam' });
       // A heartbeat fault: a message, the recording goes on, the camera recovers.
       cam.faults = { errorWord: 0x0306, errorCodes: [SPIDR_COMMANDS.GET_TIMER] };
+      // The operator's messages as the status shows them; the last read goes in a failure message.
+      let messages: string[] = [];
+      const hasMessage = (text: string) => async () => {
+        messages = (await engine.getStatus()).messages;
+        return messages.some((m) => m.includes(text));
+      };
       await waitFor(
-        () => (engine['messages'] as string[]).some((m) => m.includes('camera heartbeat: SPIDR')),
-        'heartbeat error message',
+        hasMessage('camera heartbeat: SPIDR'),
+        () => `heartbeat error message; messages ${JSON.stringify(messages)}`,
+        10_000,
       );
       expect((await engine.getStatus()).camera?.connected).toBe(false);
       cam.faults = {};
       await waitFor(
-        () => (engine['messages'] as string[]).some((m) => m.includes('timer read again')),
-        'recovery',
+        hasMessage('timer read again'),
+        () => `recovery; messages ${JSON.stringify(messages)}`,
+        10_000,
       );
       expect((await engine.getStatus()).recording?.path).toBe(rec.path);
       const result = await engine.stopRecording();

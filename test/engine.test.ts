@@ -12,6 +12,7 @@ import { writeGeneratedRun } from '../native-workers/io/generateRun';
 import { Engine } from '../electron/engine/engine';
 import { REPO_ROOT } from './fixtures';
 import { useTmpDir } from './tmpDir';
+import { waitFor } from './waitFor';
 
 const dir = useTmpDir();
 
@@ -34,14 +35,6 @@ function settings(patch: (s: Settings) => void): Settings {
   const s = structuredClone(DEFAULT_SETTINGS);
   patch(s);
   return s;
-}
-
-async function waitFor(cond: () => boolean, what: () => string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting: ${what()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('Engine', () => {
@@ -71,10 +64,16 @@ describe('Engine', () => {
       const code = await new Promise<number | null>((r) => emulator.on('exit', r));
       expect(code).toBe(0);
       // Datagrams reach the recorder when the sampler closes a batch (on size, or after 100 ms).
+      let last: EngineStatus | undefined;
       await waitFor(
-        () => engine['recordings'].active!.stats().bytes >= sent.bytes - 8,
+        async () => {
+          last = await engine.getStatus();
+          return last.recording!.bytes >= sent.bytes - 8;
+        },
+        // The sampler's full counters (batches, time base) are not in the status: read directly.
         () =>
-          `recorded ${engine['recordings'].active!.stats().bytes} of ${sent.bytes - 8}; sampler ${JSON.stringify(engine['sampler']!.stats)}`,
+          `recorded ${last?.recording?.bytes} of ${sent.bytes - 8}; sampler ${JSON.stringify(engine['sampler']!.stats)}`,
+        15_000,
       );
       const result = await engine.stopRecording();
       expect(result!.state).toBe('stopped');
@@ -87,6 +86,7 @@ describe('Engine', () => {
       await waitFor(
         () => snaps.length > 0 && snaps.at(-1)!.totals.hits === sent.pixels,
         () => `views saw ${snaps.at(-1)?.totals.hits} hits of ${sent.pixels}`,
+        15_000,
       );
       expect(snaps.at(-1)!.totals.triggers).toBe(sent.triggers);
     } finally {
@@ -111,9 +111,11 @@ describe('Engine', () => {
             await new Promise<void>((r, j) =>
               socket.send(payload, status.source.port, '127.0.0.1', (e) => (e ? j(e) : r())),
             );
+          // Read directly, not as getStatus().received.bytes: getStatus() re-measures the rate under test.
           await waitFor(
             () => engine['sampler']!.stats.bytes === datagrams * 8192,
             () => `sampler counted ${engine['sampler']!.stats.bytes} bytes of ${datagrams * 8192}`,
+            15_000,
           );
           await new Promise((r) => setTimeout(r, 950)); // the rate is measured over >= 900 ms
           expect((await engine.getStatus()).received.megabytesPerS, `${datagrams} datagrams`).toBeGreaterThan(
@@ -141,6 +143,7 @@ describe('Engine', () => {
       await engine.start();
       try {
         // Linux grants twice the request (its bookkeeping), up to twice net.core.rmem_max.
+        // The granted size is not in the status (only the cap warning is): read directly.
         const granted = engine['sampler']!.stats.recvBufferBytes;
         expect(granted).toBe(2 * Math.min(mb * 2 ** 20, rmemMax));
         const capped = /net\.core\.rmem_max/.test((await engine.getStatus()).messages.join('\n'));
@@ -171,15 +174,23 @@ describe('Engine', () => {
       );
       const emulator = replay(reference, status.source.port, 2);
       // Kill the pipeline process once data flows; the supervisor restarts it.
+      // Batches handed on (not datagrams or bytes) are not in the status: read directly.
       await waitFor(
         () => engine['sampler']!.stats.batches > 2,
         () => `sampler batches ${engine['sampler']!.stats.batches}`,
+        15_000,
       );
+      // The pipeline child's pid is not public (nothing but a crash test should kill it): read directly.
       process.kill((engine['supervisor'] as unknown as { port: { pid: number } }).port.pid, 'SIGKILL');
       expect(await new Promise<number | null>((r) => emulator.on('exit', r))).toBe(0);
+      let last: EngineStatus | undefined;
       await waitFor(
-        () => engine['recordings'].active!.stats().bytes >= sent.bytes - 8,
-        () => `recorded ${engine['recordings'].active!.stats().bytes} of ${sent.bytes - 8}`,
+        async () => {
+          last = await engine.getStatus();
+          return last.recording!.bytes >= sent.bytes - 8;
+        },
+        () => `recorded ${last?.recording?.bytes} of ${sent.bytes - 8}`,
+        15_000,
       );
       const result = await engine.stopRecording();
       const recorded = readFileSync(result!.rawPath);
@@ -203,6 +214,7 @@ describe('Engine', () => {
       await waitFor(
         () => snaps.length > 0 && snaps.at(-1)!.totals.hits > 10000,
         () => `views saw ${snaps.at(-1)?.totals.hits} hits`,
+        15_000,
       );
       await expect(engine.setSettings({ processing: { clustering: { epsilon: -1 } } })).rejects.toThrow(
         /processing\.clustering\.epsilon/,
@@ -243,7 +255,8 @@ describe('Engine', () => {
 
       await waitFor(
         () => statuses.some((st) => st.received.bytes > 0),
-        () => 'no data from the emulator',
+        () => `data from the emulator; ${statuses.length} statuses, none with bytes received`,
+        15_000,
       );
       const rec = await engine.startRecording({ stopAfterS: 0.6 });
       expect(rec.stopAfterS).toBe(0.6);
@@ -254,6 +267,7 @@ describe('Engine', () => {
           statuses.at(-1)!.recording === null &&
           statuses.at(-1)!.messages.some((m) => /auto-stop/.test(m)),
         () => `last status ${JSON.stringify(statuses.at(-1)?.recording)}`,
+        15_000,
       );
       const st = await engine.getStatus();
       expect(st.recording).toBeNull();
