@@ -12,6 +12,7 @@ import { parseSpx } from '../native-workers/camera/spx';
 import { VirtualCamera } from '../native-workers/camera/virtualCamera';
 import { FIXTURES_SKIP_REASON, HAVE_FIXTURES, fixturePath } from './fixtures';
 import { useTmpDir } from './tmpDir';
+import { waitFor } from './waitFor';
 
 const SPX = 'test_config_W0028_H06_50V.spx';
 const dir = useTmpDir();
@@ -61,14 +62,6 @@ async function udpReceiver(): Promise<{ socket: Socket; port: number; words: () 
   return { socket, port: socket.address().port, words: () => got };
 }
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('CameraSession against the virtual camera', () => {
   it('connects with reads only and snapshots the state', async () => {
     const { cam, session } = await setup();
@@ -116,7 +109,11 @@ describe('CameraSession against the virtual camera', () => {
     await session.start({ address: '127.0.0.1', port: rx.port });
     expect(cam.udpDestination).toEqual({ address: '127.0.0.1', port: rx.port });
     expect(cam.shutterOpen).toBe(true);
-    await until(() => times.length >= 3 && rx.words().length > 20);
+    await waitFor(
+      () => times.length >= 3 && rx.words().length > 20,
+      () => `3 timer reads and over 20 datagrams (have ${times.length} and ${rx.words().length})`,
+      5000,
+    );
     // Time packets (0x44 then 0x45) carry the timer that was read.
     const pairs = rx.words().filter((w) => w.length === 4 && w[1] >>> 24 === 0x44 && w[3] >>> 24 === 0x45);
     expect(pairs.length).toBeGreaterThanOrEqual(2);

@@ -14,6 +14,7 @@ import { planEmulation, runEmulate } from '../electron/cli/emulateCommand';
 import { chronopix } from './cli';
 import { REPO_ROOT } from './fixtures';
 import { useTmpDir } from './tmpDir';
+import { waitFor } from './waitFor';
 
 const dir = useTmpDir('chronopix-emulate-');
 
@@ -67,12 +68,6 @@ function start(args: string[]): Running {
   return r;
 }
 
-async function until(done: () => boolean, ms = 5000): Promise<void> {
-  for (const end = performance.now() + ms; !done() && performance.now() < end;) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 const num = (s: string): number => Number(s.replace(/,/g, ''));
 const TOTALS = /emulate: sent ([\d,]+) datagrams, [\d.]+ MB \(([\d,]+) words, ([\d,]+) hits\) in [\d.]+ s/;
 
@@ -91,7 +86,11 @@ describe('chronopix emulate', () => {
     const totals = TOTALS.exec(lines[lines.length - 1]);
     expect(totals).not.toBeNull();
     const [sent, words, hits] = [num(totals![1]), num(totals![2]), num(totals![3])];
-    await until(() => rx.datagrams.length >= sent);
+    await waitFor(
+      () => rx.datagrams.length >= sent,
+      () => `all ${sent} datagrams sent to arrive (${rx.datagrams.length} did)`,
+      5000,
+    );
     expect(rx.datagrams.length).toBe(sent);
     const sizes = rx.datagrams.map((d) => d.length);
     expect(sizes.every((s) => s > 0 && s % 8 === 0 && s <= 8192)).toBe(true);
@@ -118,7 +117,12 @@ describe('chronopix emulate', () => {
       const rx = await listen();
       const run = start(['emulate', '--replay', path, '--to', `127.0.0.1:${rx.port}`, ...pacing]);
       expect(await run.exit).toBe(0);
-      await until(() => rx.datagrams.reduce((n, d) => n + d.length, 0) >= words.length);
+      const arrived = (): number => rx.datagrams.reduce((n, d) => n + d.length, 0);
+      await waitFor(
+        () => arrived() >= words.length,
+        () => `all ${words.length} bytes replayed to arrive (${arrived()} did)`,
+        5000,
+      );
       expect(Buffer.concat(rx.datagrams).equals(words)).toBe(true);
       if (pacing[0] === '--speed') {
         expect(run.stdout).toMatch(/emulate: replay of .*run\.raw \([\d,]+ words\) -> .* at 4 x real time/);
@@ -130,7 +134,12 @@ describe('chronopix emulate', () => {
   it('streams until Ctrl-C, then prints totals and exits 0', async () => {
     const rx = await listen();
     const run = start(['emulate', '--to', `127.0.0.1:${rx.port}`, '--rate', '5']);
-    await until(() => /MB\/s, [\d,]+ datagrams\/s, [\d.]+ Mhits\/s, total/.test(run.stdout));
+    await waitFor(
+      () => /MB\/s, [\d,]+ datagrams\/s, [\d.]+ Mhits\/s, total/.test(run.stdout),
+      () =>
+        `a rate line on stdout (stdout: ${JSON.stringify(run.stdout)}, stderr: ${JSON.stringify(run.stderr)})`,
+      5000,
+    );
     expect(run.stdout).toMatch(
       /emulate: [\d.]+ MB\/s, [\d,]+ datagrams\/s, [\d.]+ Mhits\/s, total [\d.]+ MB/,
     );
@@ -139,7 +148,11 @@ describe('chronopix emulate', () => {
     expect(await run.exit).toBe(0);
     const totals = TOTALS.exec(run.stdout);
     expect(totals).not.toBeNull();
-    await until(() => rx.datagrams.length >= num(totals![1]));
+    await waitFor(
+      () => rx.datagrams.length >= num(totals![1]),
+      () => `all ${num(totals![1])} datagrams sent to arrive (${rx.datagrams.length} did)`,
+      5000,
+    );
     expect(rx.datagrams.length).toBe(num(totals![1]));
     expect(rx.decoder.counts.pixels).toBe(num(totals![3]));
     expect(rx.decoder.counts.droppedBeforeTime).toBe(0);

@@ -11,6 +11,7 @@ import type { EmulatorConfig, EmulatorEvent } from '../native-workers/live/emula
 import { Tpx3Decoder, newDecodedBatch } from '../native-workers/pipeline/tpx3Decoder';
 import { REPO_ROOT } from './fixtures';
 import { useTmpDir } from './tmpDir';
+import { waitFor } from './waitFor';
 
 const dir = useTmpDir('chronopix-emulator-process-');
 const entry = join(REPO_ROOT, 'dist', 'emulatorMain.mjs');
@@ -43,12 +44,6 @@ function forkEmulator(): { child: ChildProcess; events: EmulatorEvent[]; exit: P
   return { child, events, exit };
 }
 
-async function until(done: () => boolean, ms = 5000): Promise<void> {
-  for (const end = performance.now() + ms; !done() && performance.now() < end;) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('emulator process', () => {
   it('streams a configured run, reports done with totals that match what arrived, and exits', async () => {
     received = 0;
@@ -61,7 +56,11 @@ describe('emulator process', () => {
     const done = events.find((e) => e.type === 'done');
     expect(done?.type).toBe('done');
     if (done?.type !== 'done') return;
-    await until(() => received >= done.totals.datagrams);
+    await waitFor(
+      () => received >= done.totals.datagrams,
+      () => `all ${done.totals.datagrams} datagrams sent to arrive (${received} did)`,
+      5000,
+    );
     expect(received).toBe(done.totals.datagrams);
     expect(done.totals.errors).toBe(0);
     expect(decoder.counts.tdc1Rise).toBe(200);
@@ -71,7 +70,11 @@ describe('emulator process', () => {
   it('stops on a stop message, and reports a bad configuration as an error', async () => {
     const endless = forkEmulator();
     endless.child.send({ type: 'start', config: config({ kind: 'generated' }) });
-    await until(() => endless.events.some((e) => e.type === 'rate'));
+    await waitFor(
+      () => endless.events.some((e) => e.type === 'rate'),
+      () => `a 'rate' event (events: ${JSON.stringify(endless.events)})`,
+      5000,
+    );
     expect(endless.events.find((e) => e.type === 'rate')).toMatchObject({ type: 'rate' });
     endless.child.send({ type: 'stop' });
     expect(await endless.exit).toBe(0);

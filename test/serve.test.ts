@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { decodeMessage, encodeMessage } from '../shared/wireCodec';
 import type { LiveSnapshot } from '../shared/liveViews';
 import { type Served, startServe } from './serveProcess';
+import { waitFor } from './waitFor';
 
 const servers: Served[] = [];
 afterAll(() => Promise.all(servers.map((s) => s.stop())));
@@ -39,17 +40,22 @@ describe('chronopix serve', () => {
       params?: unknown,
     ): Promise<Record<string, unknown>> => {
       ws.send(encodeMessage({ id, method, params }));
-      for (let i = 0; i < 500; i++) {
-        const reply = frames.find((f) => f.id === id);
-        if (reply) return reply;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error(`no reply to ${method}`);
+      let reply: Record<string, unknown> | undefined;
+      await waitFor(
+        () => (reply = frames.find((f) => f.id === id)) !== undefined,
+        `a reply to ${method}`,
+        10_000,
+      );
+      return reply!;
     };
-    const until = async (pred: () => boolean): Promise<void> => {
-      for (let i = 0; i < 500 && !pred(); i++) await new Promise((r) => setTimeout(r, 20));
-    };
-    await until(() => frames.some((f) => f.event === 'views' && (f.data as LiveSnapshot).totals.hits > 1000));
+    const hits = (): number[] =>
+      frames.filter((f) => f.event === 'views').map((f) => (f.data as LiveSnapshot).totals.hits);
+    await waitFor(
+      () => hits().some((n) => n > 1000),
+      () =>
+        `a views frame with over 1000 hits (hits so far: ${hits().slice(-5).join(', ') || 'no views frame'})`,
+      10_000,
+    );
     const views = frames.filter((f) => f.event === 'views').at(-1)!.data as LiveSnapshot;
     expect(views.hitMap.values).toBeInstanceOf(Float32Array);
     expect(views.hitMap.values.length).toBe(256 * 256);

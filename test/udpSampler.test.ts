@@ -3,6 +3,7 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SampledBatch, UdpSampler } from '../electron/engine/udpSampler';
+import { waitFor } from './waitFor';
 
 const sockets: UdpSampler[] = [];
 afterEach(async () => {
@@ -25,14 +26,6 @@ async function send(port: number, datagrams: Buffer[]): Promise<void> {
   s.close();
 }
 
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 async function makeSampler(extra = {}) {
   const raw: SampledBatch[] = [];
   const batches: SampledBatch[] = [];
@@ -52,20 +45,36 @@ describe.each([false, true])('UdpSampler (datagrams received in a thread of thei
   it('holds batches until the first global time, then releases them with it; a batch own time counts for the next', async () => {
     const { s, port, raw, batches } = await sampler();
     await send(port, [words([PIX, PIX])]);
-    await until(() => raw.length === 1);
+    await waitFor(
+      () => raw.length === 1,
+      () => `raw.length === 1 (is ${raw.length})`,
+      3000,
+    );
     expect(batches).toHaveLength(0); // no time yet: held from processing, but recorded
     expect(raw[0].longtime).toBe(-1);
     const lt1 = 5 * 2 ** 32 + 1234;
     await send(port, [words([...timePair(lt1), PIX])]);
-    await until(() => batches.length === 2);
+    await waitFor(
+      () => batches.length === 2,
+      () => `batches.length === 2 (is ${batches.length})`,
+      3000,
+    );
     expect(batches.map((b) => b.longtime)).toEqual([lt1, lt1]);
     expect(batches[0].bytes).toEqual(new Uint8Array(words([PIX, PIX])));
     const lt2 = lt1 + 40_000_000; // one second later
     await send(port, [words([PIX, ...timePair(lt2)])]);
-    await until(() => batches.length === 3);
+    await waitFor(
+      () => batches.length === 3,
+      () => `batches.length === 3 (is ${batches.length})`,
+      3000,
+    );
     expect(batches[2].longtime).toBe(lt1); // its own pair applies to the next batch only
     await send(port, [words([PIX])]);
-    await until(() => batches.length === 4);
+    await waitFor(
+      () => batches.length === 4,
+      () => `batches.length === 4 (is ${batches.length})`,
+      3000,
+    );
     expect(batches[3].longtime).toBe(lt2);
     expect(s.stats.longtime).toBe(lt2);
   });
@@ -73,10 +82,18 @@ describe.each([false, true])('UdpSampler (datagrams received in a thread of thei
   it('an authoritative time (timer read) takes effect at once, even backwards', async () => {
     const { s, port, batches } = await sampler();
     await send(port, [words([...timePair(9 * 2 ** 32)])]);
-    await until(() => batches.length === 1);
+    await waitFor(
+      () => batches.length === 1,
+      () => `batches.length === 1 (is ${batches.length})`,
+      3000,
+    );
     s.setTime(1000);
     await send(port, [words([PIX])]);
-    await until(() => batches.length === 2);
+    await waitFor(
+      () => batches.length === 2,
+      () => `batches.length === 2 (is ${batches.length})`,
+      3000,
+    );
     expect(batches[1].longtime).toBe(1000);
   });
 
@@ -88,34 +105,58 @@ describe.each([false, true])('UdpSampler (datagrams received in a thread of thei
       words([PIX, PIX, PIX, PIX]),
       Buffer.alloc(9),
     ]);
-    await until(() => raw.length === 1);
+    await waitFor(
+      () => raw.length === 1,
+      () => `raw.length === 1 (is ${raw.length})`,
+      3000,
+    );
     expect(raw[0].bytes.length).toBe(64);
     expect(raw[0].datagrams).toBe(2);
-    await until(() => s.stats.oddDatagrams === 2);
+    await waitFor(
+      () => s.stats.oddDatagrams === 2,
+      () => `s.stats.oddDatagrams === 2 (is ${s.stats.oddDatagrams})`,
+      3000,
+    );
     expect(s.stats.datagrams).toBe(4);
   });
 
   it('fills a given-back buffer again instead of a new one; a batch never shares a buffer in use', async () => {
     const { s, port, batches } = await sampler();
     await send(port, [words([...timePair(2 ** 32), PIX])]);
-    await until(() => batches.length === 1);
+    await waitFor(
+      () => batches.length === 1,
+      () => `batches.length === 1 (is ${batches.length})`,
+      3000,
+    );
     const first = batches[0].bytes;
     const firstBuffer = first.buffer;
     s.recycle(new Uint8Array(16)); // not a batch buffer: ignored
     s.recycle(first);
     // The buffer being filled was taken at the first batch's end: the one after it reuses `first`.
     await send(port, [words([PIX, PIX])]);
-    await until(() => batches.length === 2);
+    await waitFor(
+      () => batches.length === 2,
+      () => `batches.length === 2 (is ${batches.length})`,
+      3000,
+    );
     expect(batches[1].bytes.buffer).not.toBe(firstBuffer);
     await send(port, [words([PIX, PIX, PIX])]);
-    await until(() => batches.length === 3);
+    await waitFor(
+      () => batches.length === 3,
+      () => `batches.length === 3 (is ${batches.length})`,
+      3000,
+    );
     // Across threads the buffer goes back by transfer (its memory, in a new ArrayBuffer object).
     if (thread) expect(firstBuffer.byteLength).toBe(0);
     else expect(batches[2].bytes.buffer).toBe(firstBuffer);
     expect(batches[2].bytes.buffer.byteLength).toBe((1 << 20) + 65536); // a batch buffer
     expect(batches[2].bytes).toEqual(new Uint8Array(words([PIX, PIX, PIX])));
     await send(port, [words([PIX])]);
-    await until(() => batches.length === 4);
+    await waitFor(
+      () => batches.length === 4,
+      () => `batches.length === 4 (is ${batches.length})`,
+      3000,
+    );
     expect(batches[3].bytes.buffer).not.toBe(batches[2].bytes.buffer); // handed on, not reused twice
   });
 
@@ -123,7 +164,11 @@ describe.each([false, true])('UdpSampler (datagrams received in a thread of thei
     const { s, port, raw } = await sampler();
     const id = (n: number): bigint => (0x50n << 56n) | BigInt(n);
     await send(port, [words([...timePair(2 ** 32), id(1), id(2), id(5), id(6), id(9)])]);
-    await until(() => raw.length === 1);
+    await waitFor(
+      () => raw.length === 1,
+      () => `raw.length === 1 (is ${raw.length})`,
+      3000,
+    );
     expect(s.stats.packetIdGaps).toBe(2);
   });
 
@@ -137,7 +182,11 @@ describe.each([false, true])('UdpSampler (datagrams received in a thread of thei
       const list = [...pixels(before), ...timePair(lt), ...pixels(5), id(1), ...pixels(before % 4), id(2)];
       await send(port, [words([...list, ...pixels(3), id(4), ...pixels(before)])]);
       // Held until its own pair gave the first time, then released with it.
-      await until(() => batches.length === 1);
+      await waitFor(
+        () => batches.length === 1,
+        () => `batches.length === 1 (is ${batches.length})`,
+        3000,
+      );
       expect(batches[0].longtime, `after ${before} pixels`).toBe(lt);
       expect(s.stats.packetIdGaps, `after ${before} pixels`).toBe(1);
     }
@@ -152,12 +201,24 @@ describe.each([false, true])('UdpSampler (datagrams received in a thread of thei
   it('drops held batches from processing beyond the hold bound, never from recording', async () => {
     const { s, port, raw, batches } = await sampler({ holdBytes: 16 });
     await send(port, [words([PIX, PIX, PIX])]);
-    await until(() => raw.length === 1);
+    await waitFor(
+      () => raw.length === 1,
+      () => `raw.length === 1 (is ${raw.length})`,
+      3000,
+    );
     await send(port, [words([PIX])]);
-    await until(() => raw.length === 2);
+    await waitFor(
+      () => raw.length === 2,
+      () => `raw.length === 2 (is ${raw.length})`,
+      3000,
+    );
     expect(s.stats.droppedBeforeTime).toBe(1);
     await send(port, [words(timePair(2 ** 33))]);
-    await until(() => batches.length === 2);
+    await waitFor(
+      () => batches.length === 2,
+      () => `batches.length === 2 (is ${batches.length})`,
+      3000,
+    );
     expect(batches.map((b) => b.bytes.length)).toEqual([8, 16]);
     expect(raw).toHaveLength(3);
   });
