@@ -11,7 +11,8 @@ import { type KernelHits, type WasmMemory, instantiateKernel, kernelHits } from 
 export const KERNEL_SLICE = 32_768;
 
 const TABLE = 0;
-const WORDS = 64;
+/** The kernel's vector constants (its data segment) fill bytes 64..319. */
+const WORDS = 320;
 /** TDC edges met in a slice: count (in the table region's spare bytes), times, kinds. */
 const EDGE_COUNT = TABLE + 40;
 const EDGE_TIMES = WORDS + KERNEL_SLICE * 8;

@@ -26,6 +26,26 @@
 ;; Addresses are byte offsets into the exported memory, laid out by tpx3Kernel.ts.
 (module
   (memory (export "memory") 1)
+  ;; The loop's vector constants, loaded from here at each use: V8 keeps neither v128.const nor a
+  ;; local holding one in a register across the loop, and rebuilt each from immediates (three
+  ;; instructions apiece, a third of the loop); a load is one, or none when folded into its use.
+  ;; 16 bytes each from byte 64 (tpx3Kernel.ts keeps the words after them).
+  (data (i32.const 64) "\ff\ff\00\00\ff\ff\00\00\ff\ff\00\00\ff\ff\00\00") ;; i32x4 0xffff
+  (data (i32.const 80) "\ff\0f\00\00\ff\0f\00\00\ff\0f\00\00\ff\0f\00\00") ;; i32x4 0xfff
+  (data (i32.const 96) "\fe\00\00\00\fe\00\00\00\fe\00\00\00\fe\00\00\00") ;; i32x4 0xfe
+  (data (i32.const 112) "\0f\00\00\00\0f\00\00\00\0f\00\00\00\0f\00\00\00") ;; i32x4 0xf
+  (data (i32.const 128) "\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04\04") ;; i32x4 0x4040404
+  (data (i32.const 144) "\00\01\02\03\00\01\02\03\00\01\02\03\00\01\02\03") ;; i32x4 0x3020100
+  (data (i32.const 160) "\07\00\00\00\07\00\00\00\07\00\00\00\07\00\00\00") ;; i32x4 7
+  (data (i32.const 176) "\10\00\00\00\10\00\00\00\10\00\00\00\10\00\00\00") ;; i32x4 0x10
+  (data (i32.const 192) "\03\00\00\00\03\00\00\00\03\00\00\00\03\00\00\00") ;; i32x4 3
+  (data (i32.const 208) "\fc\00\00\00\fc\00\00\00\fc\00\00\00\fc\00\00\00") ;; i32x4 0xfc
+  (data (i32.const 224) "\ff\03\00\00\ff\03\00\00\ff\03\00\00\ff\03\00\00") ;; i32x4 0x3ff
+  (data (i32.const 240) "\19\00\00\00\19\00\00\00\19\00\00\00\19\00\00\00") ;; i32x4 0x19
+  (data (i32.const 256) "\05\00\00\00\05\00\00\00\05\00\00\00\05\00\00\00") ;; i32x4 5
+  (data (i32.const 272) "\00\00\00\00\00\00\b0\40\00\00\00\00\00\00\b0\40") ;; f64x2 4096.0
+  (data (i32.const 288) "\00\00\00\00\00\00\79\3f\00\00\00\00\00\00\79\3f") ;; f64x2 0.006103515625
+  (data (i32.const 304) "\95\d6\26\e8\0b\2e\11\3e\95\d6\26\e8\0b\2e\11\3e") ;; f64x2 1e-09
 
   ;; One packet at byte address $a: writes hit $k and returns 1, or returns 0 if not a pixel.
   (func $one (param $a i32) (param $k i32)
@@ -120,26 +140,6 @@
     (local $a i32) (local $v0 v128) (local $v1 v128) (local $lo v128) (local $hi v128)
     (local $pix v128) (local $dcol v128) (local $arr v128) (local $q v128) (local $adj v128)
     (local $base v128) (local $offsets v128) (local $e i32)
-    ;; V8 rebuilds a v128.const at every use: the constants are made once, in locals
-    (local $toaUnit v128) (local $nano v128) (local $f4096 v128) (local $byteIndex v128) (local $byteStep v128) (local $totMask v128)
-    (local $spixMask v128) (local $dcolMask v128) (local $mask12 v128) (local $mask16 v128) (local $i15 v128) (local $i16 v128)
-    (local $i25 v128) (local $i3 v128) (local $i5 v128) (local $i7 v128)
-    (local.set $toaUnit (v128.const f64x2 0.006103515625 0.006103515625))
-    (local.set $nano (v128.const f64x2 1e-9 1e-9))
-    (local.set $f4096 (v128.const f64x2 4096 4096))
-    (local.set $byteIndex (v128.const i32x4 0x03020100 0x03020100 0x03020100 0x03020100))
-    (local.set $byteStep (v128.const i32x4 0x04040404 0x04040404 0x04040404 0x04040404))
-    (local.set $totMask (v128.const i32x4 0x3ff 0x3ff 0x3ff 0x3ff))
-    (local.set $spixMask (v128.const i32x4 0xfc 0xfc 0xfc 0xfc))
-    (local.set $dcolMask (v128.const i32x4 0xfe 0xfe 0xfe 0xfe))
-    (local.set $mask12 (v128.const i32x4 0xfff 0xfff 0xfff 0xfff))
-    (local.set $mask16 (v128.const i32x4 0xffff 0xffff 0xffff 0xffff))
-    (local.set $i15 (v128.const i32x4 15 15 15 15))
-    (local.set $i16 (v128.const i32x4 16 16 16 16))
-    (local.set $i25 (v128.const i32x4 25 25 25 25))
-    (local.set $i3 (v128.const i32x4 3 3 3 3))
-    (local.set $i5 (v128.const i32x4 5 5 5 5))
-    (local.set $i7 (v128.const i32x4 7 7 7 7))
     (local.set $e (i32.load (local.get $pe)))
     (local.set $base (f64x2.splat (f64.load offset=32 (local.get $table))))
     (local.set $offsets (v128.load offset=48 (local.get $table)))
@@ -153,15 +153,15 @@
           (local.set $hi (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
                            (local.get $v0) (local.get $v1)))
           (br_if $scalar (i32.eqz (i32x4.all_true (i32x4.eq (i32x4.shr_u (local.get $hi) (i32.const 29))
-                                                            (local.get $i5)))))
+                                                            (v128.load (i32.const 256))))))
           (local.set $lo (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
                            (local.get $v0) (local.get $v1)))
           (local.set $arr
             (v128.or
-              (v128.or (i32x4.shl (v128.and (local.get $lo) (local.get $mask16))
+              (v128.or (i32x4.shl (v128.and (local.get $lo) (v128.load (i32.const 64)))
                                   (i32.const 14))
                        (i32x4.shr_u (local.get $lo) (i32.const 30)))
-              (i32x4.shl (v128.and (local.get $hi) (local.get $mask12))
+              (i32x4.shl (v128.and (local.get $hi) (v128.load (i32.const 80)))
                          (i32.const 2))))
           (local.set $q (i32x4.shr_u (local.get $arr) (i32.const 28)))
           (br_if $scalar (v128.any_true (i32x4.eq (local.get $q) (i32x4.splat (local.get $bad)))))
@@ -171,32 +171,32 @@
             (i32x4.add (local.get $arr)
               (i8x16.swizzle (local.get $offsets)
                 (i32x4.add (i32x4.mul (local.get $q)
-                                      (local.get $byteStep))
-                           (local.get $byteIndex)))))
-          (local.set $pix (v128.and (i32x4.shr_u (local.get $hi) (i32.const 12)) (local.get $i7)))
+                                      (v128.load (i32.const 128)))
+                           (v128.load (i32.const 144))))))
+          (local.set $pix (v128.and (i32x4.shr_u (local.get $hi) (i32.const 12)) (v128.load (i32.const 160))))
           (local.set $dcol (v128.and (i32x4.shr_u (local.get $hi) (i32.const 20))
-                                     (local.get $dcolMask)))
+                                     (v128.load (i32.const 96))))
           ;; x in the low four uint16 lanes, y in the high four (all < 256, so no saturation)
           (local.set $v0
             (i16x8.narrow_i32x4_u
               (i32x4.add (local.get $dcol) (i32x4.shr_u (local.get $pix) (i32.const 2)))
               (i32x4.add (v128.and (i32x4.shr_u (local.get $hi) (i32.const 13))
-                                   (local.get $spixMask))
-                         (v128.and (local.get $pix) (local.get $i3)))))
+                                   (v128.load (i32.const 208)))
+                         (v128.and (local.get $pix) (v128.load (i32.const 192))))))
           (v128.store64_lane 0 (i32.add (local.get $px) (i32.shl (local.get $k) (i32.const 1))) (local.get $v0))
           (v128.store64_lane 1 (i32.add (local.get $py) (i32.shl (local.get $k) (i32.const 1))) (local.get $v0))
           (v128.store (i32.add (local.get $ptot) (i32.shl (local.get $k) (i32.const 2)))
             (i32x4.mul (v128.and (i32x4.shr_u (local.get $lo) (i32.const 20))
-                                 (local.get $totMask))
-                       (local.get $i25)))
+                                 (v128.load (i32.const 224)))
+                       (v128.load (i32.const 240))))
           (local.set $adj
             (i32x4.shl
               (i32x4.sub
-                (i32x4.sub (local.get $i16)
+                (i32x4.sub (v128.load (i32.const 176))
                            (v128.and (i32x4.neg (v128.and (i32x4.shr_u (local.get $dcol) (i32.const 1))
-                                                          (local.get $i15)))
-                                     (local.get $i15)))
-                (v128.and (i32x4.shr_u (local.get $lo) (i32.const 16)) (local.get $i15)))
+                                                          (v128.load (i32.const 112))))
+                                     (v128.load (i32.const 112))))
+                (v128.and (i32x4.shr_u (local.get $lo) (i32.const 16)) (v128.load (i32.const 112))))
               (i32.const 8)))
           ;; toa in float64 pairs, coarse = base + (arr + offset): exact integers, so the same value
           ;; as table[q] + arr. Lanes 0 and 1, then lanes 2 and 3 moved down; written out twice
@@ -207,10 +207,10 @@
               (f64x2.mul
                 (f64x2.add
                   (f64x2.mul (f64x2.add (local.get $base) (f64x2.convert_low_i32x4_s (local.get $arr)))
-                             (local.get $f4096))
+                             (v128.load (i32.const 272)))
                   (f64x2.convert_low_i32x4_s (local.get $adj)))
-                (local.get $toaUnit))
-              (local.get $nano)))
+                (v128.load (i32.const 288)))
+              (v128.load (i32.const 304))))
           (v128.store offset=16 (local.get $a)
             (f64x2.mul
               (f64x2.mul
@@ -219,11 +219,11 @@
                     (f64x2.add (local.get $base)
                                (f64x2.convert_low_i32x4_s
                                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $arr) (local.get $arr))))
-                    (local.get $f4096))
+                    (v128.load (i32.const 272)))
                   (f64x2.convert_low_i32x4_s
                     (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $adj) (local.get $adj))))
-                (local.get $toaUnit))
-              (local.get $nano)))
+                (v128.load (i32.const 288)))
+              (v128.load (i32.const 304))))
           (local.set $k (i32.add (local.get $k) (i32.const 4)))
           (local.set $j (i32.add (local.get $j) (i32.const 4)))
           (br $next))
