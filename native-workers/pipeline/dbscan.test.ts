@@ -229,6 +229,29 @@ describe('dbscan equals brute-force scikit-learn DBSCAN', () => {
     }
   });
 
+  it('on dense triggers (the cell grid) whose later ones reach further across the sensor', () => {
+    // eps 4.5 sends every trigger to the tof-ordered path, and hundreds of hits within a few px of
+    // tof to its grid; the grid must grow when a later trigger has larger coordinates.
+    const r = rng(41);
+    for (let c = 0; c < 4; c++) {
+      const hits: Hit[] = [];
+      for (const [t, lo, span] of [
+        [0, 0, 8],
+        [1, 120, 100],
+        [2, 3, 250],
+      ]) {
+        for (let i = 0; i < 400; i++)
+          hits.push({
+            trig: t,
+            x: lo + Math.floor(r() * span),
+            y: lo + Math.floor(r() * Math.min(span, 256 - lo)),
+            tof: 1e-6 + Math.floor(r() * 8) / 4 / 1.7e7,
+          });
+      }
+      check(hits, { ...DEFAULT, epsilon: 4.5, minSamples: 3 + c });
+    }
+  });
+
   it('with hot pixels firing all through long triggers (most hits alone in their tof window), pairs at the window edge', () => {
     const r = rng(33);
     for (let c = 0; c < 8; c++) {
