@@ -11,6 +11,7 @@ import { Tpx4Decoder, newTpx4Batch } from '../native-workers/pipeline/tpx4Decode
 import { writeTpx4Heartbeat, writeTpx4Pixel } from '../native-workers/pipeline/tpx4Encoder';
 import { RUNS } from './benchConfig';
 import { add, best } from './benchTable';
+import { SeededRandom } from '../native-workers/pipeline/seededRandom';
 
 /** Whole words of a raw file, in 4 MB chunks, loaded into memory (so decoding is measured, not disk). */
 export function loadChunks(path: string): { chunks: Uint32Array[]; words: number } {
@@ -127,11 +128,8 @@ function benchDecodeWarm(label: string, chunks: Uint32Array[], words: number): v
 export function benchTpx4Decode(): void {
   const words = 16 << 20;
   const bytes = new Uint8Array(words * 8);
-  let seed = 12345;
-  const rnd = (n: number): number => {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    return seed % n;
-  };
+  const rng = new SeededRandom(12345);
+  const rnd = (n: number): number => rng.int(n);
   let tick = 1000;
   for (let i = 0; i < words; i++) {
     if (i % 1024 === 0) {

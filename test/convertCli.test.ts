@@ -8,6 +8,7 @@ import { writeGeneratedRun } from '../native-workers/io/generateRun';
 import { FIXTURES_SKIP_REASON, HAVE_FIXTURES, REPO_ROOT, fixturePath } from './fixtures';
 import { readH5 } from './readH5';
 import { useTmpDir } from './tmpDir';
+import { SeededRandom } from '../native-workers/pipeline/seededRandom';
 
 const dir = useTmpDir();
 const words = (list: bigint[]): Uint8Array => new Uint8Array(new BigUint64Array(list).buffer);
@@ -120,10 +121,10 @@ describe('convert refuses bad input with one clear line and a non-zero exit', ()
       'random bytes',
       () => {
         const p = join(dir, 'random.raw');
-        let s = 99;
+        const rng = new SeededRandom(99);
         writeFileSync(
           p,
-          Uint8Array.from({ length: 100000 }, () => (s = (s * 1103515245 + 12345) >>> 0) >>> 24),
+          Uint8Array.from({ length: 100000 }, () => rng.int(256)),
         );
         return ['convert', p];
       },

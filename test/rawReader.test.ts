@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { inspectRawFile, readWords } from '../native-workers/io/rawReader';
 import { FIXTURES_SKIP_REASON, HAVE_FIXTURES, fixturePath } from './fixtures';
 import { useTmpDir } from './tmpDir';
+import { SeededRandom } from '../native-workers/pipeline/seededRandom';
 
 const dir = useTmpDir();
 let n = 0;
@@ -52,8 +53,8 @@ describe('inspectRawFile', () => {
     [
       'random bytes',
       async () => {
-        let s = 1;
-        return file(Uint8Array.from({ length: 65536 }, () => (s = (s * 1103515245 + 12345) >>> 0) >>> 24));
+        const rng = new SeededRandom(1);
+        return file(Uint8Array.from({ length: 65536 }, () => rng.int(256)));
       },
       /does not look like Timepix raw data/,
     ],

@@ -13,6 +13,7 @@ import {
   replyWord,
   type SpidrReply,
 } from './spidrFraming';
+import { SeededRandom } from '../pipeline/seededRandom';
 
 function reply(code: number, device: number, err: number, data: number[]): Uint8Array {
   const out = new Uint8Array(16 + 4 * data.length);
@@ -84,8 +85,8 @@ describe('SpidrReplyAssembler', () => {
   });
 
   it('reassembles byte-by-byte and from random segments', () => {
-    let seed = 7;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) % 40;
+    const rng = new SeededRandom(7);
+    const rnd = (): number => rng.int(40);
     for (let trial = 0; trial < 50; trial++) {
       const a = new SpidrReplyAssembler();
       a.expect(276);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QUARTER, TimeTracker, extend } from './globalTime';
+import { SeededRandom } from './seededRandom';
 
 // The doc's extend, in BigInt, as the independent reference.
 function extendRef(arr: bigint, longtime: bigint): bigint {
@@ -27,11 +28,8 @@ describe('extend', () => {
     expect(extend(arr, lt)).toBe(3 * 2 ** 30 + 0x50);
   });
   it('matches the BigInt formula on random values, including bases that wrap below 0', () => {
-    let seed = 12345;
-    const rnd = (): number => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed;
-    };
+    const rng = new SeededRandom(12345);
+    const rnd = (): number => rng.int(2 ** 32);
     for (let i = 0; i < 20000; i++) {
       const lt = i < 100 ? rnd() % QUARTER : (rnd() % 0x10000) * 2 ** 32 + rnd();
       const arr = rnd() >>> 0;
