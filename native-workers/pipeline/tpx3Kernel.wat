@@ -153,15 +153,15 @@
           (local.set $hi (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
                            (local.get $v0) (local.get $v1)))
           (br_if $scalar (i32.eqz (i32x4.all_true (i32x4.eq (i32x4.shr_u (local.get $hi) (i32.const 29))
-                                                            (v128.load (i32.const 256))))))
+                                                            (v128.load (i32.const 256) (; 5 ;))))))
           (local.set $lo (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
                            (local.get $v0) (local.get $v1)))
           (local.set $arr
             (v128.or
-              (v128.or (i32x4.shl (v128.and (local.get $lo) (v128.load (i32.const 64)))
+              (v128.or (i32x4.shl (v128.and (local.get $lo) (v128.load (i32.const 64) (; 0xffff ;)))
                                   (i32.const 14))
                        (i32x4.shr_u (local.get $lo) (i32.const 30)))
-              (i32x4.shl (v128.and (local.get $hi) (v128.load (i32.const 80)))
+              (i32x4.shl (v128.and (local.get $hi) (v128.load (i32.const 80) (; 0xfff ;)))
                          (i32.const 2))))
           (local.set $q (i32x4.shr_u (local.get $arr) (i32.const 28)))
           (br_if $scalar (v128.any_true (i32x4.eq (local.get $q) (i32x4.splat (local.get $bad)))))
@@ -171,32 +171,32 @@
             (i32x4.add (local.get $arr)
               (i8x16.swizzle (local.get $offsets)
                 (i32x4.add (i32x4.mul (local.get $q)
-                                      (v128.load (i32.const 128)))
-                           (v128.load (i32.const 144))))))
-          (local.set $pix (v128.and (i32x4.shr_u (local.get $hi) (i32.const 12)) (v128.load (i32.const 160))))
+                                      (v128.load (i32.const 128) (; byte step 4 ;)))
+                           (v128.load (i32.const 144) (; bytes 0 1 2 3 ;))))))
+          (local.set $pix (v128.and (i32x4.shr_u (local.get $hi) (i32.const 12)) (v128.load (i32.const 160) (; 7 ;))))
           (local.set $dcol (v128.and (i32x4.shr_u (local.get $hi) (i32.const 20))
-                                     (v128.load (i32.const 96))))
+                                     (v128.load (i32.const 96) (; 0xfe ;))))
           ;; x in the low four uint16 lanes, y in the high four (all < 256, so no saturation)
           (local.set $v0
             (i16x8.narrow_i32x4_u
               (i32x4.add (local.get $dcol) (i32x4.shr_u (local.get $pix) (i32.const 2)))
               (i32x4.add (v128.and (i32x4.shr_u (local.get $hi) (i32.const 13))
-                                   (v128.load (i32.const 208)))
-                         (v128.and (local.get $pix) (v128.load (i32.const 192))))))
+                                   (v128.load (i32.const 208) (; 0xfc ;)))
+                         (v128.and (local.get $pix) (v128.load (i32.const 192) (; 3 ;))))))
           (v128.store64_lane 0 (i32.add (local.get $px) (i32.shl (local.get $k) (i32.const 1))) (local.get $v0))
           (v128.store64_lane 1 (i32.add (local.get $py) (i32.shl (local.get $k) (i32.const 1))) (local.get $v0))
           (v128.store (i32.add (local.get $ptot) (i32.shl (local.get $k) (i32.const 2)))
             (i32x4.mul (v128.and (i32x4.shr_u (local.get $lo) (i32.const 20))
-                                 (v128.load (i32.const 224)))
-                       (v128.load (i32.const 240))))
+                                 (v128.load (i32.const 224) (; 0x3ff ;)))
+                       (v128.load (i32.const 240) (; 25 ;))))
           (local.set $adj
             (i32x4.shl
               (i32x4.sub
-                (i32x4.sub (v128.load (i32.const 176))
+                (i32x4.sub (v128.load (i32.const 176) (; 16 ;))
                            (v128.and (i32x4.neg (v128.and (i32x4.shr_u (local.get $dcol) (i32.const 1))
-                                                          (v128.load (i32.const 112))))
-                                     (v128.load (i32.const 112))))
-                (v128.and (i32x4.shr_u (local.get $lo) (i32.const 16)) (v128.load (i32.const 112))))
+                                                          (v128.load (i32.const 112) (; 15 ;))))
+                                     (v128.load (i32.const 112) (; 15 ;))))
+                (v128.and (i32x4.shr_u (local.get $lo) (i32.const 16)) (v128.load (i32.const 112) (; 15 ;))))
               (i32.const 8)))
           ;; toa in float64 pairs, coarse = base + (arr + offset): exact integers, so the same value
           ;; as table[q] + arr. Lanes 0 and 1, then lanes 2 and 3 moved down; written out twice
@@ -207,10 +207,10 @@
               (f64x2.mul
                 (f64x2.add
                   (f64x2.mul (f64x2.add (local.get $base) (f64x2.convert_low_i32x4_s (local.get $arr)))
-                             (v128.load (i32.const 272)))
+                             (v128.load (i32.const 272) (; 4096.0 ;)))
                   (f64x2.convert_low_i32x4_s (local.get $adj)))
-                (v128.load (i32.const 288)))
-              (v128.load (i32.const 304))))
+                (v128.load (i32.const 288) (; 25/4096 ;)))
+              (v128.load (i32.const 304) (; 1e-9 ;))))
           (v128.store offset=16 (local.get $a)
             (f64x2.mul
               (f64x2.mul
@@ -219,11 +219,11 @@
                     (f64x2.add (local.get $base)
                                (f64x2.convert_low_i32x4_s
                                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $arr) (local.get $arr))))
-                    (v128.load (i32.const 272)))
+                    (v128.load (i32.const 272) (; 4096.0 ;)))
                   (f64x2.convert_low_i32x4_s
                     (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $adj) (local.get $adj))))
-                (v128.load (i32.const 288)))
-              (v128.load (i32.const 304))))
+                (v128.load (i32.const 288) (; 25/4096 ;)))
+              (v128.load (i32.const 304) (; 1e-9 ;))))
           (local.set $k (i32.add (local.get $k) (i32.const 4)))
           (local.set $j (i32.add (local.get $j) (i32.const 4)))
           (br $next))
