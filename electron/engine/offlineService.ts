@@ -24,7 +24,7 @@ import { parseRequest } from '../../shared/zodProblems';
 import { convertRawFile } from '../../native-workers/io/convertRaw';
 import { browseRawFile, summarizeRawFile } from '../../native-workers/offline/fileJobs';
 import { listRunFiles, runBase } from '../../native-workers/offline/listRuns';
-import { describeFsError } from '../../native-workers/live/runNaming';
+import { describeFsError } from '../../native-workers/io/fsErrors';
 import type { StageTransport } from '../../native-workers/stages/stagePort';
 import { VERSION } from '../cli/version';
 import { type JobOutcome, OfflineJobs } from './offlineJobs';

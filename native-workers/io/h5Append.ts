@@ -44,6 +44,7 @@ import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../../shared/userError';
 import { BackgroundSync } from './backgroundSync';
+import { describeIoError, fsReason } from './fsErrors';
 import { DIRECT_ALIGN, DirectDescriptor } from './directWrite';
 import { WriteBehind } from './writeBehind';
 import { Column, type ColumnDtype, type ColumnFile, type H5Column } from './h5Column';
@@ -100,38 +101,6 @@ export interface H5AppendFile {
 
 function normPath(path: string): string {
   return path.split('/').filter(Boolean).join('/');
-}
-
-function fsReason(err: unknown, writing = false): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'does not exist';
-  if (code === 'ENOTDIR') return 'is not a folder';
-  if (code === 'EACCES' || code === 'EPERM')
-    return `is not ${writing ? 'writable' : 'accessible'} (permission denied)`;
-  if (code === 'EROFS') return 'is on a read-only file system';
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** A failed write or sync as the OS's own short text (strerror, as HDF5 reported it), without
- * Node's syscall and errno decoration. */
-export function describeIoError(err: unknown): string {
-  switch ((err as NodeJS.ErrnoException).code) {
-    case 'ENOSPC':
-      return 'No space left on device';
-    case 'EDQUOT':
-      return 'Disk quota exceeded';
-    case 'EACCES':
-    case 'EPERM':
-      return 'Permission denied';
-    case 'EROFS':
-      return 'Read-only file system';
-    case 'EIO':
-      return 'Input/output error';
-    case 'EFBIG':
-      return 'File too large';
-    default:
-      return err instanceof Error ? err.message : String(err);
-  }
 }
 
 export async function createH5File(finalPath: string, options: H5AppendOptions = {}): Promise<H5AppendFile> {

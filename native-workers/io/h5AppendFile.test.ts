@@ -5,7 +5,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { describe, expect, it } from 'vitest';
-import { createH5File, describeIoError } from './h5Append';
+import { describeIoError } from './fsErrors';
+import { createH5File } from './h5Append';
 import { readDataset, useH5Dir } from './h5AppendTestKit';
 
 const dir = useH5Dir();

@@ -30,13 +30,8 @@ import {
   type SidecarEnd,
   type SidecarRun,
 } from './recordingSidecar';
-import {
-  describeFsError as describeError,
-  renameNoReplace,
-  reserveRun,
-  validatePrefix,
-  type RunNames,
-} from './runNaming';
+import { describeFsError as describeError } from '../io/fsErrors';
+import { renameNoReplace, reserveRun, validatePrefix, type RunNames } from './runNaming';
 
 export const DEFAULT_QUEUE_BYTES = 256 << 20;
 

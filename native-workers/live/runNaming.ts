@@ -6,6 +6,7 @@
 import { link, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../shared/userError';
+import { describeFsError } from '../io/fsErrors';
 
 /** Extensions whose files take a run index. */
 export const RUN_EXTENSIONS = ['.raw', '.raw.partial', '.json'] as const;
@@ -78,26 +79,6 @@ export function nextRunIndex(prefix: string, names: readonly string[]): number {
   let highest = -1;
   for (const name of names) highest = Math.max(highest, runIndexOf(prefix, name));
   return highest + 1;
-}
-
-const ERROR_TEXT: Record<string, string> = {
-  ENOSPC: 'disk full',
-  EDQUOT: 'disk quota exceeded',
-  EIO: 'I/O error',
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EFBIG: 'file too large for the file system',
-  ENOTDIR: 'a part of the path is a file',
-  ENOENT: 'no such file or folder',
-};
-
-/** A file-system error as a short readable text: "disk full (ENOSPC)". */
-export function describeFsError(err: unknown): string {
-  if (err instanceof UserError) return err.message;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === undefined) return (err as Error).message;
-  return ERROR_TEXT[code] !== undefined ? `${ERROR_TEXT[code]} (${code})` : code;
 }
 
 /** The file names in a folder (empty when it does not exist). */

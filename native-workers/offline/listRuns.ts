@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { RunListing } from '../../shared/offlineApi';
 import { UserError } from '../../shared/userError';
 import { inspectRawFile } from '../io/rawReader';
-import { describeFsError } from '../live/runNaming';
+import { describeFsError } from '../io/fsErrors';
 
 /** `<base>` of `<base>.raw` or `<base>.raw.partial`; null for other names. */
 export function runBase(name: string): string | null {
